@@ -1,0 +1,56 @@
+#!/bin/sh
+# Install every Debian package that building, testing and demonstrating
+# modscan needs.  Idempotent: when everything is present it only checks
+# (dpkg-query) and returns within a second.  Must run as root on Debian 12.
+set -eu
+
+PKGS="build-essential musl-tools cmake clang llvm libclang-rt-14-dev
+pkg-config perl dpkg-dev xz-utils file ca-certificates
+libssh-dev libmariadb-dev libmbedtls-dev libcjson-dev zlib1g-dev libssl-dev
+mariadb-server mariadb-client openssh-server openssh-client sshpass openssl
+python3 python3-netmiko python3-pandas python3-aiosmtpd python3-paramiko
+chromium procps iproute2 util-linux"
+
+missing=
+for p in $PKGS; do
+	s=$(dpkg-query -W -f '${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	case "$s" in
+	ii*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+# deb-src for bookworm main: the static libraries are built from
+# Debian's own sources (apt-get source).
+srcs=/etc/apt/sources.list.d/modscan-src.sources
+need_update=
+if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ &&
+   ! grep -qs '^deb-src .*bookworm main' /etc/apt/sources.list; then
+	cat >"$srcs" <<'EOS'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOS
+	need_update=1
+fi
+
+[ -z "$missing" ] && [ -z "$need_update" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages:$missing (run as root)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+if [ -n "$missing" ]; then
+	echo "install-deps: installing$missing" >&2
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+# mariadb-server's package starts a system instance; the tests run their
+# own private servers and do not need it.
+if command -v systemctl >/dev/null 2>&1; then
+	systemctl disable --now mariadb >/dev/null 2>&1 || true
+fi
+exit 0
