@@ -1,0 +1,142 @@
+# modscan build.
+#
+#   make            ./modscan: one static musl executable (and tests/ccapsim)
+#   make dev        build/asan/modscan: glibc, Debian's shared libraries,
+#                   AddressSanitizer + UBSan, for development and tests
+#   make check      unit, integration (on both binaries) and fuzz-smoke tests
+#   make demo       the whole job end to end on this machine
+#   make fuzz       the parser fuzzers, longer
+#   make bench      the benchmarks under tests/bench
+#
+# The static libraries (libssh, Connector/C, mbedTLS, OpenSSL, cJSON, zlib)
+# are built once from Debian's sources by contrib/build-deps.sh into
+# $(DEPS_CACHE), keyed on that script, so later builds only compile modscan.
+
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+V ?= 0
+ifeq ($(V),0)
+Q = @
+say = @printf '  %-6s %s\n' $(1) $(2);
+else
+Q =
+say =
+endif
+
+DEPS_CACHE ?= $(HOME)/.cache/modscan-deps
+DEPS_KEY := $(shell cat contrib/build-deps.sh 2>/dev/null | sha256sum | cut -c1-12)
+DEPS := $(DEPS_CACHE)/$(DEPS_KEY)
+
+WARN = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wvla -Wstrict-prototypes \
+       -Wmissing-prototypes -fno-common
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -iquote lib \
+	      -iquote applets -iquote build/gen
+CFLAGS ?=
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+APPLET_SRC := $(sort $(wildcard applets/*.c))
+
+# --- static musl build (the shipped binary) ---
+STATIC_CC = musl-gcc
+STATIC_INC = -isystem $(DEPS)/include -isystem $(DEPS)/include/mariadb
+STATIC_LIBS = -L$(DEPS)/lib -lssh -lcjson -lmariadbclient -lmbedtls \
+	      -lmbedx509 -lmbedcrypto -lssl -lcrypto -lz -lpthread -lm
+STATIC_LIB_OBJ := $(patsubst %.c,build/static/%.o,$(LIB_SRC))
+STATIC_APPLET_OBJ := $(patsubst %.c,build/static/%.o,$(APPLET_SRC))
+
+# --- glibc development build with sanitizers ---
+DEV_CC = gcc
+SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+      -fno-omit-frame-pointer
+DEV_INC = -isystem /usr/include/mariadb
+DEV_LIBS = -lssh -lcjson -lmariadb -lmbedtls -lmbedx509 -lmbedcrypto \
+	   -lssl -lcrypto -lz -lpthread -lm
+ASAN_LIB_OBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC))
+ASAN_APPLET_OBJ := $(patsubst %.c,build/asan/%.o,$(APPLET_SRC))
+
+CCAPSIM_SRC := $(sort $(wildcard tests/ccapsim/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/t_*.c))
+UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
+
+all: modscan $(if $(CCAPSIM_SRC),ccapsim)
+
+pkgs:
+	$(Q)sh contrib/install-deps.sh
+
+.PHONY: all pkgs dev check check-unit check-asan demo fuzz bench clean \
+	ccapsim unit FORCE
+
+# Version, regenerated only when it changes.
+build/gen/build-version.h: FORCE
+	@mkdir -p $(@D)
+	@v=$$(git describe --tags --always --dirty 2>/dev/null || echo unknown); \
+	d=$$(date -u -d @$${SOURCE_DATE_EPOCH:-$$(date +%s)} +%Y-%m-%d); \
+	printf '#define MS_BUILD_VERSION "%s"\n#define MS_BUILD_DATE "%s"\n' \
+		"$$v" "$$d" >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+$(DEPS)/.done: | pkgs
+	$(Q)contrib/build-deps.sh $(DEPS)
+
+build/static/%.o: %.c build/gen/build-version.h | $(DEPS)/.done
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(STATIC_CC) $(BASE_CFLAGS) $(CFLAGS) $(STATIC_INC) \
+		-MMD -MP -c -o $@ $<
+
+build/static/libms.a: $(STATIC_LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+build/static/modscan: $(STATIC_APPLET_OBJ) build/static/libms.a
+	$(call say,LINK,$@)$(STATIC_CC) -static -o $@ $(STATIC_APPLET_OBJ) \
+		build/static/libms.a $(STATIC_LIBS)
+
+modscan: build/static/modscan
+	$(Q)objcopy --strip-all $< $@.tmp && mv $@.tmp $@
+
+build/asan/%.o: %.c build/gen/build-version.h | pkgs
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(DEV_CC) $(BASE_CFLAGS) -O1 $(SAN) $(CFLAGS) \
+		$(DEV_INC) -MMD -MP -c -o $@ $<
+
+build/asan/libms.a: $(ASAN_LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+build/asan/modscan: $(ASAN_APPLET_OBJ) build/asan/libms.a
+	$(call say,LINK,$@)$(DEV_CC) $(SAN) -o $@ $(ASAN_APPLET_OBJ) \
+		build/asan/libms.a $(DEV_LIBS)
+
+dev: build/asan/modscan
+
+build/asan/tests/t_%: tests/unit/t_%.c tests/unit/harness.h build/asan/libms.a
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(DEV_CC) $(BASE_CFLAGS) -O1 $(SAN) $(CFLAGS) \
+		$(DEV_INC) -iquote tests/unit -o $@ $< build/asan/libms.a \
+		$(DEV_LIBS)
+
+unit: $(UNIT_BIN)
+
+# --- test tools (not shipped) ---
+ccapsim: tests/ccapsim/ccapsim
+
+tests/ccapsim/ccapsim: $(CCAPSIM_SRC) $(wildcard tests/ccapsim/*.h) | pkgs
+	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) \
+		-iquote tests/ccapsim -o $@ $(CCAPSIM_SRC) -lssh -lpthread -lm
+
+# --- tests ---
+check: all dev unit
+	$(Q)tests/run.sh
+
+check-unit: unit
+	$(Q)tests/run.sh --unit
+
+check-asan: dev unit
+	$(Q)tests/run.sh --asan-only
+
+demo: all
+	$(Q)tests/demo.sh
+
+clean:
+	rm -rf build modscan tests/ccapsim/ccapsim
+
+-include $(wildcard build/*/lib/*.d build/*/applets/*.d)

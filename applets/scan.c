@@ -1,0 +1,15 @@
+/* The scan applet: not built yet; it says so instead of pretending. */
+#include "applets.h"
+
+const char ms_scan_usage[] =
+	"usage: modscan scan [--help]\n"
+	"\n"
+	"This applet is not built yet.\n";
+
+int ms_scan_main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	ms_applet_error("not built yet");
+	return MS_EXIT_FAIL;
+}

@@ -1,0 +1,15 @@
+/* The watchdog applet: not built yet; it says so instead of pretending. */
+#include "applets.h"
+
+const char ms_watchdog_usage[] =
+	"usage: modscan watchdog [--help]\n"
+	"\n"
+	"This applet is not built yet.\n";
+
+int ms_watchdog_main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	ms_applet_error("not built yet");
+	return MS_EXIT_FAIL;
+}

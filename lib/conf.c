@@ -1,0 +1,369 @@
+/*
+ * Configuration loading (see conf.h).  The file format is the dotenv
+ * subset that the legacy deployments used: KEY=VALUE, # comments, optional
+ * quotes and an optional leading "export".
+ */
+#include "conf.h"
+
+#include <sys/stat.h>
+
+#include "file.h"
+#include "num.h"
+
+enum { CONF_FILE_MAX = 1 << 20 };
+
+const struct ms_conf_info ms_conf_table[MS_CONF__COUNT] = {
+#define CONF(name, alias, type, def, min, max, choices, flags, doc) \
+	{ #name, alias, MS_CONF_##type, def, min, max, choices, flags, doc },
+#include "conf.def"
+#undef CONF
+};
+
+static const char default_path[] = "/etc/modscan/modscan.conf";
+
+/* Index of value in "a|b|c", or -1. */
+static int choice_index(const char *choices, const char *value)
+{
+	size_t vlen = strlen(value);
+	const char *p = choices;
+	int i = 0;
+
+	while (*p) {
+		size_t n = strcspn(p, "|");
+
+		if (n == vlen && !strncasecmp(p, value, n))
+			return i;
+		p += n;
+		if (*p == '|')
+			p++;
+		i++;
+	}
+	return -1;
+}
+
+/* Check value for key k and compute its number; where = "file:line". */
+static int check_value(enum ms_conf_key k, const char *value, long long *num,
+		       const char *where, struct ms_err *err)
+{
+	const struct ms_conf_info *ci = &ms_conf_table[k];
+	bool b;
+	int r;
+
+	*num = 0;
+	switch (ci->type) {
+	case MS_CONF_STR:
+		return 0;
+	case MS_CONF_INT:
+		r = ms_parse_ll(value, ci->min, ci->max, num);
+		if (r == MS_E_INVAL)
+			return ms_err_set(err, MS_E_INVAL,
+					  "%s: %s: '%s' is not a number",
+					  where, ci->name, value);
+		if (r < 0)
+			return ms_err_set(err, MS_E_RANGE,
+					  "%s: %s: '%s' is out of range (%lld..%lld)",
+					  where, ci->name, value, ci->min,
+					  ci->max);
+		return 0;
+	case MS_CONF_BOOL:
+		if (ms_parse_bool(value, &b) < 0)
+			return ms_err_set(err, MS_E_INVAL,
+					  "%s: %s: '%s' is not yes or no",
+					  where, ci->name, value);
+		*num = b;
+		return 0;
+	case MS_CONF_ENUM:
+		r = choice_index(ci->choices, value);
+		if (r < 0)
+			return ms_err_set(err, MS_E_INVAL,
+					  "%s: %s: '%s' is not one of %s",
+					  where, ci->name, value, ci->choices);
+		*num = r;
+		return 0;
+	}
+	return ms_err_set(err, MS_E_INVAL, "%s: %s: bad type", where,
+			  ci->name);
+}
+
+static int assign(struct ms_conf *c, enum ms_conf_key k, const char *value,
+		  enum ms_conf_src src, const char *where, struct ms_err *err)
+{
+	long long num;
+	char *dup;
+	int r;
+
+	if ((r = check_value(k, value, &num, where, err)) < 0)
+		return r;
+	if (!(dup = strdup(value)))
+		return ms_err_set(err, MS_E_NOMEM, "out of memory");
+	if (c->val[k]) {
+		if (ms_conf_table[k].flags & MS_CONF_SECRET)
+			explicit_bzero(c->val[k], strlen(c->val[k]));
+		free(c->val[k]);
+	}
+	c->val[k] = dup;
+	c->num[k] = num;
+	c->src[k] = (unsigned char)src;
+	return 0;
+}
+
+void ms_conf_init(struct ms_conf *c)
+{
+	struct ms_err ignored;
+	size_t k;
+
+	memset(c, 0, sizeof(*c));
+	ms_buf_init(&c->warnings, 64 * 1024);
+	for (k = 0; k < MS_CONF__COUNT; k++) {
+		int r = check_value(k, ms_conf_table[k].def, &c->num[k],
+				    "default", &ignored);
+
+		assert(r == 0);
+		(void)r;
+	}
+}
+
+void ms_conf_release(struct ms_conf *c)
+{
+	size_t k;
+
+	for (k = 0; k < MS_CONF__COUNT; k++) {
+		if (c->val[k] && (ms_conf_table[k].flags & MS_CONF_SECRET))
+			explicit_bzero(c->val[k], strlen(c->val[k]));
+		free(c->val[k]);
+		c->val[k] = NULL;
+	}
+	free(c->path);
+	c->path = NULL;
+	ms_buf_release(&c->warnings);
+}
+
+int ms_conf_lookup(const char *name, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < MS_CONF__COUNT; k++) {
+		const struct ms_conf_info *ci = &ms_conf_table[k];
+
+		if (strlen(ci->name) == len && !memcmp(ci->name, name, len))
+			return (int)k;
+		if (ci->alias && strlen(ci->alias) == len &&
+		    !memcmp(ci->alias, name, len))
+			return (int)k;
+	}
+	return -1;
+}
+
+static bool is_key_char(char ch, bool first)
+{
+	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+	       ch == '_' || (!first && ch >= '0' && ch <= '9');
+}
+
+/*
+ * Unquote the value in s[0..len) into out (as long as s): "..." with \\ \"
+ * \n \t escapes, '...' literal, or bare up to a " #" comment, trimmed.
+ */
+static int unquote(const char *s, size_t len, char *out, const char **why)
+{
+	size_t i = 0, o = 0;
+	char q;
+
+	if (len && (s[0] == '"' || s[0] == '\'')) {
+		q = s[0];
+		for (i = 1; i < len && s[i] != q; i++) {
+			if (q == '"' && s[i] == '\\' && i + 1 < len) {
+				i++;
+				out[o++] = s[i] == 'n' ? '\n' :
+					   s[i] == 't' ? '\t' : s[i];
+				continue;
+			}
+			out[o++] = s[i];
+		}
+		if (i == len) {
+			*why = "unterminated quote";
+			return MS_E_PARSE;
+		}
+		for (i++; i < len && (s[i] == ' ' || s[i] == '\t'); i++)
+			;
+		if (i < len && s[i] != '#') {
+			*why = "text after the closing quote";
+			return MS_E_PARSE;
+		}
+		out[o] = '\0';
+		return 0;
+	}
+	for (i = 0; i < len; i++) {
+		if (s[i] == '#' && (i == 0 || s[i - 1] == ' ' ||
+				    s[i - 1] == '\t'))
+			break;
+		out[o++] = s[i];
+	}
+	while (o && (out[o - 1] == ' ' || out[o - 1] == '\t'))
+		o--;
+	out[o] = '\0';
+	return 0;
+}
+
+static const char *skip_blank(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* One line of a config file: blank, comment, or KEY=VALUE. */
+static int load_line(struct ms_conf *c, const char *path, unsigned lineno,
+		     const char *p, const char *end, bool *secret,
+		     struct ms_err *err)
+{
+	const char *key, *why = NULL;
+	char where[PATH_MAX + 32], *val;
+	size_t klen;
+	int k, r;
+
+	snprintf(where, sizeof(where), "%s:%u", path, lineno);
+	if (end > p && end[-1] == '\r')
+		end--;
+	p = skip_blank(p, end);
+	if (p == end || *p == '#')
+		return 0;
+	if (end - p > 7 && !memcmp(p, "export", 6) &&
+	    (p[6] == ' ' || p[6] == '\t'))
+		p = skip_blank(p + 6, end);
+	key = p;
+	while (p < end && is_key_char(*p, p == key))
+		p++;
+	klen = (size_t)(p - key);
+	p = skip_blank(p, end);
+	if (!klen || p == end || *p != '=')
+		return ms_err_set(err, MS_E_PARSE,
+				  "%s: expected KEY=VALUE", where);
+	p = skip_blank(p + 1, end);
+	if ((k = ms_conf_lookup(key, klen)) < 0) {
+		ms_buf_printf(&c->warnings, "%s: unknown key '%.*s', ignored\n",
+			      where, (int)klen, key);
+		return 0;
+	}
+	if (!(val = malloc((size_t)(end - p) + 1)))
+		return ms_err_set(err, MS_E_NOMEM, "out of memory");
+	if (unquote(p, (size_t)(end - p), val, &why) < 0)
+		r = ms_err_set(err, MS_E_PARSE, "%s: %s: %s", where,
+			       ms_conf_table[k].name, why);
+	else
+		r = assign(c, k, val, MS_CONF_SRC_FILE, where, err);
+	if (ms_conf_table[k].flags & MS_CONF_SECRET) {
+		*secret = *secret || *val;
+		explicit_bzero(val, strlen(val));
+	}
+	free(val);
+	return r;
+}
+
+int ms_conf_load_file(struct ms_conf *c, const char *path,
+		      struct ms_err *err)
+{
+	struct ms_buf text;
+	bool secret = false;
+	const char *p, *end, *nl;
+	unsigned lineno = 0;
+	struct stat st;
+	int r;
+
+	ms_buf_init(&text, CONF_FILE_MAX);
+	if ((r = ms_file_read(path, &text, &st, err)) < 0)
+		goto out;
+	for (p = text.p, end = text.p + text.len; p < end; p = nl + 1) {
+		if (!(nl = memchr(p, '\n', (size_t)(end - p))))
+			nl = end;
+		if ((r = load_line(c, path, ++lineno, p, nl, &secret,
+				   err)) < 0)
+			goto out;
+	}
+	if (secret && (st.st_mode & 077)) {
+		r = ms_err_set(err, MS_E_INVAL,
+			       "'%s' holds a password but is readable by "
+			       "group or others (chmod 600 it)", path);
+		goto out;
+	}
+	free(c->path);
+	c->path = strdup(path);
+	r = 0;
+out:
+	explicit_bzero(text.p, text.len);
+	ms_buf_release(&text);
+	return r;
+}
+
+int ms_conf_load_env(struct ms_conf *c, struct ms_err *err)
+{
+	size_t k;
+	int r;
+
+	for (k = 0; k < MS_CONF__COUNT; k++) {
+		const struct ms_conf_info *ci = &ms_conf_table[k];
+		const char *v = getenv(ci->name);
+
+		if (!v && ci->alias)
+			v = getenv(ci->alias);
+		if (!v)
+			continue;
+		if ((r = assign(c, k, v, MS_CONF_SRC_ENV, "environment",
+				err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+int ms_conf_load(struct ms_conf *c, const char *path, struct ms_err *err)
+{
+	int r;
+
+	if (!path || !*path)
+		path = getenv("MODSCAN_CONFIG");
+	if ((!path || !*path) && access(default_path, F_OK) == 0)
+		path = default_path;
+	if (path && *path && (r = ms_conf_load_file(c, path, err)) < 0)
+		return r;
+	return ms_conf_load_env(c, err);
+}
+
+int ms_conf_set(struct ms_conf *c, enum ms_conf_key k, const char *value,
+		struct ms_err *err)
+{
+	return assign(c, k, value, MS_CONF_SRC_CLI, "command line", err);
+}
+
+const char *ms_conf_str(const struct ms_conf *c, enum ms_conf_key k)
+{
+	return c->val[k] ? c->val[k] : ms_conf_table[k].def;
+}
+
+long long ms_conf_int(const struct ms_conf *c, enum ms_conf_key k)
+{
+	return c->num[k];
+}
+
+bool ms_conf_bool(const struct ms_conf *c, enum ms_conf_key k)
+{
+	return c->num[k] != 0;
+}
+
+bool ms_conf_isset(const struct ms_conf *c, enum ms_conf_key k)
+{
+	return c->src[k] != MS_CONF_SRC_DEFAULT;
+}
+
+int ms_conf_path(const struct ms_conf *c, enum ms_conf_key k,
+		 const char *leaf, char *out, size_t size)
+{
+	const char *v = ms_conf_str(c, k);
+	int n;
+
+	if (*v)
+		n = snprintf(out, size, "%s", v);
+	else
+		n = snprintf(out, size, "%s/%s",
+			     ms_conf_str(c, MS_CONF_RUN_DIR), leaf);
+	return n < 0 || (size_t)n >= size ? MS_E_TOOBIG : 0;
+}

@@ -1,0 +1,78 @@
+#!/bin/sh
+test_description='the multi-call dispatcher: applets, links, --help, --version, --install'
+. "$(dirname "$0")/test-lib.sh"
+
+test_expect_success '--help lists every applet, one line each' '
+	modscan --help >out &&
+	for a in maintain report scan status watchdog; do
+		test_grep "^  $a  *[a-z]" out || return 1
+	done
+'
+
+test_expect_success '--version names modscan and every linked library' '
+	modscan --version >out &&
+	test_grep "^modscan .* (built [0-9-]*)$" out &&
+	for l in "^libssh [0-9]" "^MariaDB Connector/C [0-9]" "^mbedTLS [0-9]" \
+		 "^OpenSSL [0-9]" "^cJSON [0-9]" "^zlib [0-9]"; do
+		test_grep "$l" out || return 1
+	done
+'
+
+test_expect_success 'an unknown applet is named, exit 127' '
+	test_expect_code 127 modscan frobnicate 2>err &&
+	test_grep "^modscan: unknown applet .frobnicate.$" err &&
+	test_line_count = 1 err
+'
+
+test_expect_success 'an unknown option is one line, exit 2' '
+	test_expect_code 2 modscan --frob 2>err &&
+	test_grep "unknown option .--frob." err &&
+	test_line_count = 1 err
+'
+
+test_expect_success 'no arguments: usage on stderr, exit 2' '
+	test_expect_code 2 modscan 2>err &&
+	test_grep "^usage: modscan" err
+'
+
+test_expect_success 'APPLET --help prints usage on stdout, exit 0' '
+	for a in maintain report scan status watchdog; do
+		modscan $a --help >out || return 1
+		test_grep "modscan $a" out || return 1
+	done
+'
+
+test_expect_success '--install makes modscan-APPLET links and is idempotent' '
+	mkdir bin &&
+	modscan --install bin &&
+	modscan --install bin &&
+	for a in maintain report scan status watchdog; do
+		test -L bin/modscan-$a || return 1
+	done &&
+	bin/modscan-scan --help >out &&
+	test_grep "modscan scan" out
+'
+
+test_expect_success 'a link named after the bare applet dispatches too' '
+	ln -s "$MODSCAN" status &&
+	./status --help >out &&
+	test_grep "modscan status" out
+'
+
+test_expect_success '--install refuses a foreign file unless --force' '
+	mkdir bin2 &&
+	echo mine >bin2/modscan-report &&
+	test_must_fail modscan --install bin2 2>err &&
+	test_grep "exists and is not our link" err &&
+	test "$(cat bin2/modscan-report)" = mine &&
+	modscan --install --force bin2 &&
+	test -L bin2/modscan-report
+'
+
+test_expect_success 'a link under an unknown name is refused with 127' '
+	ln -s "$MODSCAN" modscan-nosuch &&
+	test_expect_code 127 ./modscan-nosuch 2>err &&
+	test_grep "unknown applet .nosuch." err
+'
+
+test_done
