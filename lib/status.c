@@ -1,7 +1,7 @@
 /*
  * The heartbeat status file (see status.h): rendering and parsing the
- * JSON with cJSON.  Numbers travel as JSON numbers (doubles), exact up to
- * 2^53, far above any counter or millisecond time modscan keeps.
+ * JSON with cJSON.  Numbers are read back as doubles, exact up to 2^53,
+ * far above any counter or millisecond time modscan keeps.
  */
 #include "status.h"
 
@@ -48,10 +48,17 @@ void ms_status_init(struct ms_status *st, const char *applet)
 
 /* --- rendering --- */
 
-/* Members added in one go; cJSON returns NULL on allocation failure. */
-static bool add_num(cJSON *o, const char *name, double v)
+/*
+ * Integers are added as raw text: cJSON prints doubles with 15 digits
+ * when they compare equal within its epsilon, losing the last ones.
+ * cJSON returns NULL on allocation failure.
+ */
+static bool add_num(cJSON *o, const char *name, long long v)
 {
-	return cJSON_AddNumberToObject(o, name, v) != NULL;
+	char text[24];
+
+	snprintf(text, sizeof(text), "%lld", v);
+	return cJSON_AddRawToObject(o, name, text) != NULL;
 }
 
 static bool add_str(cJSON *o, const char *name, const char *v)
@@ -65,7 +72,7 @@ static bool add_time(cJSON *o, const char *name, int64_t ms)
 
 	/* A readable copy for people; readers use the number. */
 	snprintf(key, sizeof(key), "%s_iso", name);
-	return add_num(o, name, (double)ms) &&
+	return add_num(o, name, (long long)ms) &&
 	       (!ms || add_str(o, key, ms_time_iso(ms, iso)));
 }
 
@@ -80,11 +87,11 @@ static cJSON *render_sweep(const struct ms_sweep_stats *s)
 	    add_num(o, "devices_ok", s->devices_ok) &&
 	    add_num(o, "devices_partial", s->devices_partial) &&
 	    add_num(o, "devices_failed", s->devices_failed) &&
-	    add_num(o, "channels", (double)s->channels) &&
-	    add_num(o, "samples_stored", (double)s->samples_stored) &&
-	    add_num(o, "samples_spooled", (double)s->samples_spooled) &&
-	    add_num(o, "unknown_codes", (double)s->unknown_codes) &&
-	    add_num(o, "duration_ms", (double)s->duration_ms))
+	    add_num(o, "channels", (long long)s->channels) &&
+	    add_num(o, "samples_stored", (long long)s->samples_stored) &&
+	    add_num(o, "samples_spooled", (long long)s->samples_spooled) &&
+	    add_num(o, "unknown_codes", (long long)s->unknown_codes) &&
+	    add_num(o, "duration_ms", (long long)s->duration_ms))
 		return o;
 	cJSON_Delete(o);
 	return NULL;
@@ -144,7 +151,7 @@ static bool render_jobs(cJSON *root, const struct ms_status *st)
 		if (!add_str(o, "name", j->name) ||
 		    !add_time(o, "last_start", j->last_start) ||
 		    !add_num(o, "last_duration_ms",
-			     (double)j->last_duration_ms) ||
+			     (long long)j->last_duration_ms) ||
 		    !add_num(o, "last_exit", j->last_exit) ||
 		    !cJSON_AddBoolToObject(o, "running", j->running))
 			return false;
@@ -162,11 +169,11 @@ static bool render_root(cJSON *root, const struct ms_status *st)
 	    !add_str(root, "message", st->message) ||
 	    !add_time(root, "heartbeat", st->heartbeat) ||
 	    !add_time(root, "started", st->started) ||
-	    !add_num(root, "proc_starttime", (double)st->proc_starttime) ||
+	    !add_num(root, "proc_starttime", (long long)st->proc_starttime) ||
 	    !add_time(root, "last_sweep_ok", st->last_sweep_ok) ||
 	    !add_num(root, "devices_total", st->devices_total) ||
-	    !add_num(root, "sweeps", (double)st->sweeps) ||
-	    !add_num(root, "spool_bytes", (double)st->spool_bytes) ||
+	    !add_num(root, "sweeps", (long long)st->sweeps) ||
+	    !add_num(root, "spool_bytes", (long long)st->spool_bytes) ||
 	    !add_num(root, "restarts", st->restarts))
 		return false;
 	if (!(last = render_sweep(&st->last)))
