@@ -23,10 +23,15 @@ static inline const char *t_tmpdir(void)
 	return t_dir;
 }
 
-/* t_dir/name into out. */
+/* t_dir/name into out (exits if it does not fit). */
 static inline const char *t_path(char *out, size_t size, const char *name)
 {
-	snprintf(out, size, "%s/%s", t_dir, name);
+	int n = snprintf(out, size, "%s/%s", t_dir, name);
+
+	if (n < 0 || (size_t)n >= size) {
+		fprintf(stderr, "path too long: %s\n", name);
+		exit(99);
+	}
 	return out;
 }
 
