@@ -131,7 +131,8 @@ static void reopen(void)
 /* path.(keep-1) -> path.keep, ..., path -> path.1 (or unlink, keep 0). */
 static void shift_files(void)
 {
-	char from[PATH_MAX + ROTATE_SUFFIX_MAX], to[PATH_MAX + ROTATE_SUFFIX_MAX];
+	char from[sizeof(log_path) + ROTATE_SUFFIX_MAX];
+	char to[sizeof(log_path) + ROTATE_SUFFIX_MAX];
 	unsigned i;
 
 	if (log_keep == 0) {

@@ -1,4 +1,4 @@
-/* Unit tests of safe file handling: atomic replace, bounded read, private dirs. */
+/* Unit tests of safe files: atomic replace, bounded read, private dirs. */
 #include "file.h"
 #include "harness.h"
 #include "tfile.h"

@@ -3,6 +3,7 @@
 #include "harness.h"
 #include "tfile.h"
 
+#include <pthread.h>
 #include <regex.h>
 #include <sys/wait.h>
 
@@ -177,13 +178,69 @@ static void test_rotation(void)
 	ms_log_close();
 }
 
+/* Every line of path and its rotated files that matches re; *total all. */
+static size_t count_matching(const char *path, unsigned keep, const char *re,
+			     size_t *total)
+{
+	char name[200], line[256];
+	const char *p, *nl;
+	struct ms_buf b;
+	size_t good = 0;
+	unsigned k;
+
+	*total = 0;
+	for (k = 0; k <= keep; k++) {
+		if (k)
+			snprintf(name, sizeof(name), "%s.%u", path, k);
+		else
+			snprintf(name, sizeof(name), "%s", path);
+		slurp(name, &b);
+		for (p = b.p; (nl = strchr(p, '\n')); p = nl + 1) {
+			(*total)++;
+			snprintf(line, sizeof(line), "%.*s", (int)(nl - p), p);
+			good += matches(line, re);
+		}
+		ms_buf_release(&b);
+	}
+	return good;
+}
+
+static void *thread_writer(void *arg)
+{
+	int i, id = (int)(intptr_t)arg;
+
+	for (i = 0; i < 250; i++)
+		ms_log_info("thread %d line %03d end", id, i);
+	return NULL;
+}
+
+/* Several threads logging through rotations: no line lost or torn. */
+static void test_threads(void)
+{
+	char path[160];
+	pthread_t th[4];
+	size_t total, good;
+	int k;
+
+	t_path(path, sizeof(path), "th.log");
+	ms_log_open("th", path, MS_LOG_INFO, 3000, 100, NULL);
+	for (k = 0; k < 4; k++)
+		pthread_create(&th[k], NULL, thread_writer, (void *)(intptr_t)k);
+	for (k = 0; k < 4; k++)
+		pthread_join(th[k], NULL);
+	ms_log_close();
+	good = count_matching(path, 100, "^[^ ]+ th\\[[0-9]+\\] info thread "
+			      "[0-3] line [0-9]{3} end$", &total);
+	is_int(total, 1000, "every line of four threads is kept");
+	is_int(good, 1000, "no thread's line is torn");
+}
+
 /* Several processes rotating one file: no line lost or torn. */
 static void test_multiprocess(void)
 {
 	char path[160], re[160];
-	size_t total = 0, good = 0;
+	size_t total, good;
 	int i, k, status, ok_children = 0;
-	struct ms_buf b;
 	pid_t kids[3];
 
 	t_path(path, sizeof(path), "mp.log");
@@ -203,24 +260,7 @@ static void test_multiprocess(void)
 	is_int(ok_children, 3, "three writer processes finished");
 	snprintf(re, sizeof(re), "^[^ ]+ mp\\[[0-9]+\\] info child [0-2] "
 		 "line [0-9]{3} end$");
-	for (k = 0; k <= 200; k++) {
-		char name[200];
-		const char *p, *nl;
-
-		if (k)
-			snprintf(name, sizeof(name), "%s.%d", path, k);
-		else
-			snprintf(name, sizeof(name), "%s", path);
-		slurp(name, &b);
-		for (p = b.p; (nl = strchr(p, '\n')); p = nl + 1) {
-			char line[256];
-
-			total++;
-			snprintf(line, sizeof(line), "%.*s", (int)(nl - p), p);
-			good += matches(line, re);
-		}
-		ms_buf_release(&b);
-	}
+	good = count_matching(path, 200, re, &total);
 	is_int(total, 900, "every line of three rotating writers is kept");
 	is_int(good, 900, "no line is torn or interleaved");
 }
@@ -233,6 +273,7 @@ int main(void)
 	test_levels();
 	test_escaping();
 	test_rotation();
+	test_threads();
 	test_multiprocess();
 	t_rmdir();
 	return done_testing();
