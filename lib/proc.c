@@ -58,10 +58,12 @@ int ms_proc_starttime(pid_t pid, uint64_t *ticks, struct ms_err *err)
 		       (long)pid);
 	if (!(p = strrchr(b.p, ')')))
 		goto out;
-	for (field = 2, p++; field < STAT_STARTTIME_FIELD && *p; field++) {
+	/* p is past field 2; skip fields 3 .. 21 */
+	for (field = 2, p++; field < STAT_STARTTIME_FIELD - 1 && *p; field++) {
 		p += strspn(p, " ");
 		p += strcspn(p, " ");
 	}
+	field++;
 	p += strspn(p, " ");
 	end = p + strcspn(p, " \n");
 	if (field != STAT_STARTTIME_FIELD ||

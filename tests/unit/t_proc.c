@@ -114,6 +114,40 @@ static char *make_link(const char *name, const char *target, char *out,
 	return out;
 }
 
+/* Seconds since boot, rounded up, from /proc/uptime. */
+static uint64_t uptime_s(void)
+{
+	struct ms_buf b;
+	long long v = 0;
+
+	ms_buf_init(&b, 8192);
+	if (ms_file_read("/proc/uptime", &b, NULL, NULL) == 0)
+		ms_parse_lln(b.p, strcspn(b.p, "."), 0, LLONG_MAX, &v);
+	ms_buf_release(&b);
+	return (uint64_t)v + 1;
+}
+
+/* Field 22 of /proc/PID/stat, split the plain way (tests only). */
+static uint64_t stat_field22(pid_t pid)
+{
+	char path[64];
+	struct ms_buf b;
+	const char *p;
+	long long v = 0;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	ms_buf_init(&b, 8192);
+	if (ms_file_read(path, &b, NULL, NULL) == 0 &&
+	    (p = strrchr(b.p, ')'))) {
+		for (i = 3, p += 2; i < 22; i++)
+			p = strchr(p, ' ') + 1;
+		ms_parse_lln(p, strcspn(p, " "), 0, LLONG_MAX, &v);
+	}
+	ms_buf_release(&b);
+	return (uint64_t)v;
+}
+
 static void test_identity(void)
 {
 	struct ms_err err = { 0 };
@@ -124,6 +158,10 @@ static void test_identity(void)
 
 	is_int(ms_proc_starttime(getpid(), &t1, &err), 0, "our starttime");
 	ok(t1 > 0, "it is a positive tick count");
+	is_int(t1, stat_field22(getpid()), "it is field 22 of /proc/self/stat");
+	ok(t1 / (uint64_t)sysconf(_SC_CLK_TCK) <= uptime_s(),
+	   "it is a time since boot, not another field (%llu ticks)",
+	   (unsigned long long)t1);
 	is_int(ms_proc_starttime(1, &t2, &err), 0, "pid 1 starttime");
 	ok(t2 <= t1, "pid 1 started before us");
 
@@ -143,8 +181,8 @@ static void test_identity(void)
 	close(p[0]);
 	is_int(ms_proc_starttime(child, &t2, &err), 0,
 	       "starttime of a child named 'x) 1 2 (y'");
-	ok(t2 >= t1, "is parsed past the odd name (%llu >= %llu)",
-	   (unsigned long long)t2, (unsigned long long)t1);
+	is_int(t2, stat_field22(child), "is parsed past the odd name");
+	ok(t2 >= t1, "and the child started after us");
 	kill(child, SIGKILL);
 	waitpid(child, &status, 0);
 	is_int(ms_proc_starttime(child, &t2, &err), MS_E_NOENT,
