@@ -307,8 +307,9 @@ static int connect_addr(struct sess *s, const struct addrinfo *ai)
 
 static int connect_server(struct sess *s)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_ADDRCONFIG };
+	/* No AI_ADDRCONFIG: it hides 127.0.0.1 on a host whose only IPv4
+	 * address is the loopback. */
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
 	struct addrinfo *res, *ai;
 	char port[16];
 	int r, e = ECONNREFUSED;
