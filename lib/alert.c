@@ -121,7 +121,8 @@ static void state_read(const char *path, ms_msec_t *last, long long *held)
 	struct ms_buf b;
 	char *sp;
 
-	ms_buf_init(&b, 256);
+	/* ms_file_read reads in 4 KiB steps: the bound must allow one. */
+	ms_buf_init(&b, 8192);
 	if (ms_file_read(path, &b, NULL, NULL) == 0 &&
 	    (sp = strchr(b.p, ' '))) {
 		if (ms_parse_lln(b.p, (size_t)(sp - b.p), 0, LLONG_MAX, &t) < 0)
