@@ -23,7 +23,8 @@ const char ms_smtp_system_ca[] = "/etc/ssl/certs/ca-certificates.crt";
 enum {
 	IN_MAX = 4096,		/* one reply line, RFC 5321 allows 512 */
 	REPLY_LINES_MAX = 100,	/* lines of one multi-line reply */
-	REPLY_MAX = 512		/* reply text kept for messages */
+	REPLY_MAX = 512,	/* reply text kept for messages */
+	QUIT_WAIT_MS = 2000	/* for the reply to QUIT */
 };
 
 struct sess {
@@ -630,7 +631,9 @@ int ms_smtp_send_until(const struct ms_smtp_conf *sc, const struct ms_mail *m,
 	    (r = expect(&s, 2, MS_E_REMOTE)) < 0)
 		goto out;
 	r = (int)m->nto;
-	/* The mail is accepted; a lost QUIT reply changes nothing. */
+	/* The mail is accepted; a lost QUIT reply changes nothing, so it
+	 * gets a short wait, not the rest of the budget. */
+	s.deadline = MS_MIN(s.deadline, ms_deadline(QUIT_WAIT_MS));
 	if (cmd(&s, "the reply to QUIT", 2, "QUIT") < 0)
 		ms_err_clear(err);
 out:

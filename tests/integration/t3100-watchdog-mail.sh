@@ -161,6 +161,21 @@ test_expect_success SMTPD 'a black-hole server fails within SMTP_TIMEOUT' '
 	test $ms -ge 1900 && test $ms -lt 4500
 '
 
+test_expect_success SMTPD 'a black hole during the TLS handshake: the same deadline' '
+	start=$(date +%s%N) &&
+	SMTP_TLS=tls SMTP_TIMEOUT=1 test_expect_code 1 \
+		modscan --test-mail --config "$HOLE_CONF" 2>err &&
+	ms=$((($(date +%s%N) - start) / 1000000)) &&
+	echo "black hole (TLS) gave up after $ms ms" &&
+	test_grep "timed out after 1 s waiting for the TLS handshake" err &&
+	test $ms -lt 3500
+'
+
+test_expect_success 'unknown --test-mail arguments are a usage error' '
+	test_expect_code 2 modscan --test-mail --frob x 2>err &&
+	test_grep "unexpected argument .--frob." err
+'
+
 test_expect_success 'a closed port: connection refused, exit 1' '
 	port=$(test_free_port) &&
 	SMTP_HOST=localhost SMTP_PORT=$port SMTP_TLS=none \
