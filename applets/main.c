@@ -8,6 +8,8 @@
 
 #include "buf.h"
 #include "err.h"
+#include "file.h"
+#include "smtp.h"
 #include "version.h"
 
 struct applet {
@@ -43,11 +45,16 @@ static void usage(FILE *f)
 	      "modscan-APPLET)\n"
 	      "       modscan --install [--force] DIR\n"
 	      "       modscan --check-config [--config FILE]\n"
+	      "       modscan --test-mail [--config FILE] [--subject TEXT] "
+	      "[--body FILE]\n"
+	      "                           [--attach FILE]...\n"
 	      "       modscan --help | --version\n\n"
 	      "Applets:\n", f);
 	for (i = 0; i < MS_ARRAY_SIZE(applets); i++)
 		fprintf(f, "  %-10s %s\n", applets[i].name, applets[i].desc);
-	fputs("\n'modscan APPLET --help' describes one applet.\n", f);
+	fputs("\n'modscan APPLET --help' describes one applet.\n"
+	      "--test-mail sends one mail now through the configured server "
+	      "(SMTP_*, MAIL_*).\n", f);
 }
 
 static int run_applet(const struct applet *a, int argc, char **argv)
@@ -189,6 +196,96 @@ static int check_config(int argc, char **argv)
 	return MS_EXIT_OK;
 }
 
+/* Send one mail now, so an operator sees whether SMTP_* works. */
+struct test_mail_opts {
+	const char *config, *subject, *body;
+	const char *files[MS_MAIL_MAX_ATTACH];
+	int nfiles;
+};
+
+static int send_test(const struct ms_conf *c, const struct test_mail_opts *o)
+{
+	struct ms_buf data[MS_MAIL_MAX_ATTACH], body_file;
+	struct ms_smtp_conf sc;
+	struct ms_err err = { 0 };
+	struct ms_mail m;
+	char host[256] = "?", body[512];
+	const char *base;
+	int i, r, n = 0;
+
+	if ((r = ms_smtp_conf_from(&sc, c, &err)) < 0) {
+		ms_applet_error("%s", err.msg);
+		ms_smtp_conf_release(&sc);
+		return MS_EXIT_USAGE;
+	}
+	ms_smtp_mail_init(&m, &sc);
+	gethostname(host, sizeof(host) - 1);
+	snprintf(body, sizeof(body), "This is a test mail from modscan on "
+		 "%s, sent with 'modscan --test-mail'.\nIf you can read it, "
+		 "alerts and reports can reach you.\n", host);
+	m.subject = o->subject ? o->subject : "modscan test mail";
+	m.body = body;
+	for (i = 0; i < MS_MAIL_MAX_ATTACH; i++)
+		ms_buf_init(&data[i], MS_MAIL_MAX / 2);
+	ms_buf_init(&body_file, MS_MAIL_MAX / 2);
+	r = o->body ? ms_file_read(o->body, &body_file, NULL, &err) : 0;
+	if (o->body)
+		m.body = body_file.p;
+	for (; n < o->nfiles && r == 0; n++) {
+		if ((r = ms_file_read(o->files[n], &data[n], NULL, &err)) < 0)
+			break;
+		base = strrchr(o->files[n], '/');
+		m.attach[n].name = base ? base + 1 : o->files[n];
+		m.attach[n].data = data[n].p;
+		m.attach[n].len = data[n].len;
+	}
+	m.nattach = (size_t)n;
+	if (r == 0)
+		r = ms_smtp_send(&sc, &m, &err);
+	if (r < 0)
+		ms_applet_error("%s", err.msg);
+	else
+		printf("mail sent to %d recipient%s\n", r, r == 1 ? "" : "s");
+	for (i = 0; i < MS_MAIL_MAX_ATTACH; i++)
+		ms_buf_release(&data[i]);
+	ms_buf_release(&body_file);
+	ms_smtp_conf_release(&sc);
+	return r < 0 ? MS_EXIT_FAIL : MS_EXIT_OK;
+}
+
+static int test_mail(int argc, char **argv)
+{
+	struct test_mail_opts o = { 0 };
+	struct ms_conf c;
+	int i, r;
+
+	ms_applet_name = "--test-mail";
+	for (i = 2; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--config"))
+			o.config = argv[i + 1];
+		else if (!strcmp(argv[i], "--subject"))
+			o.subject = argv[i + 1];
+		else if (!strcmp(argv[i], "--body"))
+			o.body = argv[i + 1];
+		else if (!strcmp(argv[i], "--attach") &&
+			 o.nfiles < MS_MAIL_MAX_ATTACH)
+			o.files[o.nfiles++] = argv[i + 1];
+		else
+			break;
+	}
+	if (i < argc) {
+		ms_applet_error("unexpected argument '%s' (options take a "
+				"value; at most %d --attach)", argv[i],
+				MS_MAIL_MAX_ATTACH);
+		return MS_EXIT_USAGE;
+	}
+	if ((r = ms_applet_conf(&c, o.config)) != 0)
+		return r;
+	r = send_test(&c, &o);
+	ms_conf_release(&c);
+	return r;
+}
+
 static int version(void)
 {
 	struct ms_buf b;
@@ -232,6 +329,8 @@ int main(int argc, char **argv)
 		return install(argc, argv);
 	if (!strcmp(argv[1], "--check-config"))
 		return check_config(argc, argv);
+	if (!strcmp(argv[1], "--test-mail"))
+		return test_mail(argc, argv);
 	if (argv[1][0] == '-') {
 		fprintf(stderr, "modscan: unknown option '%s' (see 'modscan "
 			"--help')\n", argv[1]);

@@ -22,9 +22,21 @@ int ms_file_read(const char *path, struct ms_buf *b, struct stat *st,
 		goto out;
 	}
 	for (;;) {
-		if ((r = ms_buf_reserve(b, 4096)) < 0) {
-			r = ms_err_set(err, r, "'%s' is larger than %zu bytes",
-				       path, b->max);
+		size_t room = b->max - b->len;
+		char probe;
+
+		if (room == 0) {
+			/* full: one more byte means the file is too big */
+			if (read(fd, &probe, 1) == 0)
+				break;
+			r = ms_err_set(err, MS_E_TOOBIG,
+				       "'%s' is larger than %zu bytes", path,
+				       b->max);
+			goto out;
+		}
+		if ((r = ms_buf_reserve(b, MS_MIN((size_t)4096, room))) < 0) {
+			r = ms_err_set(err, r, "cannot read '%s': %s", path,
+				       ms_strerror(r));
 			goto out;
 		}
 		n = read(fd, b->p + b->len, b->cap - b->len - 1);

@@ -1,0 +1,61 @@
+/*
+ * Alert mails that never block supervision: ms_alert_queue only writes a
+ * file into a private queue directory (rate limited per kind, with the
+ * limiter state kept in that directory so one-shot cron runs respect it);
+ * ms_alert_flush, run in a short-lived child, sends the queue by a deadline.
+ */
+#ifndef MS_ALERT_H
+#define MS_ALERT_H
+
+#include "ms.h"
+#include "conf.h"
+#include "err.h"
+#include "smtp.h"
+
+enum {
+	MS_ALERT_KIND_MAX = 32,		/* [a-z0-9_-], e.g. "restart" */
+	MS_ALERT_QUEUE_MAX = 256,	/* queued files; more is MS_E_FULL */
+	MS_ALERT_FILE_MAX = 1 << 20	/* one queued alert, bytes */
+};
+
+/* What ms_alert_queue did (all successes). */
+enum ms_alert_outcome {
+	MS_ALERT_LIMITED = 0,	/* same kind within ALERT_INTERVAL: counted */
+	MS_ALERT_QUEUED = 1,
+	MS_ALERT_OFF = 2	/* no SMTP_HOST: nothing done (log it once) */
+};
+
+struct ms_alert_conf {
+	char dir[PATH_MAX];	/* RUN_DIR/alerts */
+	ms_msec_t interval_ms;	/* ALERT_INTERVAL */
+	bool enabled;		/* SMTP_HOST is set */
+};
+
+/* From RUN_DIR, ALERT_INTERVAL and SMTP_HOST. */
+int ms_alert_conf_from(struct ms_alert_conf *ac, const struct ms_conf *c,
+		       struct ms_err *err);
+
+/*
+ * Queue one alert of kind (written atomically, mode 0600, in a 0700
+ * directory).  Within interval_ms of the last queued alert of that kind it
+ * is only counted, and the next one that goes out says how many were held
+ * back.  Returns an ms_alert_outcome or MS_E_* (MS_E_FULL past
+ * MS_ALERT_QUEUE_MAX files).
+ */
+int ms_alert_queue(const struct ms_alert_conf *ac, const char *kind,
+		   const char *subject, const char *body, struct ms_err *err);
+
+/*
+ * Send the queued alerts of dir through sc, oldest first, each deleted only
+ * once the server accepted it; stop at the first failure (the rest stay for
+ * the next flush) or at deadline (CLOCK_MONOTONIC ms, MS_E_TIMEOUT).  A
+ * file that cannot be parsed is renamed *.bad.  MS_E_BUSY when another
+ * flush holds the queue.  Returns the number of mails sent.
+ */
+int ms_alert_flush(const struct ms_smtp_conf *sc, const char *dir,
+		   ms_msec_t deadline, struct ms_err *err);
+
+/* Number of alerts waiting in dir (0 when dir does not exist). */
+int ms_alert_pending(const char *dir, struct ms_err *err);
+
+#endif
