@@ -33,8 +33,14 @@ static const char page_style[] =
 	".card b{display:block;font-size:1.35em}.card span{color:var(--mut);"
 	"font-size:.85em}\n"
 	".grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}\n"
+	".grid>*{min-width:0}\n"
+	".bar{display:grid;grid-template-columns:minmax(9em,32%) 1fr 3em;"
+	"gap:2px 8px;align-items:center;margin:3px 0}\n"
+	".bar svg{height:16px}.bar .v{text-align:right;font-weight:600}\n"
+	".bar .l{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}\n"
 	"@media (max-width:760px){.grid{grid-template-columns:1fr}"
-	"body{font-size:14px;padding:8px}}\n"
+	"body{font-size:14px;padding:8px}.bar{grid-template-columns:1fr 3em}"
+	".bar .l{grid-column:1/-1}.axis span:nth-child(even){display:none}}\n"
 	"svg{display:block;width:100%;height:auto}\n"
 	"svg text{font-size:12px;fill:var(--fg)}\n"
 	".lg{display:flex;flex-wrap:wrap;gap:4px 14px;margin:6px 0;"
@@ -50,7 +56,7 @@ static const char page_style[] =
 	".strip svg{height:18px;border-radius:3px}\n"
 	".axis{position:relative;height:1.2em;font-size:.75em;"
 	"color:var(--mut)}.axis span{position:absolute;"
-	"transform:translateX(-50%)}\n"
+	"transform:translateX(-50%)}.axis span:first-child{transform:none}\n"
 	".tw{overflow-x:auto}\n"
 	"table{border-collapse:collapse;width:100%;font-size:.92em}\n"
 	"th,td{padding:5px 8px;border-bottom:1px solid var(--line);"
@@ -81,8 +87,8 @@ static const char page_script[] =
 	"(function(){'use strict';\n"
 	"var D=JSON.parse(document.getElementById('data').textContent);\n"
 	"var C=[['ccap','CCAP',0],['upstream','Upstream',0],['family','Family',0],"
-	"['hops','Hops',1],['qam64','% QAM64',1],['qam16','% QAM16',1],"
-	"['qpsk','% QPSK',1],['unknown','% UNKNOWN',1],['samples','Samples',1],"
+	"['hops','Hops',1],['qam64','% QAM64',1,1],['qam16','% QAM16',1,1],"
+	"['qpsk','% QPSK',1,1],['unknown','% UNKNOWN',1,1],['samples','Samples',1],"
 	"['seconds_below_qam64','Below QAM64',1]];\n"
 	"var rows=D.rows.map(function(r,i){r._i=i;return r;});\n"
 	"var view=rows,key='hops',dir=-1,page=0,size=50,q='';\n"
@@ -100,7 +106,8 @@ static const char page_script[] =
 	"for(var i=a;i<b;i++){var r=view[i],tr=document.createElement('tr');\n"
 	"C.forEach(function(c){var td=document.createElement('td');"
 	"var v=r[c[0]];if(c[0]==='seconds_below_qam64'){td.title=v+' s';"
-	"v=dur(v);}td.textContent=v;if(c[2])td.className='n';"
+	"v=dur(v);}else if(c[3]&&v===Math.floor(v))v=v.toFixed(1);"
+	"td.textContent=v;if(c[2])td.className='n';"
 	"tr.appendChild(td);});f.appendChild(tr);}\n"
 	"tb.textContent='';tb.appendChild(f);\n"
 	"$('info').textContent=n?(a+1)+'\\u2013'+b+' of '+n+(n<rows.length?"
@@ -166,6 +173,17 @@ static void hhmm(int64_t t, char out[8])
 		snprintf(out, 8, "?");
 }
 
+/* "2025-03-30 00:00 CET": what a technician reads. */
+static char *when(int64_t t, char out[40])
+{
+	struct tm tm;
+
+	if (ms_localtime((time_t)t, &tm) < 0 ||
+	    !strftime(out, 40, "%Y-%m-%d %H:%M %Z", &tm))
+		snprintf(out, 40, "%lld", (long long)t);
+	return out;
+}
+
 static int card(struct ms_buf *b, const char *label, const char *fmt, ...)
 	MS_PRINTF(3, 4);
 
@@ -187,7 +205,7 @@ static int card(struct ms_buf *b, const char *label, const char *fmt, ...)
 static int header(struct ms_buf *b, const struct ms_report_info *in)
 {
 	const struct ms_report_totals *t = &in->tot;
-	char s[MS_ISO_MAX], e[MS_ISO_MAX], g[MS_ISO_MAX];
+	char s[40], e[40], g[40];
 	int r;
 
 	if ((r = ms_buf_adds(b, "<title>modscan report ")) < 0 ||
@@ -200,10 +218,9 @@ static int header(struct ms_buf *b, const struct ms_report_info *in)
 		return r;
 	if ((r = ms_buf_printf(b, "</span></h1><p class=\"meta\">%s \u2013 "
 			       "%s (%.0f h) \u00b7 generated %s</p>\n",
-			       ms_time_iso(in->start * 1000, s),
-			       ms_time_iso(in->end * 1000, e),
+			       when(in->start, s), when(in->end, e),
 			       (double)(in->end - in->start) / 3600,
-			       ms_time_iso(in->generated_ms, g))) < 0 ||
+			       when(in->generated_ms / 1000, g))) < 0 ||
 	    (r = ms_buf_adds(b, "<div class=\"cards\" id=\"totals\">")) < 0 ||
 	    (r = card(b, "CCAPs", "%u", t->devices)) < 0 ||
 	    (r = card(b, "upstreams", "%u", t->upstreams)) < 0 ||
@@ -239,28 +256,24 @@ static int hoppers(struct ms_buf *b, const struct ms_report *rep,
 	if (!n)
 		return ms_buf_adds(b, "<p>No upstream changed modulation."
 				   "</p></section>\n");
-	if ((r = ms_buf_printf(b, "<svg id=\"hoppers\" viewBox=\"0 0 600 %zu\" "
-			       "role=\"img\" aria-label=\"top hoppers\">",
-			       n * 24)) < 0)
+	if ((r = ms_buf_adds(b, "<div id=\"hoppers\">")) < 0)
 		return r;
 	for (i = 0; i < n; i++) {
 		ms_report_line(rep, i, &l);
-		if ((r = ms_buf_printf(b, "<g><title>%u hops</title>"
-				       "<text x=\"0\" y=\"%zu\">", l.hops,
-				       i * 24 + 16)) < 0 ||
+		if ((r = ms_buf_adds(b, "<div class=\"bar\"><span class=\"l\">"))
+		    < 0 ||
 		    (r = ms_render_html_text(b, l.device)) < 0 ||
 		    (r = ms_buf_addc(b, ' ')) < 0 ||
 		    (r = ms_render_html_text(b, l.upstream)) < 0 ||
-		    (r = ms_buf_printf(b, "</text><rect class=\"cQ\" x=\"250\" "
-				       "y=\"%zu\" width=\"%.1f\" height=\"16\" "
-				       "rx=\"2\"/><text x=\"%.1f\" y=\"%zu\">"
-				       "%u</text></g>", i * 24 + 4,
-				       300.0 * l.hops / max,
-				       256 + 300.0 * l.hops / max,
-				       i * 24 + 16, l.hops)) < 0)
+		    (r = ms_buf_printf(b, "</span><svg viewBox=\"0 0 100 10\" "
+				       "preserveAspectRatio=\"none\"><rect "
+				       "class=\"cQ\" x=\"0\" y=\"0\" "
+				       "width=\"%.2f\" height=\"10\"/></svg>"
+				       "<span class=\"v\">%u</span></div>\n",
+				       100.0 * l.hops / max, l.hops)) < 0)
 			return r;
 	}
-	return ms_buf_adds(b, "</svg></section>\n");
+	return ms_buf_adds(b, "</div></section>\n");
 }
 
 /* One stacked 100% bar with its legend. */
@@ -427,7 +440,7 @@ static int degraded(struct ms_buf *b, const struct ms_report_info *in)
 	if ((r = ms_buf_adds(b, "<section><h2>CCAPs with the most upstreams "
 			     "below QAM64</h2><div class=\"tw\"><table "
 			     "id=\"degraded\"><thead><tr><th>CCAP</th><th>"
-			     "Family</th><th class=\"n\">Upstreams below QAM64"
+			     "Family</th><th class=\"n\">Below QAM64"
 			     "</th><th class=\"n\">Upstreams</th><th "
 			     "class=\"n\">Hops</th></tr></thead><tbody>")) < 0)
 		return r;
