@@ -161,6 +161,8 @@ fetch() {
 		done
 		mv -f "$1" "$dsc"
 		rmdir "$dl"
+		[ "$(dscver "$dsc")" = "${ver#*:}" ] ||
+			echo "$pkg $ver is gone from the archive; using $(dscver "$dsc")" >>"$W/notes"
 	fi
 	echo "$dsc"
 }
@@ -182,6 +184,9 @@ build_sources() {
 }
 : >"$W/dscs"
 step sources "(cache: $SRCDIR)"
+if [ -s "$W/notes" ]; then
+	while read -r l; do say "note: $l"; done <"$W/notes"
+fi
 dsc_of() { sed -n "s/^$1 //p" "$W/dscs"; }
 
 # extract PKG: unpack PKG's Debian source (sizes and checksums checked
@@ -396,7 +401,9 @@ find "$R" -name '*.so' -o -name '*.so.*' | while read -r f; do rm -f "$f"; done
 
 mv "$LOGDIR" "$R/log"
 {
-	echo "# built by contrib/build-deps.sh with $(musl-gcc -dumpversion 2>/dev/null) (musl) on $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	echo "# built by contrib/build-deps.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+		"with musl $(dpkg-query -W -f '${Version}' musl-dev 2>/dev/null)," \
+		"gcc $(musl-gcc -dumpversion 2>/dev/null)"
 	while read -r pkg dsc; do echo "$pkg $(dscver "$dsc")"; done <"$W/dscs"
 } >"$R/.done"
 mv "$R" "$PREFIX"
