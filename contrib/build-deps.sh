@@ -174,6 +174,7 @@ build_sources() {
 	mkdir -p "$SRCDIR"
 	exec 8>"$SRCDIR/.lock"   # several prefixes share $SRCDIR
 	flock 8
+	rm -rf "$SRCDIR"/dl.*    # downloads of runs that died
 	for p in zlib:$ZLIB_V mbedtls:$MBEDTLS_V libssh:$LIBSSH_V \
 		openssl:$OPENSSL_V mariadb:$MARIADB_V cjson:$CJSON_V; do
 		d=$(fetch "${p%%:*}" "${p#*:}")
