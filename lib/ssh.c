@@ -524,18 +524,16 @@ ssize_t ms_ssh_read(struct ms_ssh *s, char *buf, size_t n,
 	}
 }
 
-/* Push what libssh still holds for the socket. */
+/* Push what libssh still holds for the socket.  ssh_get_poll_flags()
+ * may still ask for POLLOUT after the buffer emptied, so ask libssh. */
 static int flush_out(struct ms_ssh *s, ms_msec_t deadline, struct ms_err *err)
 {
-	int r;
+	int rc, r;
 
-	while (ssh_get_poll_flags(s->ss) & SSH_WRITE_PENDING) {
+	while ((rc = ssh_blocking_flush(s->ss, 0)) == SSH_AGAIN)
 		if ((r = wait_io(s, deadline, "writing", err)) < 0)
 			return r;
-		if (ssh_blocking_flush(s->ss, 0) == SSH_ERROR)
-			return fail(s, "writing", err);
-	}
-	return 0;
+	return rc == SSH_OK ? 0 : fail(s, "writing", err);
 }
 
 int ms_ssh_write(struct ms_ssh *s, const char *data, size_t len,

@@ -29,7 +29,9 @@ UsePAM yes
 PasswordAuthentication yes
 KbdInteractiveAuthentication yes
 PubkeyAuthentication yes
-AuthorizedKeysFile $TRASH/authorized_keys
+AuthorizedKeysFile none
+AuthorizedKeysCommand /bin/cat $TRASH/authorized_keys
+AuthorizedKeysCommandUser root
 StrictModes no
 PermitRootLogin no
 LogLevel VERBOSE
