@@ -116,9 +116,14 @@ static int fail(struct ms_ssh *s, const char *step, struct ms_err *err)
 
 	if (!m || !*m)
 		m = "unknown error";
-	if (strstr(m, "Socket error") || strstr(m, "disconnect") ||
-	    strstr(m, "closed") || strstr(m, "Connection") ||
-	    strstr(m, "resolve") || ssh_get_fd(s->ss) < 0)
+	/* libssh has no error classes beyond fatal; its wording is stable
+	 * within 0.10.  No common algorithm stays a protocol error even
+	 * though libssh drops the socket after it. */
+	if (!strstr(m, "kex error") &&
+	    (strstr(m, "Socket error") || strstr(m, "DISCONNECT") ||
+	     strstr(m, "disconnect") || strstr(m, "closed") ||
+	     strstr(m, "Connection") || strstr(m, "resolve") ||
+	     ssh_get_fd(s->ss) < 0))
 		code = MS_E_CONN;
 	return ms_err_set(err, code, "%s with '%s': %s", step, s->label, m);
 }

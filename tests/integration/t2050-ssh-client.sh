@@ -44,6 +44,27 @@ EOC
 	test_wait_for 10 port_open "$KBD_PORT"
 }
 
+# start_legacy_sshd: an old-CCAP-like sshd on $LEGACY_PORT that speaks only
+# diffie-hellman-group14-sha1, ssh-rsa host keys and aes128-cbc.
+start_legacy_sshd() {
+	cat >sshd_legacy_config <<EOC
+Port $LEGACY_PORT
+ListenAddress 127.0.0.1
+HostKey $TRASH/legacy_host_key
+HostKeyAlgorithms ssh-rsa
+KexAlgorithms diffie-hellman-group14-sha1
+Ciphers aes128-cbc
+PidFile $TRASH/sshd-legacy.pid
+UsePAM yes
+PasswordAuthentication yes
+PermitRootLogin no
+EOC
+	/usr/sbin/sshd -D -e -f "$TRASH/sshd_legacy_config" \
+		2>>"$TRASH/sshd-legacy.log" &
+	echo $! >sshd-legacy.bgpid
+	test_wait_for 10 port_open "$LEGACY_PORT"
+}
+
 stop_sshd() {
 	[ -f sshd.bgpid ] || return 0
 	kill "$(cat sshd.bgpid)" 2>/dev/null
@@ -54,6 +75,7 @@ stop_sshd() {
 run_t_ssh() {
 	MS_TEST_SSH_PORT=$PORT MS_TEST_SSH_KBD_PORT=$KBD_PORT \
 	MS_TEST_SSH_REFUSED_PORT=$REFUSED_PORT MS_TEST_SSH_HOLE_PORT=$HOLE_PORT \
+	MS_TEST_SSH_LEGACY_PORT=$LEGACY_PORT \
 	MS_TEST_SSH_DIR=$TRASH MS_TEST_SSH_USER=$SSH_USER \
 	MS_TEST_SSH_PASSWORD=$SSH_PW MS_TEST_SSH_KEY=$TRASH/client_key \
 		"$T_SSH" "$@"
@@ -95,11 +117,19 @@ while True:
 		tries=$((tries + 1))
 		test $tries -lt 3 || return 1
 	done &&
-	echo "PORT=$PORT KBD_PORT=$KBD_PORT" >ports &&
+	ssh-keygen -q -t rsa -b 2048 -N "" -f legacy_host_key &&
+	tries=0 &&
+	until LEGACY_PORT=$(test_free_port) && start_legacy_sshd; do
+		kill "$(cat sshd-legacy.bgpid)" 2>/dev/null
+		tries=$((tries + 1))
+		test $tries -lt 3 || return 1
+	done &&
+	echo "PORT=$PORT KBD_PORT=$KBD_PORT LEGACY_PORT=$LEGACY_PORT" >ports &&
 	echo "REFUSED_PORT=$(test_free_port)" >>ports
 '
 test_atexit 'kill $(cat "$TRASH/hole.pid") 2>/dev/null'
 test_atexit 'stop_sshd'
+test_atexit 'kill $(cat "$TRASH/sshd-legacy.bgpid") 2>/dev/null'
 [ -f "$TRASH/ports" ] && . "$TRASH/ports"
 HOLE_PORT=$(cat "$TRASH/hole.port" 2>/dev/null)
 
