@@ -214,20 +214,21 @@ static int check_host_key(struct ms_ssh *s, const struct ms_ssh_opts *o,
 	case SSH_KNOWN_HOSTS_CHANGED:
 	case SSH_KNOWN_HOSTS_OTHER:
 		key_fingerprint(s->ss, fp, sizeof(fp));
-		return ms_err_set(err, MS_E_HOSTKEY, "host key for '%s' changed "
-				  "(now %s); refusing", s->label, fp);
+		return ms_err_set(err, MS_E_HOSTKEY, "host key for '%s' "
+				  "changed (now %s); refusing", s->label, fp);
 	case SSH_KNOWN_HOSTS_UNKNOWN:
 	case SSH_KNOWN_HOSTS_NOT_FOUND:
 		if (o->policy == MS_SSH_POLICY_ACCEPT_NEW)
 			return learn_host_key(s, o->known_hosts, err);
 		key_fingerprint(s->ss, fp, sizeof(fp));
-		return ms_err_set(err, MS_E_HOSTKEY, "host key for '%s' (%s) is "
-				  "not in '%s'; refusing under the strict policy",
-				  s->label, fp, o->known_hosts);
+		return ms_err_set(err, MS_E_HOSTKEY, "host key for '%s' "
+				  "(%s) is not in '%s'; refusing under the "
+				  "strict policy", s->label, fp,
+				  o->known_hosts);
 	case SSH_KNOWN_HOSTS_ERROR:
 	default:
-		return ms_err_set(err, MS_E_HOSTKEY, "cannot check the host key "
-				  "of '%s' against '%s': %s", s->label,
+		return ms_err_set(err, MS_E_HOSTKEY, "cannot check the host "
+				  "key of '%s' against '%s': %s", s->label,
 				  o->known_hosts, ssh_get_error(s->ss));
 	}
 }
@@ -256,8 +257,8 @@ static int set_options(struct ms_ssh *s, const struct ms_ssh_opts *o,
 	     ssh_options_set(ss, SSH_OPTIONS_HOSTKEYS, legacy_hostkeys) < 0 ||
 	     ssh_options_set(ss, SSH_OPTIONS_CIPHERS_C_S, legacy_ciphers) < 0 ||
 	     ssh_options_set(ss, SSH_OPTIONS_CIPHERS_S_C, legacy_ciphers) < 0))
-		return ms_err_set(err, MS_E_INVAL, "legacy algorithms for '%s': "
-				  "%s", s->label, ssh_get_error(ss));
+		return ms_err_set(err, MS_E_INVAL, "legacy algorithms for "
+				  "'%s': %s", s->label, ssh_get_error(ss));
 	ssh_set_blocking(ss, 0);
 	return 0;
 }
@@ -354,7 +355,8 @@ static int auth_kbdint(struct ms_ssh *s, const struct ms_ssh_opts *o,
 		pw_now = false;
 		for (i = 0; i < n; i++) {
 			echo = 0;
-			ssh_userauth_kbdint_getprompt(s->ss, (unsigned)i, &echo);
+			(void)ssh_userauth_kbdint_getprompt(s->ss, (unsigned)i,
+							    &echo);
 			if (!echo && sent_pw)
 				return SSH_AUTH_DENIED;
 			pw_now |= !echo;
@@ -466,7 +468,8 @@ int ms_ssh_open(struct ms_ssh **out, const struct ms_ssh_opts *o,
 
 	*out = NULL;
 	if (!o->host || !*o->host || !o->user || !*o->user)
-		return ms_err_set(err, MS_E_INVAL, "ssh needs a host and a user");
+		return ms_err_set(err, MS_E_INVAL, "ssh needs a host and a "
+				  "user");
 	if (o->policy != MS_SSH_POLICY_OFF && kh == dev_null)
 		return ms_err_set(err, MS_E_INVAL, "checking the host key of "
 				  "'%s' needs a known_hosts file", o->host);

@@ -21,7 +21,7 @@ enum ms_ssh_policy {
 enum {
 	MS_SSH_TERM_WIDTH = 80,
 	MS_SSH_TERM_HEIGHT = 24,
-	MS_SSH_FP_MAX = 128		/* "SHA256:" + base64 + NUL, with room */
+	MS_SSH_FP_MAX = 128		/* "SHA256:" + base64 + NUL, roomy */
 };
 
 struct ms_ssh_opts {
