@@ -72,7 +72,9 @@ stop_sshd() {
 	rm -f sshd.bgpid
 }
 
+# No HOME, USER or LOGNAME: the client must not need them.
 run_t_ssh() {
+	env -u HOME -u USER -u LOGNAME \
 	MS_TEST_SSH_PORT=$PORT MS_TEST_SSH_KBD_PORT=$KBD_PORT \
 	MS_TEST_SSH_REFUSED_PORT=$REFUSED_PORT MS_TEST_SSH_HOLE_PORT=$HOLE_PORT \
 	MS_TEST_SSH_LEGACY_PORT=$LEGACY_PORT \
