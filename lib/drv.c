@@ -163,6 +163,36 @@ int ms_drv_family_by_banner(const char *s, size_t len)
 	return MS_E_NOENT;
 }
 
+int ms_drv_parse(int fam, const char *iface, const char *text, size_t len,
+		 const struct ms_modmap *map, struct ms_chanlist *out,
+		 struct ms_err *err)
+{
+	char dom[MS_UPSTREAM_MAX];
+
+	switch (fam) {
+	case MS_FAM_e6000:
+		if (iface)
+			return ms_err_set(err, MS_E_INVAL,
+					  "e6000 lists all upstreams at once");
+		return ms_parse_e6000(text, len, map, out, err);
+	case MS_FAM_casa:
+		if (iface)
+			return ms_parse_casa_upstream(text, len, iface, map,
+						      out, err);
+		return ms_parse_casa(text, len, map, out, err);
+	case MS_FAM_cbr8:
+		if (iface && ms_parse_cbr8_domain_name(iface, dom,
+						       sizeof(dom)) < 0)
+			return ms_err_set(err, MS_E_INVAL,
+					  "'%s' is not a MAC domain "
+					  "(Cable1/0/1)", iface);
+		return ms_parse_cbr8_domain(text, len, iface ? dom : NULL,
+					    map, out, err);
+	default:
+		return ms_err_set(err, MS_E_INVAL, "no family %d", fam);
+	}
+}
+
 void ms_drv_init(struct ms_drv *d, enum ms_family fam,
 		 const struct ms_modmap *map)
 {

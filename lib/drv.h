@@ -85,6 +85,16 @@ int ms_drv_family_by_host(const char *rules, const char *host,
 /* Family from `show version` output, or MS_E_NOENT. */
 int ms_drv_family_by_banner(const char *s, size_t len);
 
+/*
+ * The channel-listing parser of fam on cleaned text, for saved output
+ * (`scan --parse`): iface names the upstream of a Casa per-upstream
+ * history, or the cBR-8 MAC domain of a controller listing (Cable1/0/1;
+ * NULL: blocks of any domain); E6000 takes none (MS_E_INVAL).
+ */
+int ms_drv_parse(int fam, const char *iface, const char *text, size_t len,
+		 const struct ms_modmap *map, struct ms_chanlist *out,
+		 struct ms_err *err);
+
 /* Set up d for one device session; map is borrowed for d's lifetime. */
 void ms_drv_init(struct ms_drv *d, enum ms_family fam,
 		 const struct ms_modmap *map);

@@ -82,6 +82,7 @@ struct block {
 	long us;		/* n of `Bind to ... US<n>`, -1 if none */
 	long code;		/* -1 if none */
 	bool ofdma;
+	bool broken;		/* header wrapped or cut: state unknown */
 };
 
 /* ` CableS/C/P Upstream N is <state>`: opens b, true when it is one. */
@@ -90,7 +91,7 @@ static bool block_start(const struct ms_field *f, size_t nf, struct block *b)
 	size_t i = 5;
 	long long v;
 
-	if (nf < 4 || f[0].n <= 5 || memcmp(f[0].p, "Cable", 5) ||
+	if (nf < 2 || f[0].n <= 5 || memcmp(f[0].p, "Cable", 5) ||
 	    !triple(f[0].p, f[0].n, &i) || i != f[0].n ||
 	    !ms_parse_is(&f[1], "Upstream"))
 		return false;
@@ -99,10 +100,10 @@ static bool block_start(const struct ms_field *f, size_t nf, struct block *b)
 	b->dom = f[0].p + 5;
 	b->dom_len = f[0].n - 5;
 	b->us = b->code = b->hdr_n = -1;
-	if (ms_parse_lln(f[2].p, f[2].n, 0, 1000000, &v) == 0)
+	if (nf > 2 && ms_parse_lln(f[2].p, f[2].n, 0, 1000000, &v) == 0)
 		b->hdr_n = (long)v;
-	b->up = nf == 5 && ms_parse_is(&f[3], "is") &&
-		ms_parse_is(&f[4], "up");
+	b->broken = nf < 5 || !ms_parse_is(&f[3], "is") || b->hdr_n < 0;
+	b->up = !b->broken && nf == 5 && ms_parse_is(&f[4], "up");
 	return true;
 }
 
@@ -154,6 +155,8 @@ static int block_end(struct block *b, const char *domain,
 	if (domain && (strlen(domain) != b->dom_len ||
 		       memcmp(domain, b->dom, b->dom_len)))
 		return 0;
+	if (b->broken)
+		return BAD;
 	if (!b->up || b->ofdma || (b->us < 0 && b->hdr_n > 3) || b->us > 3)
 		return 0;
 	if (b->us < 0 || b->code < 0)

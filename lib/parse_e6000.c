@@ -26,7 +26,14 @@ static int name_kind(const struct ms_field *f)
 	i = mid;
 	if (ms_parse_digits(f->p, f->n, &i) && f->p[i] == '/')
 		return 1;
-	return !memcmp(f->p + mid, "scq/", 4) ? 1 : 2;
+	if (!memcmp(f->p + mid, "scq/", 4))
+		return 1;
+	/* ofd and other lower-case kinds; `2/3.1/0` is a Casa name */
+	for (i = mid; f->p[i] != '/'; i++) {
+		if (f->p[i] < 'a' || f->p[i] > 'z')
+			return 0;
+	}
+	return 2;
 }
 
 /* A row that is not recorded on purpose: out of service or not A-TDMA. */
