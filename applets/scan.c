@@ -48,7 +48,7 @@ struct scan_opts {
 	const char *input;	/* FILE, "-" or NULL for stdin */
 };
 
-/* Options into o; 0, or the exit status of a usage error or --help. */
+/* Options into o: 0 to go on, -1 after --help, else a usage error's status. */
 static int scan_getopt(int argc, char **argv, struct scan_opts *o)
 {
 	static const struct option longopts[] = {
@@ -67,7 +67,7 @@ static int scan_getopt(int argc, char **argv, struct scan_opts *o)
 		case 'P': o->parse = optarg; break;
 		case 'I': o->iface = optarg; break;
 		case 'c': o->config = optarg; break;
-		case 'h': return ms_applet_help(ms_scan_usage) - 1;
+		case 'h': ms_applet_help(ms_scan_usage); return -1;
 		default: return ms_applet_usage_error();
 		}
 	}

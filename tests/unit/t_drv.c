@@ -4,6 +4,7 @@
  */
 #include "harness.h"
 
+#include "cli.h"
 #include "drv.h"
 #include "file.h"
 
@@ -182,6 +183,73 @@ static void test_casa_limit(const struct ms_modmap *map)
 	ms_buf_release(&sum);
 }
 
+/*
+ * The engine's contract end to end, without a socket: login output and
+ * each answer trickle in 7-byte chunks through the detector (pagers
+ * answered, prompt learned, end of output found), then go to the driver.
+ */
+static const char login[] = "*** CCAP003# banner > ***\r\nCCAP003#\r\nCCAP003#";
+static const char *const device[] = {
+	"terminal length 0\r\nCCAP003#",
+	"show interface cable-upstream\r\nSC-QAM Channels:\r\n"
+	"S/C/CH     Mac   Conn State ID\r\n"
+	"5/0/0        51    0  IS      1  10.400-16.800      64     2  atdma"
+	"   202    0.0\r\n--More--",
+	"\r\x1b[K5/0/1        51    0  IS      2  10.400-16.800      64     2"
+	"  atdma   204    0.0\r\n--More--",
+	"\r\x1b[K\r\nCCAP003#",
+};
+
+/* Feed s in chunks; the event at the end, and MORE events counted. */
+static int trickle(struct ms_cli *c, const char *s, struct ms_buf *raw,
+		   int *more)
+{
+	size_t i, n = strlen(s);
+	int ev = MS_CLI_NONE;
+
+	for (i = 0; i < n; i += 7) {
+		ms_buf_add(raw, s + i, MS_MIN(7, n - i));
+		ev = ms_cli_feed(c, s + i, MS_MIN(7, n - i));
+		if (ev == MS_CLI_MORE)
+			(*more)++;
+	}
+	return ev;
+}
+
+static void test_session(const struct ms_modmap *map)
+{
+	struct ms_cli c;
+	struct ms_drv d;
+	struct ms_buf raw;
+	const char *cmd;
+	size_t k = 0;
+	int more = 0, ev, r;
+
+	ms_cli_init(&c);
+	ms_buf_init(&raw, 1 << 20);
+	is_int(trickle(&c, login, &raw, &more), MS_CLI_LEARNED,
+	       "session: prompt learned after the banner");
+	is_str(ms_cli_host(&c), "CCAP003", "session: host from the prompt");
+	ms_drv_init(&d, MS_FAM_e6000, map);
+	cmd = ms_drv_start(&d);
+	do {
+		ms_cli_begin(&c);
+		ms_buf_reset(&raw);
+		/* The device answers cmd; a space after each pager. */
+		while ((ev = trickle(&c, device[k++], &raw, &more)) ==
+		       MS_CLI_MORE && k < MS_ARRAY_SIZE(device))
+			;
+		is_int(ev, MS_CLI_DONE, "session: '%s' complete", cmd);
+		r = ms_drv_step(&d, raw.p, raw.len, &cmd, NULL);
+	} while (r == MS_DRV_SEND && k < MS_ARRAY_SIZE(device));
+	is_int(r, MS_DRV_DONE, "session: driver done");
+	is_int(more, 2, "session: two pager prompts answered");
+	is_int(d.recs.n, 2, "session: both channels across the pagers");
+	ok(!d.recs.partial, "session: nothing partial");
+	ms_drv_release(&d);
+	ms_buf_release(&raw);
+}
+
 static const struct {
 	const char *rules, *host;
 	int fam;
@@ -224,6 +292,7 @@ int main(void)
 		run_script(&scripts[i], &map);
 	test_cbr8_command(&map);
 	test_casa_limit(&map);
+	test_session(&map);
 	for (i = 0; i < MS_ARRAY_SIZE(hosts); i++)
 		is_int(ms_drv_family_by_host(hosts[i].rules, hosts[i].host,
 					     &err), hosts[i].fam,
