@@ -36,6 +36,11 @@
 # deb-src for bookworm main.
 set -eu
 
+# The whole script is one brace group, so the shell parses it completely
+# before running it: editing this file during a build cannot change the
+# running build.
+{
+
 # Debian source versions (bookworm main).  When the archive no longer has
 # one of these, the current bookworm main version is used instead.
 ZLIB_V=1:1.2.13.dfsg-1
@@ -410,3 +415,5 @@ mv "$LOGDIR" "$R/log"
 mv "$R" "$PREFIX"
 ok=1
 say "done in $(($(date +%s) - t_start))s: $PREFIX"
+exit 0
+}
