@@ -1,51 +1,74 @@
 /*
- * The scan applet.  Implemented so far: `--parse FAMILY`, which runs one
- * family's channel-listing parser over a saved device output, for
- * operators debugging a device and for the fixture tests.  The options
- * live in struct scan_opts so the collector's options join them there.
+ * The scan applet: the collector (continuous, --once or --device NAME),
+ * and `--parse FAMILY`, which runs one family's channel-listing parser
+ * over a saved device output, for operators debugging a device and for
+ * the fixture tests.
  */
 #include "applets.h"
 
 #include <getopt.h>
 
 #include "buf.h"
+#include "db.h"
 #include "drv.h"
+#include "engine.h"
 #include "err.h"
 #include "file.h"
+#include "log.h"
 #include "modmap.h"
 #include "parse.h"
+#include "ssh.h"
 
 enum { INPUT_MAX = 64 << 20 };	/* one saved device output */
 
 const char ms_scan_usage[] =
-	"usage: modscan scan --parse FAMILY [--interface IF] [-c FILE] "
+	"usage: modscan scan [-c FILE] [--devices FILE] [--once] [--quiet]\n"
+	"       modscan scan [-c FILE] [--devices FILE] --device NAME [-v]\n"
+	"       modscan scan --parse FAMILY [--interface IF] [-c FILE] "
 	"[FILE|-]\n"
 	"\n"
-	"Parse a saved device output (FILE, or standard input) with the\n"
-	"channel-listing parser of FAMILY (e6000, casa, cbr8) and print one\n"
-	"line per channel: UPSTREAM<TAB>CODE<TAB>MODULATION.\n"
+	"Collect the upstream modulation of every device in the devices file\n"
+	"(DEVICES_FILE): each device every SCAN_INTERVAL seconds, in its own\n"
+	"slot of the interval, SCAN_CONCURRENCY at once.  Runs until SIGTERM\n"
+	"or SIGINT; SIGHUP reloads the configuration and the devices file.\n"
 	"\n"
-	"  --parse FAMILY    the parser to run\n"
-	"  --interface IF    casa: the text is `show spectrum hop-history\n"
-	"                    upstream IF`; cbr8: the text is the controller\n"
-	"                    output of MAC domain IF (Cable1/0/1), other\n"
-	"                    domains' blocks are ignored\n"
-	"  -c, --config FILE configuration (for MODULATION_MAP)\n"
-	"  -h, --help        this text\n"
+	"  -c, --config FILE   configuration file\n"
+	"  --devices FILE      devices file, overrides DEVICES_FILE\n"
+	"  --once              one sweep of every device, then exit: 0 when\n"
+	"                      all succeeded, 1 when any failed\n"
+	"  --device NAME       scan that one device now and print its\n"
+	"                      channels (UPSTREAM<TAB>CODE<TAB>MODULATION)\n"
+	"  -v, --verbose       with --device: show the whole conversation\n"
+	"  -q, --quiet         no progress line on a terminal\n"
+	"  --parse FAMILY      parse a saved device output (FILE, or standard\n"
+	"                      input) with FAMILY's parser (e6000, casa, cbr8)\n"
+	"                      and print its channels\n"
+	"  --interface IF      casa: the text is `show spectrum hop-history\n"
+	"                      upstream IF`; cbr8: the text is the controller\n"
+	"                      output of MAC domain IF (Cable1/0/1), other\n"
+	"                      domains' blocks are ignored\n"
+	"  -h, --help          this text\n"
 	"\n"
-	"cbr8 without --interface: a `show cable modem summary` output prints\n"
-	"its MAC domains, one per line (Cable1/0/1); any other text is read\n"
-	"as controller output of any domain.\n"
+	"cbr8 --parse without --interface: a `show cable modem summary` output\n"
+	"prints its MAC domains, one per line (Cable1/0/1); any other text is\n"
+	"read as controller output of any domain.  --parse exits 0 for a\n"
+	"listing (even with no channel; warnings on stderr), 1 for an error\n"
+	"reply or text that is not a listing, 2 for usage errors.\n"
 	"\n"
-	"Exit 0 for a listing (even with no channel; warnings on stderr),\n"
-	"1 for an error reply or text that is not a listing, 2 for usage\n"
-	"errors.  The collector itself is not built yet.\n";
+	"Exit status of the collector: 0 (also after SIGTERM), 1 when a device\n"
+	"failed (--once, --device) or the scanner cannot run (lock held),\n"
+	"2 for a bad command line or configuration.\n";
 
 struct scan_opts {
 	const char *parse;	/* family for --parse, or NULL */
 	const char *iface;	/* --interface */
 	const char *config;	/* -c */
 	const char *input;	/* FILE, "-" or NULL for stdin */
+	const char *devices;	/* --devices */
+	const char *device;	/* --device */
+	bool once;
+	bool quiet;
+	bool verbose;
 };
 
 /* Options into o: 0 to go on, -1 after --help, else a usage error's status. */
@@ -55,6 +78,11 @@ static int scan_getopt(int argc, char **argv, struct scan_opts *o)
 		{ "parse", required_argument, NULL, 'P' },
 		{ "interface", required_argument, NULL, 'I' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "devices", required_argument, NULL, 'D' },
+		{ "device", required_argument, NULL, 'N' },
+		{ "once", no_argument, NULL, 'O' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -62,16 +90,21 @@ static int scan_getopt(int argc, char **argv, struct scan_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:hqv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'P': o->parse = optarg; break;
 		case 'I': o->iface = optarg; break;
 		case 'c': o->config = optarg; break;
+		case 'D': o->devices = optarg; break;
+		case 'N': o->device = optarg; break;
+		case 'O': o->once = true; break;
+		case 'q': o->quiet = true; break;
+		case 'v': o->verbose = true; break;
 		case 'h': ms_applet_help(ms_scan_usage); return -1;
 		default: return ms_applet_usage_error();
 		}
 	}
-	if (optind < argc)
+	if (optind < argc && o->parse)
 		o->input = argv[optind++];
 	if (optind < argc) {
 		ms_applet_error("unexpected argument '%s'", argv[optind]);
@@ -227,6 +260,46 @@ out:
 	return r;
 }
 
+/* The collector: configuration, log, then the engine. */
+static int collect_main(const struct scan_opts *o)
+{
+	struct ms_engine_opts eo;
+	struct ms_err err = { 0 };
+	struct ms_conf c;
+	int r;
+
+	if ((r = ms_applet_conf(&c, o->config)) != 0)
+		return r;
+	if ((r = ms_log_open_conf("scan", &c, &err)) < 0) {
+		ms_applet_error("%s", err.msg);
+		ms_conf_release(&c);
+		return MS_EXIT_USAGE;
+	}
+	memset(&eo, 0, sizeof(eo));
+	eo.config_path = o->config;
+	eo.devices_path = o->devices;
+	eo.only_device = o->device;
+	eo.once = o->once || o->device;
+	eo.progress = eo.once && !o->device && !o->quiet && isatty(2);
+	eo.trace = o->device && o->verbose ? stderr : NULL;
+	eo.found = o->device ? stdout : NULL;
+	if (ms_ssh_global_init() < 0 || ms_db_global_init() < 0) {
+		ms_applet_error("cannot initialise the SSH or database library");
+		ms_conf_release(&c);
+		return MS_EXIT_FAIL;
+	}
+	r = ms_engine_run(&c, &eo, &err);
+	ms_conf_release(&c);
+	if (r < 0) {
+		ms_log_error("%s", err.msg);
+		if (ms_log_fd() != 2)
+			ms_applet_error("%s", err.msg);
+		r = r == MS_E_INVAL ? MS_EXIT_USAGE : MS_EXIT_FAIL;
+	}
+	ms_log_close();
+	return r;
+}
+
 int ms_scan_main(int argc, char **argv)
 {
 	struct scan_opts o;
@@ -234,9 +307,15 @@ int ms_scan_main(int argc, char **argv)
 
 	if ((r = scan_getopt(argc, argv, &o)) != 0)
 		return r < 0 ? MS_EXIT_OK : r;
-	if (!o.parse) {
-		ms_applet_error("the collector is not built yet");
-		return MS_EXIT_FAIL;
+	if (o.parse)
+		return parse_main(&o);
+	if (o.iface || o.input) {
+		ms_applet_error("--interface and FILE go with --parse");
+		return ms_applet_usage_error();
 	}
-	return parse_main(&o);
+	if (o.verbose && !o.device) {
+		ms_applet_error("-v goes with --device NAME");
+		return ms_applet_usage_error();
+	}
+	return collect_main(&o);
 }
