@@ -202,6 +202,22 @@ int ms_db_fail(struct ms_db *db, struct ms_err *err, const char *what)
 			  mysql_error(db->m));
 }
 
+int ms_db_autocommit(struct ms_db *db, bool on, struct ms_err *err)
+{
+	return mysql_autocommit(db->m, on) ? ms_db_fail(db, err, "autocommit")
+		: 0;
+}
+
+int ms_db_commit(struct ms_db *db, struct ms_err *err)
+{
+	return mysql_commit(db->m) ? ms_db_fail(db, err, "commit") : 0;
+}
+
+void ms_db_rollback(struct ms_db *db)
+{
+	mysql_rollback(db->m);
+}
+
 static int stmt_fail(MYSQL_STMT *s, struct ms_err *err)
 {
 	return ms_err_set(err, MS_E_DB, "database: %s", mysql_stmt_error(s));

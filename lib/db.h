@@ -81,6 +81,11 @@ int ms_db_query_str(struct ms_db *db, const char *sql,
 		    const char *const *params, unsigned nparams, char *out,
 		    size_t size, struct ms_err *err);
 
+/* Transactions: the store runs with autocommit off. */
+int ms_db_autocommit(struct ms_db *db, bool on, struct ms_err *err);
+int ms_db_commit(struct ms_db *db, struct ms_err *err);
+void ms_db_rollback(struct ms_db *db);
+
 /* Fill err with "database: <what>: <server message>"; returns MS_E_DB. */
 int ms_db_fail(struct ms_db *db, struct ms_err *err, const char *what);
 

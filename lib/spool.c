@@ -321,18 +321,18 @@ static bool get_str(const unsigned char **p, const unsigned char *end,
 
 enum { SAMPLE_MAX_ENC = 2 + MS_DEVICE_MAX + MS_UPSTREAM_MAX + 13 };
 
-int ms_spool_put_samples(struct ms_spool *sp, const struct ms_sample *v,
-			 size_t n, struct ms_err *err)
+int ms_spool_encode_samples(const struct ms_sample *v, size_t n,
+			    struct ms_buf *out)
 {
-	unsigned char *buf, *p;
+	unsigned char *p;
 	size_t i;
-	int r;
 
+	ms_buf_reset(out);
 	if (n > MS_SPOOL_REC_MAX / SAMPLE_MAX_ENC)
-		return ms_err_set(err, MS_E_TOOBIG, "spool: batch too large");
-	if (!(buf = malloc(n * SAMPLE_MAX_ENC + 1)))
-		return ms_err_set(err, MS_E_NOMEM, "spool: out of memory");
-	for (p = buf, i = 0; i < n; i++) {
+		return MS_E_TOOBIG;
+	if (ms_buf_reserve(out, n * SAMPLE_MAX_ENC) < 0)
+		return MS_E_NOMEM;
+	for (p = (unsigned char *)out->p, i = 0; i < n; i++) {
 		p += put_str(p, v[i].device, MS_DEVICE_MAX);
 		p += put_str(p, v[i].upstream, MS_UPSTREAM_MAX);
 		put_le(p, (uint32_t)v[i].code, 4);
@@ -340,9 +340,26 @@ int ms_spool_put_samples(struct ms_spool *sp, const struct ms_sample *v,
 		put_le(p + 5, (uint64_t)v[i].time, 8);
 		p += 13;
 	}
-	r = ms_spool_append(sp, MS_SPOOL_SAMPLES, (uint32_t)n, buf,
-			    (size_t)(p - buf), err);
-	free(buf);
+	out->len = (size_t)(p - (unsigned char *)out->p);
+	out->p[out->len] = '\0';
+	return 0;
+}
+
+int ms_spool_put_samples(struct ms_spool *sp, const struct ms_sample *v,
+			 size_t n, struct ms_err *err)
+{
+	struct ms_buf b;
+	int r;
+
+	ms_buf_init(&b, MS_BUF_UNBOUNDED);
+	r = ms_spool_encode_samples(v, n, &b);
+	if (r < 0)
+		r = ms_err_set(err, r, "spool: batch of %zu samples: %s", n,
+			       ms_strerror(r));
+	else
+		r = ms_spool_append(sp, MS_SPOOL_SAMPLES, (uint32_t)n, b.p,
+				    b.len, err);
+	ms_buf_release(&b);
 	return r;
 }
 
@@ -372,12 +389,15 @@ int ms_spool_decode_samples(const struct ms_spool_rec *rec,
 		"spool: sample batch has trailing bytes");
 }
 
-int ms_spool_put_devscan(struct ms_spool *sp, const struct ms_devscan *d,
-			 struct ms_err *err)
+int ms_spool_encode_devscan(const struct ms_devscan *d, struct ms_buf *out)
 {
-	unsigned char buf[sizeof(*d) + 32], *p = buf;
 	size_t n = strnlen(d->error, MS_SCAN_ERROR_MAX - 1);
+	unsigned char *p;
 
+	ms_buf_reset(out);
+	if (ms_buf_reserve(out, sizeof(*d) + 32) < 0)
+		return MS_E_NOMEM;
+	p = (unsigned char *)out->p;
 	p += put_str(p, d->run_id, MS_RUN_ID_MAX);
 	p += put_str(p, d->device, MS_DEVICE_MAX);
 	put_le(p, (uint64_t)d->start_ms, 8);
@@ -387,8 +407,25 @@ int ms_spool_put_devscan(struct ms_spool *sp, const struct ms_devscan *d,
 	put_le(p + 21, n, 2);
 	memcpy(p + 23, d->error, n);
 	p += 23 + n;
-	return ms_spool_append(sp, MS_SPOOL_DEVSCAN, 1, buf,
-			       (size_t)(p - buf), err);
+	out->len = (size_t)(p - (unsigned char *)out->p);
+	out->p[out->len] = '\0';
+	return 0;
+}
+
+int ms_spool_put_devscan(struct ms_spool *sp, const struct ms_devscan *d,
+			 struct ms_err *err)
+{
+	struct ms_buf b;
+	int r;
+
+	ms_buf_init(&b, MS_BUF_UNBOUNDED);
+	r = ms_spool_encode_devscan(d, &b);
+	if (r < 0)
+		r = ms_err_set(err, r, "spool: out of memory");
+	else
+		r = ms_spool_append(sp, MS_SPOOL_DEVSCAN, 1, b.p, b.len, err);
+	ms_buf_release(&b);
+	return r;
 }
 
 int ms_spool_decode_devscan(const struct ms_spool_rec *rec,
@@ -410,6 +447,17 @@ int ms_spool_decode_devscan(const struct ms_spool_rec *rec,
 	d->outcome = p[16] <= MS_SCAN_FAILED ? p[16] : MS_SCAN_FAILED;
 	d->channels = (uint32_t)get_le(p + 17, 4);
 	memcpy(d->error, p + 23, n);
+	return 0;
+}
+
+int ms_spool_encode_sweep(int64_t unix_time, struct ms_buf *out)
+{
+	ms_buf_reset(out);
+	if (ms_buf_reserve(out, 8) < 0)
+		return MS_E_NOMEM;
+	put_le((unsigned char *)out->p, (uint64_t)unix_time, 8);
+	out->len = 8;
+	out->p[8] = '\0';
 	return 0;
 }
 

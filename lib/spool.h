@@ -80,6 +80,12 @@ bool ms_spool_empty(const struct ms_spool *sp);
 uint64_t ms_spool_bytes(const struct ms_spool *sp);
 unsigned ms_spool_files(const struct ms_spool *sp);
 
+/* The payloads, for ms_spool_append and ms_spool_reject (0 or MS_E_*). */
+int ms_spool_encode_samples(const struct ms_sample *v, size_t n,
+			    struct ms_buf *out);
+int ms_spool_encode_devscan(const struct ms_devscan *d, struct ms_buf *out);
+int ms_spool_encode_sweep(int64_t unix_time, struct ms_buf *out);
+
 /* Keep a batch the database refused in "<dir>/rejected.bad". */
 int ms_spool_reject(struct ms_spool *sp, unsigned kind, uint32_t count,
 		    const void *data, size_t len, struct ms_err *err);

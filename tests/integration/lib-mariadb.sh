@@ -51,7 +51,7 @@ _mariadb_tls_files() {
 
 _mariadb_run() {
 	set -- --no-defaults --user=root --datadir="$MS_DB_DATADIR" \
-		--socket="$DB_SOCKET" --port="$DB_PORT" \
+		--socket="$MS_DB_SOCKET" --port="$DB_PORT" \
 		--bind-address=127.0.0.1 --pid-file="$MS_DB_DIR/mariadbd.pid" \
 		--log-error="$MS_DB_DIR/error.log" --skip-name-resolve \
 		--skip-log-bin --innodb-buffer-pool-size=32M \
@@ -69,7 +69,7 @@ _mariadb_run() {
 }
 
 _mariadb_ping() {
-	mariadb-admin --no-defaults --socket="$DB_SOCKET" -uroot \
+	mariadb-admin --no-defaults --socket="$MS_DB_SOCKET" -uroot \
 		--connect-timeout=2 ping >/dev/null 2>&1
 }
 
@@ -99,7 +99,7 @@ _mariadb_wait() {
 }
 
 mariadb_sql() {
-	mariadb --no-defaults --socket="$DB_SOCKET" -uroot -N -B -e "$1" \
+	mariadb --no-defaults --socket="$MS_DB_SOCKET" -uroot -N -B -e "$1" \
 		${2:+"$2"}
 }
 
@@ -113,7 +113,8 @@ mariadb_start() {
 		DB_TLS_CA=$MS_DB_TLS_DIR/ca.pem
 		export DB_TLS_CA
 	fi
-	DB_HOST=127.0.0.1 DB_SOCKET=$MS_DB_DIR/sock
+	MS_DB_SOCKET=$MS_DB_DIR/sock
+	DB_HOST=127.0.0.1 DB_SOCKET=$MS_DB_SOCKET
 	DB_NAME=modscan DB_USER=modscan DB_PASSWORD=modscan-test-pw
 	test_atexit _mariadb_cleanup
 	for _try in 1 2 3 4 5; do
@@ -129,7 +130,7 @@ mariadb_start() {
 			tail -n 20 "$MS_DB_DIR/error.log" >&2; return 1; }
 	done
 	export DB_HOST DB_PORT DB_SOCKET DB_NAME DB_USER DB_PASSWORD
-	export MS_DB_DATADIR MS_DB_DIR
+	export MS_DB_DATADIR MS_DB_DIR MS_DB_SOCKET
 	mariadb_sql "CREATE DATABASE modscan;
 		CREATE USER 'modscan'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
 		CREATE USER 'modscan'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';
