@@ -96,9 +96,9 @@ static void set_options(MYSQL *m, const struct ms_db_opts *o)
 		tls = local_host(o) ? MS_DB_TLS_OFF : MS_DB_TLS_VERIFY;
 	if (tls == MS_DB_TLS_OFF)
 		return;
+	/* mysql_ssl_set turns TLS on; ENFORCE alone does not (3.3). */
+	mysql_ssl_set(m, NULL, NULL, o->tls_ca, NULL, NULL);
 	mysql_optionsv(m, MYSQL_OPT_SSL_ENFORCE, &yes);
-	if (o->tls_ca)
-		mysql_optionsv(m, MYSQL_OPT_SSL_CA, o->tls_ca);
 	if (tls == MS_DB_TLS_VERIFY)
 		mysql_optionsv(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
 }
@@ -155,6 +155,16 @@ int ms_db_connect(struct ms_db **out, const struct ms_db_opts *o,
 			   db->where, mysql_error(db->m));
 		ms_db_close(db);
 		return r;
+	}
+	/* Never trust a library default with this: check the session. */
+	if (o->tls != MS_DB_TLS_OFF && !(o->tls == MS_DB_TLS_AUTO &&
+					 local_host(o)) &&
+	    !mysql_get_ssl_cipher(db->m)) {
+		ms_err_set(err, MS_E_CONN, "database: cannot connect to %s: "
+			   "TLS required but the server does not offer it",
+			   db->where);
+		ms_db_close(db);
+		return MS_E_CONN;
 	}
 	r = session_setup(db, o, err);
 	if (r < 0) {

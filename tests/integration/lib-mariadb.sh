@@ -4,10 +4,12 @@
 # $TEST_ROOT (flock: tests run in parallel); each test copies it.
 #
 #   mariadb_start [--tls]   start, create database and user, export DB_*
+#                           (--tls: MS_DB_TLS_CA is the CA to verify with)
 #                           (call it at the top level, not in a test body)
 #   mariadb_stop            stop gracefully (data kept)
 #   mariadb_kill            SIGKILL the server (data kept)
 #   mariadb_restart         start again on the same datadir and port
+#   mariadb_tls_files       make a CA and certificate; restart to use them
 #   mariadb_sql 'SQL'       run SQL as root over the socket
 
 MS_DB_TEMPLATE=$TEST_ROOT/mariadb-template
@@ -103,15 +105,20 @@ mariadb_sql() {
 		${2:+"$2"}
 }
 
+# TLS from the next (re)start on: a CA and a server certificate; the CA
+# is exported as MS_DB_TLS_CA (DB_TLS_CA is left to the test).
+mariadb_tls_files() {
+	_mariadb_tls_files || { echo "mariadb: openssl failed" >&2; return 1; }
+	MS_DB_TLS=1 MS_DB_TLS_CA=$MS_DB_TLS_DIR/ca.pem
+	export MS_DB_TLS_CA
+}
+
 mariadb_start() {
-	[ "${1:-}" = --tls ] && MS_DB_TLS=1
 	_mariadb_template || { echo "mariadb: install-db failed" >&2; return 1; }
 	rm -rf "$MS_DB_DIR" && mkdir -p "$MS_DB_DIR" &&
 	cp -a "$MS_DB_TEMPLATE" "$MS_DB_DATADIR" || return 1
-	if [ -n "$MS_DB_TLS" ]; then
-		_mariadb_tls_files || { echo "mariadb: openssl failed" >&2; return 1; }
-		DB_TLS_CA=$MS_DB_TLS_DIR/ca.pem
-		export DB_TLS_CA
+	if [ "${1:-}" = --tls ]; then
+		mariadb_tls_files || return 1
 	fi
 	MS_DB_SOCKET=$MS_DB_DIR/sock
 	DB_HOST=127.0.0.1 DB_SOCKET=$MS_DB_SOCKET
