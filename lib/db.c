@@ -62,14 +62,18 @@ static bool local_host(const struct ms_db_opts *o)
 
 static void set_where(struct ms_db *db, const struct ms_db_opts *o)
 {
+	const char *h = o->host ? o->host : "localhost";
+	bool v6 = strchr(h, ':') != NULL;
+
 	if (o->socket)
 		snprintf(db->where, sizeof(db->where), "socket %s", o->socket);
-	else if (o->host && strchr(o->host, ':'))
-		snprintf(db->where, sizeof(db->where), "[%s]:%u", o->host,
-			 o->port ? o->port : 3306);
+	else if (o->option_file && (!o->host || !o->port))
+		/* Host or port come from the option file: say so. */
+		snprintf(db->where, sizeof(db->where), "the server in %s",
+			 o->option_file);
 	else
-		snprintf(db->where, sizeof(db->where), "%s:%u",
-			 o->host ? o->host : "localhost",
+		snprintf(db->where, sizeof(db->where), "%s%s%s:%u",
+			 v6 ? "[" : "", h, v6 ? "]" : "",
 			 o->port ? o->port : 3306);
 }
 

@@ -79,8 +79,8 @@ void ms_schema_day_name(int64_t day, char out[16])
 
 	if (!gmtime_r(&t, &tm))
 		memset(&tm, 0, sizeof(tm));
-	snprintf(out, 16, "p%04d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday);
+	snprintf(out, 16, "p%04u%02u%02u", (unsigned)(tm.tm_year + 1900) % 10000,
+		 (unsigned)(tm.tm_mon + 1) % 100, (unsigned)tm.tm_mday % 100);
 }
 
 /* "PARTITION pYYYYMMDD VALUES LESS THAN (...)" for days [a, c], comma

@@ -59,6 +59,9 @@ _mariadb_run() {
 		--skip-log-bin --innodb-buffer-pool-size=32M \
 		--innodb-log-file-size=16M --innodb-flush-log-at-trx-commit=2 \
 		--performance-schema=OFF --max-connections=200
+	# Extra server options (the benchmark wants production durability).
+	# shellcheck disable=SC2086
+	set -- "$@" ${MS_DB_EXTRA_OPTS:-}
 	if [ -n "$MS_DB_TLS" ]; then
 		set -- "$@" --ssl-ca="$MS_DB_TLS_DIR/ca.pem" \
 			--ssl-cert="$MS_DB_TLS_DIR/server.pem" \
