@@ -2,6 +2,7 @@
 #include "spool.h"
 
 #include <dirent.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "harness.h"
@@ -233,6 +234,42 @@ static void test_cap(void)
 	ms_spool_close(sp);
 }
 
+/* A write that runs out of room (RLIMIT_FSIZE stands in for a full disk)
+ * leaves no partial record behind. */
+static void test_disk_full(void)
+{
+	struct sigaction sa = { .sa_handler = SIG_IGN };
+	struct ms_sample v[200];
+	struct ms_err err = { 0 };
+	struct rlimit old, lim;
+	struct ms_spool *sp = open_spool(1 << 20);
+	struct stat st;
+	char *f;
+	int r;
+
+	batch(v, 4, 1);
+	ms_spool_put_samples(sp, v, 4, NULL);
+	f = only_file();
+	stat(f, &st);
+	sigaction(SIGXFSZ, &sa, NULL);
+	getrlimit(RLIMIT_FSIZE, &old);
+	lim = old;
+	lim.rlim_cur = (rlim_t)st.st_size + 100;
+	setrlimit(RLIMIT_FSIZE, &lim);
+	batch(v, 200, 2);
+	r = ms_spool_put_samples(sp, v, 200, &err);
+	setrlimit(RLIMIT_FSIZE, &old);
+	is_int(r, MS_E_SYS, "a write past the disk's room fails");
+	ok(strstr(err.msg, "cannot write") != NULL, "and says so: %s", err.msg);
+	ok(stat(f, &st) == 0 && (uint64_t)st.st_size == ms_spool_bytes(sp),
+	   "no partial record left (%lld bytes)", (long long)st.st_size);
+	batch(v, 4, 3);
+	is_int(ms_spool_put_samples(sp, v, 4, NULL), 0, "room again: appends");
+	is_int(next_tag(sp, NULL, 0), 1, "the record before is intact");
+	is_int(next_tag(sp, NULL, 0), 3, "the record after is intact");
+	ms_spool_close(sp);
+}
+
 static void clean_dir(void)
 {
 	struct dirent *e;
@@ -266,6 +303,8 @@ int main(void)
 	test_corrupt_middle();
 	clean_dir();
 	test_cap();
+	clean_dir();
+	test_disk_full();
 	ok(stat(dir, &st) == 0 && (st.st_mode & 0777) == 0700,
 	   "spool directory is private (0700)");
 	clean_dir();
