@@ -116,6 +116,24 @@ build/asan/tests/t_%: tests/unit/t_%.c tests/unit/harness.h build/asan/libms.a
 
 unit: $(UNIT_BIN)
 
+# --- benchmarks (not in make check): optimised glibc build, no sanitizers ---
+BENCH_LIB_OBJ := $(patsubst %.c,build/bench/%.o,$(LIB_SRC))
+
+build/bench/%.o: %.c build/gen/build-version.h | pkgs
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
+		-MMD -MP -c -o $@ $<
+
+build/bench/libms.a: $(BENCH_LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+build/bench/ingest: tests/bench/ingest.c build/bench/libms.a
+	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
+		-o $@ $< build/bench/libms.a $(DEV_LIBS)
+
+bench: dev build/bench/ingest
+	$(Q)tests/bench/ingest
+
 # --- test tools (not shipped) ---
 ccapsim: tests/ccapsim/ccapsim
 

@@ -40,7 +40,7 @@ struct session {
 
 static const char *const outcome_names[] = { "ok", "partial", "failed" };
 
-const char *ms_outcome_name(enum ms_outcome o)
+const char *ms_outcome_name(enum ms_scan_outcome o)
 {
 	return (unsigned)o < MS_ARRAY_SIZE(outcome_names) ? outcome_names[o]
 							   : "?";

@@ -11,10 +11,10 @@
 #include "conf.h"
 #include "inventory.h"
 #include "sample.h"
+#include "store.h"
 
 struct ms_modmap;
 
-enum ms_outcome { MS_SCAN_OK, MS_SCAN_PARTIAL, MS_SCAN_FAILED };
 
 /* What a scan needs from the configuration; immutable while in use. */
 struct ms_scan_settings {
@@ -31,7 +31,7 @@ struct ms_scan_settings {
 };
 
 struct ms_devresult {
-	enum ms_outcome outcome;
+	enum ms_scan_outcome outcome;
 	char reason[192];		/* why partial or failed */
 	char family[16];		/* the family that was used */
 	struct ms_sample *samples;	/* heap, n of them */
@@ -47,6 +47,6 @@ void ms_device_scan(const struct ms_device *d,
 		    const struct ms_scan_settings *s, struct ms_devresult *res);
 void ms_devresult_release(struct ms_devresult *res);
 
-const char *ms_outcome_name(enum ms_outcome o);
+const char *ms_outcome_name(enum ms_scan_outcome o);
 
 #endif
