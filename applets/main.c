@@ -42,6 +42,7 @@ static void usage(FILE *f)
 	fputs("usage: modscan APPLET [ARGS]   (or call a link named "
 	      "modscan-APPLET)\n"
 	      "       modscan --install [--force] DIR\n"
+	      "       modscan --check-config [--config FILE]\n"
 	      "       modscan --help | --version\n\n"
 	      "Applets:\n", f);
 	for (i = 0; i < MS_ARRAY_SIZE(applets); i++)
@@ -130,6 +131,64 @@ static int install(int argc, char **argv)
 	return r;
 }
 
+/* One value as the config file would spell it (quoted when needed). */
+static void print_value(const char *v)
+{
+	const char *p;
+
+	if (!strpbrk(v, " \t#\"'\\\n\r")) {
+		fputs(v, stdout);
+		return;
+	}
+	putchar('"');
+	for (p = v; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", stdout);
+		else if (*p == '\t')
+			fputs("\\t", stdout);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+}
+
+/* --check-config [--config FILE]: the effective configuration. */
+static int check_config(int argc, char **argv)
+{
+	const char *path = NULL;
+	struct ms_conf c;
+	size_t k;
+	int i, r;
+
+	ms_applet_name = "check-config";
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			path = argv[++i];
+		else if (!strncmp(argv[i], "--config=", 9))
+			path = argv[i] + 9;
+		else {
+			ms_applet_error("unexpected argument '%s'", argv[i]);
+			return MS_EXIT_USAGE;
+		}
+	}
+	if ((r = ms_applet_conf(&c, path)) != 0)
+		return r;
+	for (k = 0; k < MS_CONF__COUNT; k++) {
+		const char *v = ms_conf_str(&c, (enum ms_conf_key)k);
+
+		printf("%s=", ms_conf_table[k].name);
+		if ((ms_conf_table[k].flags & MS_CONF_SECRET) && *v)
+			fputs("********", stdout);
+		else
+			print_value(v);
+		putchar('\n');
+	}
+	ms_conf_release(&c);
+	return MS_EXIT_OK;
+}
+
 static int version(void)
 {
 	struct ms_buf b;
@@ -171,6 +230,8 @@ int main(int argc, char **argv)
 		return version();
 	if (!strcmp(argv[1], "--install"))
 		return install(argc, argv);
+	if (!strcmp(argv[1], "--check-config"))
+		return check_config(argc, argv);
 	if (argv[1][0] == '-') {
 		fprintf(stderr, "modscan: unknown option '%s' (see 'modscan "
 			"--help')\n", argv[1]);

@@ -13,8 +13,9 @@
 int ms_proc_starttime(pid_t pid, uint64_t *ticks, struct ms_err *err);
 
 /*
- * 1 if pid runs a modscan binary as applet (argv[0] basename modscan or
- * modscan-APPLET, and the applet named), 0 if not, negative if it is gone.
+ * 1 if pid runs a modscan binary as applet (argv[0] basename modscan with
+ * argv[1] APPLET, or modscan-APPLET, or a bare APPLET link to our own
+ * binary), 0 if not, negative if it is gone.
  */
 int ms_proc_is_applet(pid_t pid, const char *applet);
 

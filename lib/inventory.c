@@ -1,0 +1,173 @@
+/* The devices file (see inventory.h). */
+#include "inventory.h"
+
+#include "file.h"
+#include "num.h"
+
+enum { INVENTORY_FILE_MAX = 64 << 20, FIELDS_MAX = 6 };
+
+void ms_inventory_init(struct ms_inventory *inv)
+{
+	memset(inv, 0, sizeof(*inv));
+}
+
+void ms_inventory_release(struct ms_inventory *inv)
+{
+	free(inv->v);
+	ms_inventory_init(inv);
+}
+
+const struct ms_device *ms_inventory_find(const struct ms_inventory *inv,
+					  const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < inv->n; i++)
+		if (!strcmp(inv->v[i].name, name))
+			return &inv->v[i];
+	return NULL;
+}
+
+/* Split p..end on blanks into at most FIELDS_MAX fields. */
+static size_t split(const char *p, const char *end, const char **f,
+		    size_t *flen)
+{
+	size_t n = 0;
+
+	while (p < end) {
+		const char *s;
+
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == end || *p == '#')
+			break;
+		s = p;
+		while (p < end && *p != ' ' && *p != '\t')
+			p++;
+		if (n < FIELDS_MAX) {
+			f[n] = s;
+			flen[n] = (size_t)(p - s);
+		}
+		n++;
+	}
+	return n;
+}
+
+static bool valid_name(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= ' ' || c >= 0x7f || c == '/' || c == '\\')
+			return false;
+	}
+	return len > 0;
+}
+
+/* Fill d from the fields of one line; NULL or the reason it is bad. */
+static const char *fill(struct ms_device *d, const char **f, size_t *flen,
+			size_t n)
+{
+	static char why[96];
+	long long port = 22;
+
+	if (n > 5)
+		return "too many fields";
+	if (flen[0] >= sizeof(d->name) || !valid_name(f[0], flen[0]))
+		return "bad device name";
+	memcpy(d->name, f[0], flen[0]);
+	if (n > 1 && flen[1] >= sizeof(d->host))
+		return "host name too long";
+	if (n > 1)
+		memcpy(d->host, f[1], flen[1]);
+	else
+		memcpy(d->host, f[0], flen[0]);
+	if (n > 2 && ms_parse_lln(f[2], flen[2], 1, 65535, &port) < 0) {
+		snprintf(why, sizeof(why), "bad port '%.*s'",
+			 (int)MS_MIN(flen[2], 32), f[2]);
+		return why;
+	}
+	d->port = (int)port;
+	if (n > 3 && flen[3] >= sizeof(d->family))
+		return "family name too long";
+	if (n > 3 && !(flen[3] == 1 && f[3][0] == '-'))
+		memcpy(d->family, f[3], flen[3]);
+	if (n > 4 && flen[4] >= sizeof(d->profile))
+		return "profile name too long";
+	if (n > 4)
+		memcpy(d->profile, f[4], flen[4]);
+	return NULL;
+}
+
+static int add(struct ms_inventory *inv, const struct ms_device *d,
+	       struct ms_err *err)
+{
+	struct ms_device *v;
+	size_t cap;
+
+	if (inv->n == inv->cap) {
+		if (inv->n >= MS_INVENTORY_MAX)
+			return ms_err_set(err, MS_E_TOOBIG,
+					  "more than %d devices",
+					  MS_INVENTORY_MAX);
+		cap = inv->cap ? inv->cap * 2 : 64;
+		if (!(v = realloc(inv->v, cap * sizeof(*v))))
+			return ms_err_set(err, MS_E_NOMEM, "out of memory");
+		inv->v = v;
+		inv->cap = cap;
+	}
+	inv->v[inv->n++] = *d;
+	return 0;
+}
+
+int ms_inventory_parse(struct ms_inventory *inv, const char *path,
+		       const char *text, size_t len, struct ms_buf *warnings,
+		       struct ms_err *err)
+{
+	const char *p = text, *end = text + len, *nl, *f[FIELDS_MAX], *why;
+	size_t flen[FIELDS_MAX], n;
+	struct ms_device d;
+	unsigned line = 0;
+	int r;
+
+	for (; p < end; p = nl + 1) {
+		if (!(nl = memchr(p, '\n', (size_t)(end - p))))
+			nl = end;
+		line++;
+		if (!(n = split(p, nl > p && nl[-1] == '\r' ? nl - 1 : nl, f,
+				flen)))
+			continue;
+		memset(&d, 0, sizeof(d));
+		d.line = line;
+		if ((why = fill(&d, f, flen, n))) {
+			ms_buf_printf(warnings, "%s:%u: %s, skipping\n", path,
+				      line, why);
+			continue;
+		}
+		if (ms_inventory_find(inv, d.name)) {
+			ms_buf_printf(warnings, "%s:%u: device '%s' listed "
+				      "twice, skipping\n", path, line, d.name);
+			continue;
+		}
+		if ((r = add(inv, &d, err)) < 0)
+			return r;
+	}
+	return (int)MS_MIN(inv->n, INT_MAX);
+}
+
+int ms_inventory_load(struct ms_inventory *inv, const char *path,
+		      struct ms_buf *warnings, struct ms_err *err)
+{
+	struct ms_buf text;
+	int r;
+
+	ms_buf_init(&text, INVENTORY_FILE_MAX);
+	r = ms_file_read(path, &text, NULL, err);
+	if (r >= 0)
+		r = ms_inventory_parse(inv, path, text.p, text.len, warnings,
+				       err);
+	ms_buf_release(&text);
+	return r;
+}
