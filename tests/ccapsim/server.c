@@ -45,7 +45,8 @@ struct conn {
 	struct ssh_server_callbacks_struct scb;
 	struct ssh_channel_callbacks_struct ccb;
 	char in[INMAX];
-	size_t inlen;
+	size_t inlen, inoff;
+	int in_proc;
 	char line[1024];
 	size_t linelen;
 	/* the reply being sent */
@@ -649,13 +650,15 @@ static void run_line(struct conn *c)
 	}
 }
 
-/* Typed input: echo, line editing, one command at a time. */
+/* Typed input: echo, line editing, one command at a time.  A reply that
+ * completes at once calls back in here; the outer loop carries on. */
 static void process_input(struct conn *c)
 {
-	size_t i = 0;
-
-	while (i < c->inlen && (c->state == ST_IDLE || c->state == ST_MORE)) {
-		char ch = c->in[i++];
+	if (c->in_proc)
+		return;
+	c->in_proc = 1;
+	while (c->inoff < c->inlen && (c->state == ST_IDLE || c->state == ST_MORE)) {
+		char ch = c->in[c->inoff++];
 		int was_cr = c->last_cr;
 
 		c->last_cr = ch == '\r';
@@ -678,8 +681,9 @@ static void process_input(struct conn *c)
 			echo(c, &ch, 1);
 		}
 	}
-	memmove(c->in, c->in + i, c->inlen - i);
-	c->inlen -= i;
+	if (c->inoff == c->inlen)
+		c->inoff = c->inlen = 0;
+	c->in_proc = 0;
 }
 
 static void login(struct conn *c)
@@ -755,6 +759,11 @@ static int cb_data(ssh_session s, ssh_channel ch, void *data, uint32_t len,
 	(void)is_stderr;
 	if (c->state == ST_DEAD || c->state == ST_CLOSING)
 		return (int)len;
+	if (c->inoff > 0) {
+		memmove(c->in, c->in + c->inoff, c->inlen - c->inoff);
+		c->inlen -= c->inoff;
+		c->inoff = 0;
+	}
 	if (n > sizeof(c->in) - c->inlen)
 		n = sizeof(c->in) - c->inlen;
 	memcpy(c->in + c->inlen, data, n);
@@ -884,6 +893,9 @@ static void conn_free(struct conn *c)
 
 	if (c->data && c->state == ST_SEND && c->ooff < c->olen)
 		truth_fail(c, "PARTIAL", "closed-by-client");
+	if (c->s && getenv("CCAPSIM_SSH_DEBUG"))
+		fprintf(stderr, "ccapsim: %s: session ends: %s\n", c->dev->name,
+			ssh_get_error(c->s));
 	if (c->s) {
 		ssh_event_remove_session(S->ev, c->s);
 		ssh_disconnect(c->s);
@@ -989,6 +1001,60 @@ static void sweep(struct sim *S)
 
 /* --- host keys --- */
 
+static void put32(unsigned char *b, size_t *n, uint32_t v)
+{
+	b[(*n)++] = (unsigned char)(v >> 24);
+	b[(*n)++] = (unsigned char)(v >> 16);
+	b[(*n)++] = (unsigned char)(v >> 8);
+	b[(*n)++] = (unsigned char)v;
+}
+
+static void putstr(unsigned char *b, size_t *n, const void *p, size_t len)
+{
+	put32(b, n, (uint32_t)len);
+	memcpy(b + *n, p, len);
+	*n += len;
+}
+
+/* An unencrypted "openssh-key-v1" ed25519 key, which libssh reads with its
+ * own ed25519 code (its OpenSSL PEM path cannot duplicate such keys). */
+static char *openssh_pem(const unsigned char priv[32], const unsigned char pub[32])
+{
+	unsigned char blob[512], sec[256], pk[64], sk[64];
+	size_t n = 0, ns = 0, npk = 0;
+	char *pem, *p;
+	int len;
+
+	memcpy(sk, priv, 32);
+	memcpy(sk + 32, pub, 32);
+	putstr(pk, &npk, "ssh-ed25519", 11);
+	putstr(pk, &npk, pub, 32);
+	put32(sec, &ns, 0x63736170);
+	put32(sec, &ns, 0x63736170);
+	putstr(sec, &ns, "ssh-ed25519", 11);
+	putstr(sec, &ns, pub, 32);
+	putstr(sec, &ns, sk, 64);
+	putstr(sec, &ns, "ccapsim", 7);
+	for (unsigned char pad = 1; ns % 8; pad++)
+		sec[ns++] = pad;
+	memcpy(blob, "openssh-key-v1", 15);
+	n = 15;
+	putstr(blob, &n, "none", 4);
+	putstr(blob, &n, "none", 4);
+	putstr(blob, &n, "", 0);
+	put32(blob, &n, 1);
+	putstr(blob, &n, pk, npk);
+	putstr(blob, &n, sec, ns);
+	pem = malloc(1024);
+	if (!pem)
+		return NULL;
+	p = pem + sprintf(pem, "-----BEGIN OPENSSH PRIVATE KEY-----\n");
+	len = EVP_EncodeBlock((unsigned char *)p, blob, (int)n);
+	p += len;
+	sprintf(p, "\n-----END OPENSSH PRIVATE KEY-----\n");
+	return pem;
+}
+
 void *cs_host_key(uint64_t seed, const char *name, int alt, const char *dir)
 {
 	unsigned char priv[32], sb[8];
@@ -997,8 +1063,8 @@ void *cs_host_key(uint64_t seed, const char *name, int alt, const char *dir)
 	ssh_key key = NULL;
 	EVP_MD_CTX *md;
 	EVP_PKEY *pk;
-	BIO *bio;
-	long n;
+	size_t publen = 32;
+	unsigned char pub[32];
 
 	if (dir && !alt) {
 		snprintf(path, sizeof(path), "%s/%s.key", dir, name);
@@ -1020,17 +1086,9 @@ void *cs_host_key(uint64_t seed, const char *name, int alt, const char *dir)
 	}
 	EVP_MD_CTX_free(md);
 	pk = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, priv, 32);
-	bio = BIO_new(BIO_s_mem());
-	if (pk && bio && PEM_write_bio_PrivateKey(bio, pk, NULL, NULL, 0, NULL, NULL)) {
-		char *p;
-		n = BIO_get_mem_data(bio, &p);
-		pem = malloc((size_t)n + 1);
-		if (pem) {
-			memcpy(pem, p, (size_t)n);
-			pem[n] = 0;
-		}
-	}
-	BIO_free(bio);
+
+	if (pk && EVP_PKEY_get_raw_public_key(pk, pub, &publen) && publen == 32)
+		pem = openssh_pem(priv, pub);
 	EVP_PKEY_free(pk);
 	if (!pem || ssh_pki_import_privkey_base64(pem, NULL, NULL, NULL, &key) != SSH_OK)
 		key = NULL;
@@ -1142,6 +1200,8 @@ int cs_serve(const struct cs_opts *o)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	ssh_init();
+	if (getenv("CCAPSIM_SSH_DEBUG"))
+		ssh_set_log_level(SSH_LOG_PROTOCOL);
 	S->ndev = o->devices;
 	S->devs = calloc((size_t)S->ndev, sizeof(*S->devs));
 	lc = calloc((size_t)S->ndev, sizeof(*lc));
