@@ -582,7 +582,7 @@ static void run_line(struct conn *c)
 	int64_t delay;
 
 	c->line[c->linelen] = 0;
-	echo(c, eol(c), strlen(eol(c)));
+	chan_write(c, eol(c), strlen(eol(c)));
 	out_reset(c);
 	c->data = 0;
 	c->cmd = CS_CMD_NONE;

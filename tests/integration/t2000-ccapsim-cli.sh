@@ -1,0 +1,108 @@
+#!/bin/sh
+test_description='ccapsim: log into each family, prompt, paging-off, listings that match the truth log, errors, abbreviations, | include'
+. "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIR/ccapsim-lib.sh"
+
+EPOCH=1790000000
+if test_have_prereq CCAPSIM; then
+	sim_start sim --devices 3 --family mix --upstreams 16 --seed 7 \
+		--epoch $EPOCH --time-scale 0 || exit 1
+fi
+E6=$(sim_port sim CCAP000) CA=$(sim_port sim CCAP100) CB=$(sim_port sim CCAP200)
+
+test_expect_success CCAPSIM 'the inventory names one device per family' '
+	test_line_count = 3 sim/inv.txt &&
+	test_grep "^CCAP000 127.0.0.1 [0-9]* e6000$" sim/inv.txt &&
+	test_grep "^CCAP100 127.0.0.1 [0-9]* casa$" sim/inv.txt &&
+	test_grep "^CCAP200 127.0.0.1 [0-9]* cbr8$" sim/inv.txt
+'
+
+test_expect_success SSHPASS 'e6000: # prompt, terminal length 0, a listing equal to the truth log' '
+	: >sim/truth.log &&
+	sim_ssh $E6 "\rterminal length 0\rshow interface cable-upstream\rexit\r" >e6.out &&
+	test_grep "^CCAP000#terminal length 0$" e6.out &&
+	test_grep "^CCAP000#show interface cable-upstream$" e6.out &&
+	test_grep -v -- "--More--" e6.out &&
+	awk "NF >= 10 && \$1 ~ /^[0-9]+\\/([0-9]+|scq)\\/[0-9]+\$/ && / IS / && / atdma / { print \$1, \$10 }" e6.out | sort >got &&
+	test_line_count -gt 10 got &&
+	truth_of sim/truth.log CCAP000 | cut -d" " -f1,2 >want &&
+	test_cmp want got
+'
+
+test_expect_success CCAPSIM 'the truth subcommand agrees with the listing' '
+	"$CCAPSIM" truth --seed 7 --name CCAP000 --at $EPOCH >table &&
+	test_grep "^# CCAP000 e6000 upstreams 16" table &&
+	awk "\$4 == \"ok\" { print \$1, \$2 }" table | sort >want &&
+	test_cmp want got
+'
+
+test_expect_success SSHPASS 'casa: > prompt, page-off, newest M row per channel is the truth' '
+	: >sim/truth.log &&
+	sim_ssh $CA "page-off\rshow spectrum hop-history\rexit\r" >ca.out &&
+	test_grep "^CCAP100>page-off$" ca.out &&
+	awk "NF >= 10 && \$1 ~ /^[0-9]+\\/[0-9]+\\.[0-9]+\\/[0-9]+\$/ && \$4 == \"M\" && !seen[\$1]++ { print \$1, \$10 }" ca.out | sort >got &&
+	test_line_count -gt 10 got &&
+	truth_of sim/truth.log CCAP100 | cut -d" " -f1,2 >want &&
+	test_cmp want got &&
+	"$CCAPSIM" truth --seed 7 --name CCAP100 --at $EPOCH |
+		awk "\$4 == \"ok\" { print \$1, \$2 }" | sort >want2 &&
+	test_cmp want2 got
+'
+
+test_expect_success SSHPASS 'cbr8: legacy spellings, records per domain from the filtered controller output' '
+	: >sim/truth.log &&
+	sim_ssh $CB "term length 0\rshow cable modem sum\rexit\r" >sum.out &&
+	dom=$(sed -n "s|^C\([0-9]*/[0-9]*/[0-9]*\)/UB .*|\1|p" sum.out | head -n 1) &&
+	test -n "$dom" &&
+	: >sim/truth.log &&
+	sim_ssh $CB "term length 0\rshow controller c$dom Upstream | i Profile|Upstream|US|up|UP\rexit\r" >cb.out &&
+	test_grep "^ Cable$dom Upstream 0 is " cb.out &&
+	test_grep -v "Ranging Backoff" cb.out &&
+	test_grep "Modulation Profile (ID 421, Subcarrier" cb.out &&
+	truth_of sim/truth.log CCAP200 >want &&
+	test_grep "^$dom/[0-3] 2[0-9][0-9] [A-Z0-9]*$" want &&
+	"$CCAPSIM" truth --seed 7 --name CCAP200 --at $EPOCH |
+		awk -v d="$dom/" "index(\$1, d) == 1 && \$4 == \"ok\" { print \$1, \$2, \$3 }" | sort >want2 &&
+	test_cmp want2 want
+'
+
+test_expect_success SSHPASS 'a bogus command gets a caret and % Invalid input' '
+	sim_ssh $E6 "show bogus\rexit\r" >inv.out &&
+	test_grep "^             ^$" inv.out &&
+	test_grep "^% Invalid input detected at .^. marker.$" inv.out
+'
+
+test_expect_success SSHPASS 'abbreviations, case and show version name the platform' '
+	sim_ssh $E6 "SH VER\rsh int cable-up | i ^[0-9]+/\rexit\r" >ab.out &&
+	test_grep "^ARRIS E6000 Converged Edge Router (CER)" ab.out &&
+	test_grep -v "SC-QAM Channels" ab.out &&
+	test_grep "^[0-9]*/[0-9a-z]*/[0-9]* .* atdma " ab.out &&
+	sim_ssh $CB "sh ver\rsh c\rexit\r" >ab2.out &&
+	test_grep "^Cisco IOS XE Software.*cBR-8" ab2.out &&
+	test_grep "^% Ambiguous command:" ab2.out &&
+	us=$(sim_ssh $CA "show cable modem summary\rexit\r" |
+		awk "\$1 ~ /^[0-9]+\\/[0-9]+\\.[0-9]+\\/[0-9]+\$/ { print \$1; exit }") &&
+	test -n "$us" &&
+	sim_ssh $CA "show version | include Casa\renable\rmodscan\rshow spectrum hop-history upstream $us\rlogout\r" >ab3.out &&
+	test_grep "^Casa C100G" ab3.out &&
+	test_grep "^CCAP100#show spectrum hop-history upstream" ab3.out &&
+	test_grep "^Date  *Time  *Act" ab3.out
+'
+
+test_expect_success SSHPASS '| include applies a real regex with alternation' '
+	dom=$(sim_ssh $CB "term length 0\rshow cable modem summary\rexit\r" |
+		sed -n "s|^C\([0-9]*/[0-9]*/[0-9]*\)/UB .*|\1|p" | head -n 1) &&
+	sim_ssh $CB "terminal length 0\rshow controllers Cable$dom upstream | include Group|Bind\rexit\r" >inc.out &&
+	sed -n "/upstream | include/,/^CCAP200#exit/p" inc.out | sed "1d;\$d" >lines &&
+	test_line_count -gt 4 lines &&
+	test_grep "Modulation Profile Group" lines &&
+	test_grep "Bind to Cable$dom US0" lines &&
+	! grep -v -E "Group|Bind" lines
+'
+
+test_expect_success SSHPASS 'paging is on by default: --More-- after 23 lines' '
+	sim_ssh $E6 "show interface cable-upstream\r q\rexit\r" >pg.out &&
+	test_grep -- "--More--" pg.out
+'
+
+test_done
