@@ -1222,11 +1222,14 @@ int cs_serve(const struct cs_opts *o)
 	name_devices(S);
 	for (int i = 0; i < S->ndev; i++) {
 		struct cs_dev *d = &S->devs[i];
-		ssh_key key = cs_host_key(o->seed, d->name,
-					  (d->faults >> CS_F_HOSTKEY) & 1,
-					  o->host_key_dir);
+		ssh_key key = cs_host_key(o->seed, d->name, 0, o->host_key_dir);
 		int port = o->base_port ? o->base_port + i : 0;
 
+		if (key && (d->faults >> CS_F_HOSTKEY) & 1) {
+			/* the stable key stays on file; the device shows another */
+			ssh_key_free(key);
+			key = cs_host_key(o->seed, d->name, 1, NULL);
+		}
 		d->bind = ssh_bind_new();
 		if (!key || !d->bind ||
 		    ssh_bind_options_set(d->bind, SSH_BIND_OPTIONS_IMPORT_KEY, key) < 0) {
