@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -982,6 +983,23 @@ static int accept_cb(socket_t lfd, int revents, void *ud)
 	return 0;
 }
 
+/* The listening sockets sit in one epoll set, so that the poll() under
+ * ssh_event_dopoll sees one descriptor for them instead of one per device. */
+static int listeners_cb(socket_t epfd, int revents, void *ud)
+{
+	struct epoll_event evs[64];
+	int n;
+
+	(void)ud;
+	(void)revents;
+	n = epoll_wait(epfd, evs, 64, 0);
+	for (int i = 0; i < n; i++) {
+		struct lctx *l = evs[i].data.ptr;
+		accept_cb(l->d->lfd, POLLIN, l);
+	}
+	return 0;
+}
+
 static void sweep(struct sim *S)
 {
 	int64_t now = mono_ms();
@@ -1192,7 +1210,7 @@ int cs_serve(const struct cs_opts *o)
 	struct lctx *lc;
 	struct sigaction sa = { .sa_handler = on_signal };
 	int64_t t0 = mono_ms(), next_sweep = 0;
-	int rc = 0;
+	int rc = 0, epfd;
 
 	S->mono0 = t0;
 	raise_nofile();
@@ -1208,6 +1226,11 @@ int cs_serve(const struct cs_opts *o)
 	S->ev = ssh_event_new();
 	if (!S->devs || !lc || !S->ev) {
 		fprintf(stderr, "ccapsim: out of memory\n");
+		return 1;
+	}
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (epfd < 0) {
+		fprintf(stderr, "ccapsim: epoll: %s\n", strerror(errno));
 		return 1;
 	}
 	if (o->host_key_dir)
@@ -1243,8 +1266,13 @@ int cs_serve(const struct cs_opts *o)
 			return 1;
 		}
 		lc[i] = (struct lctx){ S, d };
-		ssh_event_add_fd(S->ev, d->lfd, POLLIN, accept_cb, &lc[i]);
+		struct epoll_event ee = { .events = EPOLLIN, .data.ptr = &lc[i] };
+		if (epoll_ctl(epfd, EPOLL_CTL_ADD, d->lfd, &ee) < 0) {
+			fprintf(stderr, "ccapsim: epoll: %s\n", strerror(errno));
+			return 1;
+		}
 	}
+	ssh_event_add_fd(S->ev, epfd, POLLIN, listeners_cb, S);
 	if (o->inventory && write_inventory(S, o->inventory) < 0) {
 		fprintf(stderr, "ccapsim: %s: %s\n", o->inventory, strerror(errno));
 		return 1;
@@ -1279,8 +1307,9 @@ int cs_serve(const struct cs_opts *o)
 	printf("ccapsim: %lu sessions served, %lu commands answered, %lu faults injected\n",
 	       S->sessions, S->commands, S->faults);
 	fflush(stdout);
+	ssh_event_remove_fd(S->ev, epfd);
+	close(epfd);
 	for (int i = 0; i < S->ndev; i++) {
-		ssh_event_remove_fd(S->ev, S->devs[i].lfd);
 		close(S->devs[i].lfd);
 		ssh_bind_free(S->devs[i].bind);
 	}
