@@ -55,7 +55,8 @@ struct conn {
 	size_t olen, ocap, ooff, body_end;
 	struct meta *om;
 	size_t nom, omcap, omi;
-	int close_after, data, cmd, answered;
+	int close_after, data, cmd, answered, auth_logged;
+	char kbd_user[64];
 	/* truth of the reply */
 	int64_t t_ms;
 	uint64_t seen[16];
@@ -732,21 +733,53 @@ static void on_wake(struct conn *c)
 
 /* --- libssh callbacks --- */
 
+static int auth_ok(struct conn *c, const char *user, const char *pw)
+{
+	const struct cs_opts *o = c->sim->o;
+
+	if (has(c, CS_F_AUTH)) {
+		if (!c->auth_logged++) {
+			c->sim->faults++;
+			truth_fail(c, "FAILED", "auth");
+		}
+		return 0;
+	}
+	return user && pw && strcmp(user, o->user) == 0 &&
+	       strcmp(pw, o->password) == 0;
+}
+
 static int cb_auth_password(ssh_session s, const char *user, const char *pw,
 			    void *ud)
 {
-	struct conn *c = ud;
-	const struct cs_opts *o = c->sim->o;
-
 	(void)s;
-	if (has(c, CS_F_AUTH)) {
-		c->sim->faults++;
-		truth_fail(c, "FAILED", "auth");
-		return SSH_AUTH_DENIED;
+	return auth_ok(ud, user, pw) ? SSH_AUTH_SUCCESS : SSH_AUTH_DENIED;
+}
+
+/* keyboard-interactive with one "Password:" prompt, as many CMTS offer */
+static int cb_message(ssh_session s, ssh_message m, void *ud)
+{
+	static const char *prompts[1] = { "Password: " };
+	char echo_flags[1] = { 0 };
+	struct conn *c = ud;
+
+	if (ssh_message_type(m) != SSH_REQUEST_AUTH ||
+	    ssh_message_subtype(m) != SSH_AUTH_METHOD_INTERACTIVE)
+		return 1;
+	if (!ssh_message_auth_kbdint_is_response(m)) {
+		/* the response does not repeat the user name */
+		snprintf(c->kbd_user, sizeof(c->kbd_user), "%s",
+			 ssh_message_auth_user(m) ? ssh_message_auth_user(m) : "");
+		ssh_message_auth_interactive_request(m, "", "", 1, prompts, echo_flags);
+		return 0;
 	}
-	if (strcmp(user, o->user) == 0 && strcmp(pw, o->password) == 0)
-		return SSH_AUTH_SUCCESS;
-	return SSH_AUTH_DENIED;
+	if (ssh_userauth_kbdint_getnanswers(s) == 1 &&
+	    auth_ok(c, c->kbd_user, ssh_userauth_kbdint_getanswer(s, 0))) {
+		ssh_message_auth_reply_success(m, 0);
+		return 0;
+	}
+	ssh_message_auth_set_methods(m, SSH_AUTH_METHOD_PASSWORD |
+				     SSH_AUTH_METHOD_INTERACTIVE);
+	return 1;
 }
 
 static int cb_data(ssh_session s, ssh_channel ch, void *data, uint32_t len,
@@ -955,7 +988,9 @@ static void accept_one(struct sim *S, struct cs_dev *d, int fd)
 	c->scb.channel_open_request_session_function = cb_open;
 	ssh_callbacks_init(&c->scb);
 	ssh_set_server_callbacks(c->s, &c->scb);
-	ssh_set_auth_methods(c->s, SSH_AUTH_METHOD_PASSWORD);
+	ssh_set_message_callback(c->s, cb_message, c);
+	ssh_set_auth_methods(c->s, SSH_AUTH_METHOD_PASSWORD |
+			     SSH_AUTH_METHOD_INTERACTIVE);
 	ssh_set_blocking(c->s, 0);
 	if (ssh_handle_key_exchange(c->s) == SSH_ERROR) {
 		conn_free(c);

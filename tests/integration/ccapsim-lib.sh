@@ -27,9 +27,9 @@ sim_port() {
 }
 
 # sim_ssh PORT INPUT [PASSWORD]: log in, type INPUT, print the session with
-# CRs removed.
+# CRs removed.  $SIM_SSH_OPTS adds ssh options.
 sim_ssh() {
-	printf "$2" | timeout 30 sshpass -p "${3:-modscan}" ssh -tt -q \
+	printf "$2" | timeout 30 sshpass -p "${3:-modscan}" ssh -tt -q ${SIM_SSH_OPTS:-} \
 		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
 		-o ConnectTimeout=10 -o LogLevel=ERROR -p "$1" modscan@127.0.0.1 |
 		tr -d '\r'

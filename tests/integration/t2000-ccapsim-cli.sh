@@ -66,6 +66,15 @@ test_expect_success SSHPASS 'cbr8: legacy spellings, records per domain from the
 	test_cmp want2 want
 '
 
+test_expect_success SSHPASS 'password and keyboard-interactive logins both work; a wrong password does not' '
+	SIM_SSH_OPTS="-o PreferredAuthentications=password" sim_ssh $CB "exit\r" >pw.out &&
+	test_grep "^CCAP200#exit\$" pw.out &&
+	SIM_SSH_OPTS="-o PreferredAuthentications=keyboard-interactive" sim_ssh $CB "exit\r" >kb.out &&
+	test_grep "^CCAP200#exit\$" kb.out &&
+	sim_ssh $CB "exit\r" wrong >bad.out 2>&1;
+	test_grep -v "CCAP200#" bad.out
+'
+
 test_expect_success SSHPASS 'a bogus command gets a caret and % Invalid input' '
 	sim_ssh $E6 "show bogus\rexit\r" >inv.out &&
 	test_grep "^             ^$" inv.out &&
