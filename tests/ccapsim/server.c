@@ -1308,6 +1308,17 @@ int cs_serve(const struct cs_opts *o)
 		}
 	}
 	ssh_event_add_fd(S->ev, epfd, POLLIN, listeners_cb, S);
+	for (int i = 0; i < S->ndev; i++) {
+		char list[256] = "";
+		size_t n = 0;
+
+		for (int f = 0; f < CS_NFAULT; f++)
+			if ((S->devs[i].faults >> f) & 1)
+				n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
+						      n ? "," : "", cs_fault_names[f]);
+		if (n)
+			fprintf(stderr, "ccapsim: %s has faults %s\n", S->devs[i].name, list);
+	}
 	if (o->inventory && write_inventory(S, o->inventory) < 0) {
 		fprintf(stderr, "ccapsim: %s: %s\n", o->inventory, strerror(errno));
 		return 1;

@@ -7,6 +7,8 @@ EPOCH=1790000000
 if test_have_prereq CCAPSIM; then
 	sim_start sim --devices 3 --family mix --upstreams 16 --seed 7 \
 		--epoch $EPOCH --time-scale 0 || exit 1
+	sim_start fast --devices 1 --family e6000 --upstreams 256 --seed 9 \
+		--epoch $EPOCH --time-scale 60000 --latency-ms 400 || exit 1
 fi
 E6=$(sim_port sim CCAP000) CA=$(sim_port sim CCAP100) CB=$(sim_port sim CCAP200)
 
@@ -112,6 +114,38 @@ test_expect_success SSHPASS '| include applies a real regex with alternation' '
 test_expect_success SSHPASS 'paging is on by default: --More-- after 23 lines' '
 	sim_ssh $E6 "show interface cable-upstream\r q\rexit\r" >pg.out &&
 	test_grep -- "--More--" pg.out
+'
+
+test_expect_success SSHPASS 'time-scale: listings a second apart differ, each matches the truth log; latency delays output' '
+	p=$(sim_port fast CCAP000) &&
+	s=$(date +%s%N) &&
+	sim_ssh $p "terminal length 0\rshow interface cable-upstream\rexit\r" >f1.out &&
+	e=$(date +%s%N) &&
+	test $(((e - s) / 1000000)) -ge 1200 &&
+	sim_ssh $p "terminal length 0\rshow interface cable-upstream\rexit\r" >f2.out &&
+	for i in 1 2; do
+		awk "NF >= 10 && / IS / && / atdma / { print \$1, \$10 }" f$i.out | sort >got$i &&
+		test_line_count -gt 200 got$i || return 1
+	done &&
+	! test_cmp got1 got2 >/dev/null &&
+	cut -d" " -f1 fast/truth.log | uniq >stamps &&
+	test_line_count = 2 stamps &&
+	for i in 1 2; do
+		t=$(sed -n "${i}p" stamps) &&
+		awk -v t=$t "\$1 == t { print \$3, \$4 }" fast/truth.log | sort >want$i &&
+		test_cmp want$i got$i || return 1
+	done
+'
+
+if test_have_prereq CCAPSIM; then
+	pid=$(cat sim/pid)
+	kill -TERM "$pid"
+	wait "$pid"
+	rc=$?
+fi
+test_expect_success CCAPSIM 'SIGTERM: exit 0 with sessions, commands and faults counted' '
+	test "$rc" = 0 &&
+	test_grep "^ccapsim: [1-9][0-9]* sessions served, [1-9][0-9]* commands answered, 0 faults injected\$" sim/out
 '
 
 test_done

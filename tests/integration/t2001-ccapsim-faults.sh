@@ -5,15 +5,16 @@ test_description='ccapsim: every fault kind shows on the wire and in the truth l
 
 command -v ssh-keyscan >/dev/null 2>&1 && test_set_prereq KEYSCAN
 if test_have_prereq CCAPSIM; then
-	sim_start sim --devices 12 --family mix --upstreams 16 --seed 3 \
+	sim_start sim --devices 13 --family mix --upstreams 16 --seed 3 \
 		--host-key-dir "$TRASH/keys" \
 		--fault CCAP000=paging --fault CCAP100=auth --fault CCAP200=invalid \
 		--fault CCAP001=garbage --fault CCAP101=disconnect \
 		--fault CCAP201=wrap --fault CCAP002=ansi --fault CCAP002=crcrlf \
 		--fault CCAP102=banner --fault CCAP202=hang-prompt \
 		--fault CCAP003=hang --fault CCAP103=hostkey \
-		--fault CCAP203=trickle || exit 1
+		--fault CCAP203=trickle --fault CCAP004=slow || exit 1
 	sim_start sim2 --devices 6 --seed 3 || exit 1
+	sim_start rate --devices 40 --seed 5 --fault-rate invalid=0.5 || exit 1
 fi
 port() {
 	sim_port sim "$1"
@@ -140,6 +141,23 @@ test_expect_success SSHPASS 'trickle: one byte every 200 ms' '
 	e=$(date +%s) &&
 	test_grep "^CCAP203#exit" tr.out &&
 	test $((e - s)) -ge 1
+'
+
+test_expect_success SSHPASS 'slow: ten seconds per command' '
+	s=$(date +%s) &&
+	sim_ssh $(port CCAP004) "enable\rexit\r" >sl.out &&
+	e=$(date +%s) &&
+	test_grep "^CCAP004#enable" sl.out &&
+	test $((e - s)) -ge 10
+'
+
+test_expect_success SSHPASS 'a fault rate picks a seeded share of the fleet' '
+	grep "^ccapsim: CCAP[0-9]* has faults invalid\$" rate/err >faulty &&
+	test_line_count -gt 8 faulty &&
+	test_line_count -lt 32 faulty &&
+	n=$(sed -n "1s/^ccapsim: \(CCAP[0-9]*\) .*/\1/p" faulty) &&
+	sim_ssh $(sim_port rate $n) "show version\rexit\r" >rt.out &&
+	test_grep "^% Invalid input" rt.out
 '
 
 test_done
