@@ -135,20 +135,21 @@ test_expect_success KEYSCAN 'host keys derive from (seed, name): a second fleet 
 	test_cmp f k2
 '
 
+# timed_session NAME INPUT MIN_SECONDS: the session ends at the prompt
+# and takes at least MIN_SECONDS.
+timed_session() {
+	_s=$(date +%s)
+	sim_ssh $(port $1) "$2" >"$1.out" &&
+	test_grep "^$1#exit" "$1.out" &&
+	test $(($(date +%s) - _s)) -ge $3
+}
+
 test_expect_success SSHPASS 'trickle: one byte every 200 ms' '
-	s=$(date +%s) &&
-	sim_ssh $(port CCAP203) "exit\r" >tr.out &&
-	e=$(date +%s) &&
-	test_grep "^CCAP203#exit" tr.out &&
-	test $((e - s)) -ge 1
+	timed_session CCAP203 "exit\r" 1
 '
 
 test_expect_success SSHPASS 'slow: ten seconds per command' '
-	s=$(date +%s) &&
-	sim_ssh $(port CCAP004) "enable\rexit\r" >sl.out &&
-	e=$(date +%s) &&
-	test_grep "^CCAP004#enable" sl.out &&
-	test $((e - s)) -ge 10
+	timed_session CCAP004 "enable\rexit\r" 10
 '
 
 test_expect_success SSHPASS 'a fault rate picks a seeded share of the fleet' '
