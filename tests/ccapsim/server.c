@@ -50,6 +50,8 @@ struct conn {
 	int in_proc;
 	char line[1024];
 	size_t linelen;
+	char echo_buf[256];
+	size_t echo_len;
 	/* the reply being sent */
 	char *out;
 	size_t olen, ocap, ooff, body_end;
@@ -474,8 +476,8 @@ static void finish_reply(struct conn *c)
 	if (c->data == 1 && c->cmd != CS_CMD_ERROR) {
 		if (c->close_after)
 			truth_fail(c, "PARTIAL", "disconnect");
-		else if (c->nrec == 0 && c->dev->family != CS_CBR8 &&
-			 c->cmd != CS_CMD_CASA_HOPS_US)
+		else if (c->nrec == 0 && c->cmd != CS_CMD_CASA_HOPS_US &&
+			 (c->dev->family != CS_CBR8 || has(c, CS_F_GARBAGE)))
 			truth_fail(c, "FAILED", "no-upstreams");
 	}
 	c->data = 0;
@@ -571,10 +573,23 @@ static void pager_key(struct conn *c, char k)
 	pump(c);
 }
 
+/* Echo goes out once per batch of typed input, as a device echoes what
+ * arrived in one packet, not one SSH packet per character. */
+static void echo_flush(struct conn *c)
+{
+	if (c->echo_len)
+		chan_write(c, c->echo_buf, c->echo_len);
+	c->echo_len = 0;
+}
+
 static void echo(struct conn *c, const char *p, size_t n)
 {
-	if (!c->enable_pw)
-		chan_write(c, p, n);
+	if (c->enable_pw)
+		return;
+	if (c->echo_len + n > sizeof(c->echo_buf))
+		echo_flush(c);
+	memcpy(c->echo_buf + c->echo_len, p, n);
+	c->echo_len += n;
 }
 
 static void run_line(struct conn *c)
@@ -584,7 +599,11 @@ static void run_line(struct conn *c)
 	int64_t delay;
 
 	c->line[c->linelen] = 0;
-	chan_write(c, eol(c), strlen(eol(c)));
+	if (c->enable_pw)
+		chan_write(c, eol(c), strlen(eol(c)));
+	else
+		echo(c, eol(c), strlen(eol(c)));
+	echo_flush(c);
 	out_reset(c);
 	c->data = 0;
 	c->cmd = CS_CMD_NONE;
@@ -683,6 +702,7 @@ static void process_input(struct conn *c)
 			echo(c, &ch, 1);
 		}
 	}
+	echo_flush(c);
 	if (c->inoff == c->inlen)
 		c->inoff = c->inlen = 0;
 	c->in_proc = 0;
