@@ -387,13 +387,14 @@ static void build_reply(struct conn *c, const struct cs_reply *r)
 	int faulty = r->data && r->cmd != CS_CMD_ERROR;
 
 	out_reset(c);
-	if (faulty && has(c, CS_F_GARBAGE)) {
+	/* garbage and cuts hit the listings, not discovery */
+	if (faulty && r->data == 1 && has(c, CS_F_GARBAGE)) {
 		c->sim->faults++;
 		build_garbage(c, n < 4 ? 4 : n);
 		put_prompt(c);
 		return;
 	}
-	if (faulty && has(c, CS_F_DISCONNECT) && n > 1) {
+	if (faulty && r->data == 1 && has(c, CS_F_DISCONNECT) && n > 1) {
 		cut = n / 2;
 		if (c->dev->family == CS_CBR8)
 			while (cut < n && t->lines[cut].kind != CS_L_HDR_UP &&
