@@ -12,6 +12,27 @@ if test_have_prereq CCAPSIM; then
 fi
 E6=$(sim_port sim CCAP000) CA=$(sim_port sim CCAP100) CB=$(sim_port sim CCAP200)
 
+test_expect_success CCAPSIM 'selftest: the generators parse back to the model' '
+	"$CCAPSIM" selftest >st.out &&
+	test_grep "^1\.\.[0-9]" st.out &&
+	test_grep -v "^not ok" st.out
+'
+
+test_expect_success CCAPSIM '--help documents every option and fault kind' '
+	"$CCAPSIM" --help >help &&
+	for o in devices family upstreams seed listen base-port user password \
+		host-key-dir inventory truth-log latency-ms jitter-ms time-scale \
+		epoch fault fault-rate; do
+		test_grep -q -- "--$o " help || return 1
+	done &&
+	for k in auth hang hang-prompt trickle disconnect garbage paging invalid \
+		slow hostkey wrap ansi crcrlf banner; do
+		test_grep -q "$k (" help || return 1
+	done &&
+	test_expect_code 2 "$CCAPSIM" --fault CCAP000=nosuch 2>err &&
+	test_grep "unknown fault kind" err
+'
+
 test_expect_success CCAPSIM 'the inventory names one device per family' '
 	test_line_count = 3 sim/inv.txt &&
 	test_grep "^CCAP000 127.0.0.1 [0-9]* e6000$" sim/inv.txt &&
