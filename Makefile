@@ -139,7 +139,7 @@ ccapsim: tests/ccapsim/ccapsim
 
 tests/ccapsim/ccapsim: $(CCAPSIM_SRC) $(wildcard tests/ccapsim/*.h) | pkgs
 	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) \
-		-iquote tests/ccapsim -o $@ $(CCAPSIM_SRC) -lssh -lpthread -lm
+		-iquote tests/ccapsim -o $@ $(CCAPSIM_SRC) -lssh -lcrypto -lpthread -lm
 
 # --- tests ---
 check: all dev unit
