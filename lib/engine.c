@@ -73,6 +73,7 @@ struct engine {
 	int64_t sweep_period;		/* index of the current sweep */
 	struct ms_sweep_stats cur;
 	size_t inflight, finished;
+	uint64_t stored_base, spooled_base;	/* store totals at sweep start */
 	bool any_failed;
 	char run_id[MS_RUN_ID_MAX];
 };
@@ -259,8 +260,31 @@ static void dispatch(struct engine *e)
 		set_state(e, MS_STATE_SCANNING, "scanning");
 }
 
+static void store_counts(struct engine *e, const struct ms_storeq_stats *ss)
+{
+	e->st.total.samples_stored = ss->stored;
+	e->st.total.samples_spooled = ss->spooled;
+	e->st.spool_bytes = ss->spool_bytes;
+}
+
+/* Samples stored and spooled since the sweep began. */
+static void sweep_counts(struct engine *e, struct ms_sweep_stats *sw)
+{
+	sw->samples_stored = e->st.total.samples_stored - e->stored_base;
+	sw->samples_spooled = e->st.total.samples_spooled - e->spooled_base;
+}
+
 static void close_sweep(struct engine *e, int64_t now)
 {
+	struct ms_storeq_stats ss;
+
+	if (e->store) {
+		ms_storeq_stats(e->store, &ss);
+		store_counts(e, &ss);
+	}
+	sweep_counts(e, &e->cur);
+	e->stored_base = e->st.total.samples_stored;
+	e->spooled_base = e->st.total.samples_spooled;
 	e->cur.finished = now;
 	e->cur.duration_ms = now - e->cur.started;
 	e->st.last = e->cur;
@@ -391,10 +415,10 @@ static void heartbeat(struct engine *e)
 	struct ms_storeq_stats ss;
 	struct ms_err err;
 
-	ms_storeq_stats(e->store, &ss);
-	e->st.total.samples_stored = ss.stored;
-	e->st.total.samples_spooled = ss.spooled;
-	e->st.spool_bytes = ss.spool_bytes;
+	if (e->store) {
+		ms_storeq_stats(e->store, &ss);
+		store_counts(e, &ss);
+	}
 	if (ms_status_write(&e->st, e->status_path, &err) < 0)
 		ms_log_error("status: %s", err.msg);
 	ms_notify_status("%s: %zu in flight, %llu sweeps, %u failing",
@@ -561,6 +585,7 @@ static int setup_files(struct engine *e, struct ms_err *err)
 /* Collect what is still in flight (it honours abort_at), flush, stop. */
 static void teardown(struct engine *e)
 {
+	struct ms_storeq_stats ss;
 	struct pollfd pfd;
 	struct ms_pool_job *pj;
 
@@ -579,8 +604,14 @@ static void teardown(struct engine *e)
 	if (e->store) {
 		if (e->o->once && e->finished)
 			close_sweep(e, ms_wall_now());
-		ms_storeq_stop(e->store);
+		ms_storeq_stop(e->store, &ss);
 		e->store = NULL;
+		store_counts(e, &ss);
+		if (e->o->once) {
+			/* the queue is flushed now: the sweep's real counts */
+			e->st.last.samples_stored = ss.stored;
+			e->st.last.samples_spooled = ss.spooled;
+		}
 	}
 }
 

@@ -236,7 +236,7 @@ void ms_storeq_stats(struct ms_storeq *q, struct ms_storeq_stats *out)
 	pthread_mutex_unlock(&q->mu);
 }
 
-void ms_storeq_stop(struct ms_storeq *q)
+void ms_storeq_stop(struct ms_storeq *q, struct ms_storeq_stats *final)
 {
 	if (!q)
 		return;
@@ -245,6 +245,8 @@ void ms_storeq_stop(struct ms_storeq *q)
 	pthread_cond_signal(&q->cv);
 	pthread_mutex_unlock(&q->mu);
 	pthread_join(q->thread, NULL);
+	if (final)
+		*final = q->stats;
 	ms_store_close(q->st);
 	pthread_cond_destroy(&q->cv);
 	pthread_mutex_destroy(&q->mu);

@@ -33,7 +33,7 @@ void ms_storeq_devscan(struct ms_storeq *q, const struct ms_devscan *d);
 void ms_storeq_sweep_done(struct ms_storeq *q, int64_t unix_time);
 void ms_storeq_stats(struct ms_storeq *q, struct ms_storeq_stats *out);
 /* Process everything queued (spooling what the database refuses), stop
- * the thread, close the store. */
-void ms_storeq_stop(struct ms_storeq *q);
+ * the thread, close the store; final (may be NULL) gets the last counts. */
+void ms_storeq_stop(struct ms_storeq *q, struct ms_storeq_stats *final);
 
 #endif
