@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "file.h"
+#include "knownhosts.h"
 #include "time.h"
 
 enum {
@@ -42,10 +43,6 @@ static const char legacy_ciphers[] =
 	"aes256-gcm@openssh.com,aes128-gcm@openssh.com,"
 	"chacha20-poly1305@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr,"
 	"aes256-cbc,aes192-cbc,aes128-cbc,3des-cbc";
-
-/* Serializes appends to known_hosts files within this process; flock()
- * does the same between processes. */
-static pthread_mutex_t known_hosts_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct ms_ssh {
 	ssh_session ss;
@@ -161,76 +158,95 @@ int ms_ssh_fingerprint(const struct ms_ssh *s, char *out, size_t outsz)
 	return key_fingerprint(s->ss, out, outsz);
 }
 
-/* Append the server's key to known_hosts unless someone learnt it first. */
-static int learn_host_key(struct ms_ssh *s, const char *path,
-			  struct ms_err *err)
-{
-	enum ssh_known_hosts_e k;
-	char *line = NULL;
-	int fd = -1, r = 0;
-
-	if (ssh_session_export_known_hosts_entry(s->ss, &line) != SSH_OK)
-		return fail(s, "exporting the host key", err);
-	pthread_mutex_lock(&known_hosts_lock);
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-		  0644);
-	if (fd < 0) {
-		r = ms_err_sys(err, "cannot open '%s'", path);
-		goto out;
-	}
-	if (flock(fd, LOCK_EX) < 0) {
-		r = ms_err_sys(err, "cannot lock '%s'", path);
-		goto out;
-	}
-	k = ssh_session_is_known_server(s->ss);
-	if (k == SSH_KNOWN_HOSTS_OK)
-		goto out;
-	if (k == SSH_KNOWN_HOSTS_CHANGED || k == SSH_KNOWN_HOSTS_OTHER) {
-		r = ms_err_set(err, MS_E_HOSTKEY, "host key for '%s' was just "
-			       "learnt as a different key; refusing", s->label);
-		goto out;
-	}
-	/* One write(2) on O_APPEND: readers never see half a line. */
-	if (ms_file_write_all(fd, line, strlen(line)) < 0)
-		r = ms_err_sys(err, "cannot append to '%s'", path);
-out:
-	if (fd >= 0)
-		close(fd);
-	pthread_mutex_unlock(&known_hosts_lock);
-	ssh_string_free_char(line);
-	return r;
-}
-
-static int check_host_key(struct ms_ssh *s, const struct ms_ssh_opts *o,
-			  struct ms_err *err)
+static int host_key_changed(struct ms_ssh *s, struct ms_err *err)
 {
 	char fp[MS_SSH_FP_MAX];
 
-	if (o->policy == MS_SSH_POLICY_OFF)
-		return 0;
+	key_fingerprint(s->ss, fp, sizeof(fp));
+	return ms_err_set(err, MS_E_HOSTKEY, "host key for '%s' changed (now "
+			  "%s); refusing", s->label, fp);
+}
+
+static int host_key_unknown(struct ms_ssh *s, const struct ms_ssh_opts *o,
+			    struct ms_err *err)
+{
+	char fp[MS_SSH_FP_MAX];
+
+	key_fingerprint(s->ss, fp, sizeof(fp));
+	return ms_err_set(err, MS_E_HOSTKEY, "host key for '%s' (%s) is not "
+			  "in '%s'; refusing under the strict policy",
+			  s->label, fp, o->known_hosts);
+}
+
+/* libssh's own check, for files with hashed names or markers. */
+static int check_with_libssh(struct ms_ssh *s, const struct ms_ssh_opts *o,
+			     const char *line, struct ms_err *err)
+{
+	int r;
+
 	switch (ssh_session_is_known_server(s->ss)) {
 	case SSH_KNOWN_HOSTS_OK:
 		return 0;
 	case SSH_KNOWN_HOSTS_CHANGED:
 	case SSH_KNOWN_HOSTS_OTHER:
-		key_fingerprint(s->ss, fp, sizeof(fp));
-		return ms_err_set(err, MS_E_HOSTKEY, "host key for '%s' "
-				  "changed (now %s); refusing", s->label, fp);
+		return host_key_changed(s, err);
 	case SSH_KNOWN_HOSTS_UNKNOWN:
 	case SSH_KNOWN_HOSTS_NOT_FOUND:
-		if (o->policy == MS_SSH_POLICY_ACCEPT_NEW)
-			return learn_host_key(s, o->known_hosts, err);
-		key_fingerprint(s->ss, fp, sizeof(fp));
-		return ms_err_set(err, MS_E_HOSTKEY, "host key for '%s' "
-				  "(%s) is not in '%s'; refusing under the "
-				  "strict policy", s->label, fp,
-				  o->known_hosts);
+		if (o->policy != MS_SSH_POLICY_ACCEPT_NEW)
+			return host_key_unknown(s, o, err);
+		r = ms_kh_learn(o->known_hosts, line, err);
+		if (r == MS_KH_CHANGED)
+			return host_key_changed(s, err);
+		return r < 0 ? r : 0;
 	case SSH_KNOWN_HOSTS_ERROR:
 	default:
 		return ms_err_set(err, MS_E_HOSTKEY, "cannot check the host "
 				  "key of '%s' against '%s': %s", s->label,
 				  o->known_hosts, ssh_get_error(s->ss));
 	}
+}
+
+/*
+ * The server's key against known_hosts (cached: see knownhosts.h); an
+ * unknown key is learnt under accept-new, a changed one always refused.
+ */
+static int check_host_key(struct ms_ssh *s, const struct ms_ssh_opts *o,
+			  struct ms_err *err)
+{
+	char *line = NULL;
+	int r;
+
+	if (o->policy == MS_SSH_POLICY_OFF)
+		return 0;
+	if (ssh_session_export_known_hosts_entry(s->ss, &line) != SSH_OK)
+		return fail(s, "exporting the host key", err);
+	ms_err_clear(err);
+	switch ((r = ms_kh_check(o->known_hosts, line, err))) {
+	case MS_KH_OK:
+		r = 0;
+		break;
+	case MS_KH_CHANGED:
+		r = host_key_changed(s, err);
+		break;
+	case MS_KH_UNKNOWN:
+		if (o->policy != MS_SSH_POLICY_ACCEPT_NEW) {
+			r = host_key_unknown(s, o, err);
+			break;
+		}
+		r = ms_kh_learn(o->known_hosts, line, err);
+		if (r == MS_KH_CHANGED)
+			r = host_key_changed(s, err);
+		else if (r > 0)
+			r = 0;
+		break;
+	case MS_KH_FALLBACK:
+		r = check_with_libssh(s, o, line, err);
+		break;
+	default:
+		break;	/* a negative MS_E_*, err filled */
+	}
+	ssh_string_free_char(line);
+	return r;
 }
 
 /* Options that make libssh independent of HOME, passwd and ~/.ssh. */
