@@ -20,11 +20,14 @@ PROMPT_LINE = re.compile(r'^[A-Za-z][A-Za-z0-9._-]*[>#]')
 
 
 def run(ch, name, cmd, timeout=30):
-    """Send one command; return (raw bytes up to the prompt, complete?)."""
-    try:
-        ch.send(cmd + '\r')
-    except (OSError, EOFError):
-        return b'', False
+    """Send one command (None: only wait for the login prompt); return the
+    raw bytes up to the prompt that follows its echo, and whether it came."""
+    if cmd is not None:
+        try:
+            ch.send(cmd + '\r')
+        except (OSError, EOFError):
+            return b'', False
+    echo = re.compile(re.escape((cmd or '').encode()) + rb'\r+\n')
     prompt = re.compile(rb'(^|[\r\n])' + re.escape(name.encode()) + rb'[#>]$')
     buf, answered, end = b'', 0, time.time() + timeout
     while time.time() < end:
@@ -41,7 +44,8 @@ def run(ch, name, cmd, timeout=30):
                     except (OSError, EOFError):
                         break
                     answered = pagers
-            if prompt.search(buf):
+            m = echo.search(buf) if cmd is not None else None
+            if prompt.search(buf, m.end() - 1 if m else 0) and (m or cmd is None):
                 return buf, True
         elif ch.closed or ch.exit_status_ready():
             break
@@ -131,6 +135,7 @@ def scan(name, port, family):
     cli.connect('127.0.0.1', port, 'modscan', 'modscan', look_for_keys=False,
                 allow_agent=False, timeout=10)
     ch = cli.invoke_shell(term='vt100', width=80, height=24)
+    run(ch, name, None)
     run(ch, name, '')
     out = []
 

@@ -13,13 +13,14 @@ if test_have_prereq CCAPSIM; then
 		--fault CCAP201=wrap --fault CCAP201=paging \
 		--fault CCAP002=disconnect --fault CCAP102=garbage \
 		--fault CCAP202=disconnect --fault CCAP204=garbage || exit 1
+	sim_start big --devices 3 --family mix --upstreams 128 --seed 12 || exit 1
 fi
 
 # check_devices NAME...: what the client extracted equals the truth log.
 check_devices() {
-	: >sim/truth.log &&
-	/usr/bin/python3 "$TEST_DIR/ccapsim-check.py" sim/inv.txt "$@" | sort -u >got &&
-	awk "{ print \$2, \$3, \$4, (\$3 == \"-\" ? \$5 \" \" \$6 : \"\") }" sim/truth.log |
+	: >${SIM:-sim}/truth.log &&
+	/usr/bin/python3 "$TEST_DIR/ccapsim-check.py" ${SIM:-sim}/inv.txt "$@" | sort -u >got &&
+	awk "{ print \$2, \$3, \$4, (\$3 == \"-\" ? \$5 \" \" \$6 : \"\") }" ${SIM:-sim}/truth.log |
 		sed "s/ *\$//" | sort -u >want &&
 	test_cmp want got
 }
@@ -46,6 +47,11 @@ test_expect_success PARAMIKO 'disconnects are partial, garbage fails' '
 	test_grep "^CCAP002 - - PARTIAL disconnect\$" got &&
 	test_grep "^CCAP202 - - PARTIAL disconnect\$" got &&
 	test_grep "^CCAP102 - - FAILED no-upstreams\$" got
+'
+
+test_expect_success PARAMIKO '128 upstreams per device (a 350 kB Casa history): every family' '
+	SIM=big check_devices CCAP000 CCAP100 CCAP200 &&
+	test_line_count -gt 350 got
 '
 
 test_done
