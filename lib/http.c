@@ -116,6 +116,7 @@ int ms_http_open(struct ms_http *h, const char *addr, ms_http_handler fn,
 	h->fd = -1;
 	for (i = 0; i < MS_HTTP_CONN_MAX; i++)
 		h->conn[i].fd = -1;
+	h->timeout_ms = MS_HTTP_TIMEOUT_MS;
 	h->handler = fn;
 	h->ctx = ctx;
 	if ((r = ms_http_parse_addr(addr, host, sizeof(host), &port, err)) < 0)
@@ -284,7 +285,7 @@ static void accept_all(struct ms_http *h)
 		}
 		c = &h->conn[i];
 		c->fd = fd;
-		c->deadline = ms_deadline(MS_HTTP_TIMEOUT_MS);
+		c->deadline = ms_deadline(h->timeout_ms);
 		ms_buf_init(&c->in, MS_HTTP_REQ_MAX);
 		c->writing = false;
 	}

@@ -41,6 +41,7 @@ struct ms_http {
 	int fd;				/* listening socket, -1 closed */
 	char addr[80];			/* "127.0.0.1:9100" as bound */
 	struct ms_http_conn conn[MS_HTTP_CONN_MAX];
+	ms_msec_t timeout_ms;		/* per connection, MS_HTTP_TIMEOUT_MS */
 	ms_http_handler handler;
 	void *ctx;
 };
