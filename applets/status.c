@@ -27,7 +27,8 @@ const char ms_status_usage[] =
 	"\n"
 	"  --json             one JSON object\n"
 	"  --nagios           one Nagios plugin line with perfdata; exit 0 OK,\n"
-	"                     1 WARNING, 2 CRITICAL, 3 UNKNOWN\n"
+	"                     1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for a bad\n"
+	"                     threshold)\n"
 	"  -w, --warning LIST   AGE,FAILED,SPOOL: warn above these (heartbeat\n"
 	"                     age in s, failed devices, spool bytes); an empty\n"
 	"                     field keeps NAGIOS_WARNING\n"
@@ -220,6 +221,9 @@ static int limits(const struct ms_conf *c, const struct opts *o,
 	return 0;
 }
 
+/* A bad threshold in a Nagios check is UNKNOWN, as plugins do. */
+enum { NAGIOS_USAGE = 3 };
+
 static int serve(const struct ms_health_src *src, const char *addr)
 {
 	struct ms_err err = { 0 };
@@ -265,7 +269,7 @@ static int machine(const struct ms_conf *c, const struct opts *o,
 	ms_buf_init(&b, MS_BUF_UNBOUNDED);
 	if (o->mode == M_NAGIOS) {
 		if (limits(c, o, &w, &cr) < 0) {
-			rc = MS_EXIT_USAGE;
+			rc = NAGIOS_USAGE;
 			goto out;
 		}
 		rc = (int)ms_nagios_render(r, &w, &cr, &b);
