@@ -133,11 +133,11 @@ test_expect_success SMTPD 'a black-holing mail server: the check still finishes 
 	t0=$(now_ms) &&
 	modscan watchdog --config hole.conf >out &&
 	ms=$(($(now_ms) - t0)) &&
-	echo "# check with a black-hole mail server: $ms ms" &&
+	echo "# check with a black-hole mail server: $ms ms" >&3 &&
 	test "$ms" -lt 12000 &&
 	test_grep "^scanner restarted" out &&
-	ls "$RUN/alerts" | grep -q . 
-'
+	ls "$RUN/alerts" | grep -q .
+' 3>&1
 
 test_expect_success 'a closed mail port: the check finishes and the alert stays queued' '
 	port=$(test_free_port) &&
