@@ -108,8 +108,9 @@ void ms_scanctl_clean(const struct ms_scanctl *sc)
 	if (!rep)
 		return;
 	ms_health_check(&sc->src, rep);
-	if (rep->f.have_status && rep->h.verdict != MS_HEALTH_OK &&
-	    rep->h.verdict != MS_HEALTH_HUNG && rep->f.lock_held != 1) {
+	/* A clean "stopped" file stays: it tells status what happened. */
+	if ((rep->h.verdict == MS_HEALTH_DEAD ||
+	     rep->h.verdict == MS_HEALTH_STALE) && rep->f.lock_held != 1) {
 		if (unlink(sc->src.status) == 0)
 			ms_log_info("removed the stale status file '%s'",
 				    sc->src.status);

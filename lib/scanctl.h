@@ -50,7 +50,10 @@ int ms_scanctl_stop(const struct ms_scanctl *sc, pid_t pid,
 int ms_scanctl_stop_any(const struct ms_scanctl *sc,
 			const struct ms_health_report *rep, struct ms_err *err);
 
-/* Remove the status file when its process is gone or is someone else's. */
+/*
+ * Remove the status file when its process died without saying stopped or
+ * the pid is someone else's (and nobody holds the lock).
+ */
 void ms_scanctl_clean(const struct ms_scanctl *sc);
 
 /*

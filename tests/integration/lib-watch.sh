@@ -10,6 +10,8 @@
 #   scanner_pid                     pid in $RUN/status.json
 #   scanner_healthy [PID]           status says ok (and names PID)
 #   heartbeat_age_ms                age of the heartbeat in $RUN/status.json
+#   heartbeat_older_than MS, field_is FILE KEY VALUE: conditions for
+#                    test_wait_for (which evaluates its arguments once)
 
 RUN=$TRASH/run
 WATCH_LOG=$TRASH/modscan.log
@@ -56,6 +58,23 @@ heartbeat_age_ms() {
 	/usr/bin/python3 -c 'import json, sys, time
 print(int(time.time() * 1000) - json.load(open(sys.argv[1]))["heartbeat"])' \
 		"$RUN/status.json"
+}
+
+# heartbeat_older_than MS: for test_wait_for (evaluated at each poll)
+heartbeat_older_than() {
+	[ "$(heartbeat_age_ms)" -gt "$1" ]
+}
+
+# field_is FILE KEY VALUE: for test_wait_for
+field_is() {
+	[ "$(status_field "$1" "$2" 2>/dev/null)" = "$3" ]
+}
+
+# gone PID: the process has exited (a zombie not yet reaped by whoever
+# inherited it counts as gone)
+gone() {
+	! [ -e "/proc/$1/stat" ] ||
+		[ "$(sed "s/.*) //" "/proc/$1/stat" | cut -c1)" = Z ]
 }
 
 # Wall clock in ms (for the measured, never asserted, timings).

@@ -15,7 +15,11 @@ subjects() {
 }
 # mails_with TEXT: how many mails have TEXT in the subject
 mails_with() {
-	subjects | grep -c "$1"
+	subjects | grep -c "$1" || :
+}
+# mails_are TEXT N: for test_wait_for
+mails_are() {
+	[ "$(mails_with "$1")" = "$2" ]
 }
 
 test_expect_success '--status without a scanner: one line, exit 1' '
@@ -30,7 +34,7 @@ test_expect_success '--start: a detached scanner in its own session, confirmed b
 	pid=$(scanner_pid) &&
 	test "$(sed -n "s/^started: pid \([0-9]*\),.*/\1/p" out)" = "$pid" &&
 	scanner_healthy "$pid" &&
-	test "$(ps -o sid= -p "$pid" | tr -d " ")" = "$pid" &&
+	test "$(ps -o sid= -p "$pid")" != "$(ps -o sid= -p $$)" &&
 	test "$(ps -o ppid= -p "$pid" | tr -d " ")" != "$$"
 '
 
@@ -61,18 +65,18 @@ test_expect_success SMTPD 'killed with -9: one check restarts it and a restart m
 	test_grep "^scanner restarted: pid $new$" out &&
 	test_grep "notice unhealthy (dead): pid $pid is gone" "$WATCH_LOG" &&
 	test_grep "notice scanner restarted: pid $new" "$WATCH_LOG" &&
-	test_wait_for 20 test "$(mails_with "scanner restarted (pid $new)")" = 1
+	test_wait_for 20 mails_are "scanner restarted (pid $new)" 1
 ' 3>&1
 
 test_expect_success 'SIGSTOP (hung): SIGTERM, then SIGKILL, then a new scanner' '
 	pid=$(scanner_pid) &&
 	kill -STOP "$pid" &&
-	test_wait_for 30 test "$(heartbeat_age_ms)" -gt 6000 &&
+	test_wait_for 30 heartbeat_older_than 6000 &&
 	MAX_HEARTBEAT_AGE=5 modscan watchdog --config "$CONF" >out &&
 	test_grep "unhealthy (hung): pid $pid is alive but its heartbeat" "$WATCH_LOG" &&
 	test_grep "sent SIGTERM to pid $pid" "$WATCH_LOG" &&
 	test_grep "pid $pid still alive after 2 s: sent SIGKILL" "$WATCH_LOG" &&
-	! kill -0 "$pid" 2>/dev/null &&
+	gone "$pid" &&
 	new=$(scanner_pid) && test "$new" != "$pid" &&
 	scanner_healthy "$new"
 '
@@ -80,7 +84,7 @@ test_expect_success 'SIGSTOP (hung): SIGTERM, then SIGKILL, then a new scanner' 
 test_expect_success 'a status file naming an unrelated live process: reported stale, not signalled' '
 	modscan watchdog --stop --config "$CONF" >out &&
 	test_grep "^stopped: pid" out &&
-	sleep 300 &
+	{ sleep 300 & } &&
 	stranger=$! &&
 	test_atexit "kill $stranger" &&
 	/usr/bin/python3 -c "import json, sys, time
@@ -109,7 +113,7 @@ test_expect_success SMTPD 'restart keeps failing: gives up after the attempts wi
 	test_grep "restart attempt 2 of 2 failed" "$WATCH_LOG" &&
 	test_grep "error giving up after 2 restart attempts" "$WATCH_LOG" &&
 	test -f "$RUN/watchdog.gaveup" &&
-	test_wait_for 20 test "$(mails_with "gave up")" = $((before + 1)) &&
+	test_wait_for 20 mails_are "gave up" $((before + 1)) &&
 	STATUS_FILE=$TRASH/no-such-dir/status.json START_TIMEOUT=2 RESTART_DELAY=0 \
 		test_expect_code 1 modscan watchdog --config "$CONF" >out &&
 	sleep 1 &&
@@ -121,7 +125,7 @@ test_expect_success SMTPD 'then it recovers: a restart, and one recovery mail' '
 	test_grep "^scanner restarted: pid" out &&
 	scanner_healthy &&
 	test ! -f "$RUN/watchdog.gaveup" &&
-	test_wait_for 20 test "$(mails_with "recovered")" = 1 &&
+	test_wait_for 20 mails_are recovered 1 &&
 	test_grep "recovered after an earlier give-up" "$WATCH_LOG"
 '
 
@@ -153,11 +157,11 @@ test_expect_success '--restart: a new pid; --stop: stopped; --stop again: not ru
 	pid=$(scanner_pid) &&
 	modscan watchdog --restart --config "$CONF" >out &&
 	test_grep "^started: pid" out &&
-	! kill -0 "$pid" 2>/dev/null &&
+	gone "$pid" &&
 	new=$(scanner_pid) && test "$new" != "$pid" &&
 	modscan watchdog --stop --config "$CONF" >out &&
 	test_grep "^stopped: pid $new$" out &&
-	! kill -0 "$new" 2>/dev/null &&
+	gone "$new" &&
 	modscan watchdog --stop --config "$CONF" >out &&
 	test_grep "^not running: " out
 '

@@ -13,8 +13,11 @@ watch_conf "$CONF" RESTART_DELAY=1 RESTART_DELAY_MAX=8 HEALTHY_RUN=3600 \
 	"REPORT_AT=$(date +%H:%M)" JOB_TIMEOUT=20 MAX_HEARTBEAT_AGE=12 "SERVE=127.0.0.1:$PORT"
 WD=$RUN/watchdog.json
 
-modscan watchdog --daemon --config "$CONF" >daemon.out 2>&1 &
-DAEMON=$!
+# The exit status lands in daemon.rc; the daemon's pid is in its status.
+( "$MODSCAN" watchdog --daemon --config "$CONF" >daemon.out 2>&1
+  echo $? >daemon.rc ) &
+test_wait_for 20 test -s "$WD"
+DAEMON=$(status_field "$WD" pid)
 test_atexit "kill $DAEMON"
 
 # The scanner child the daemon runs now, once it is healthy.
@@ -24,10 +27,14 @@ child() {
 		scanner_healthy "$_p" && echo "$_p"
 }
 
+cooling() {
+	status_field "$WD" message | grep -q "cool-down"
+}
+
 test_expect_success 'the daemon starts the scanner as its child' '
 	test_wait_for 20 child &&
 	pid=$(child) &&
-	test_wait_for 15 test "$(status_field "$WD" state)" = idle &&
+	test_wait_for 15 field_is "$WD" state idle &&
 	test "$(status_field "$WD" applet)" = watchdog &&
 	test "$(status_field "$WD" pid)" = "$DAEMON"
 '
@@ -36,9 +43,9 @@ test_expect_success 'the scheduled report job runs once, as a child, recorded in
 	test_wait_for 30 grep -q "job report \(finished\|failed\)" "$WATCH_LOG" &&
 	test_grep "notice job report started: pid [0-9]*, deadline 20 s" "$WATCH_LOG" &&
 	test "$(grep -c "job report started" "$WATCH_LOG")" = 1 &&
-	test_wait_for 15 test "$(status_field "$WD" jobs.0.name)" = report &&
+	test_wait_for 15 field_is "$WD" jobs.0.name report &&
 	test "$(status_field "$WD" jobs.0.last_start)" -gt 0 &&
-	test_wait_for 15 test "$(status_field "$WD" jobs.0.running)" = False
+	test_wait_for 15 field_is "$WD" jobs.0.running False
 '
 
 test_expect_success SMTPD 'a failed job is mailed' '
@@ -54,7 +61,7 @@ test_expect_success 'a crashing child is restarted with growing delays' '
 		pid=$(child) || return 1
 		kill -9 "$pid" &&
 		test_wait_for 30 sh -c "test \"\$(grep -c \"restarting the scanner in\" \"$WATCH_LOG\")\" -ge $i" &&
-		test_wait_for 30 test -n "$(child)" || return 1
+		test_wait_for 30 child || return 1
 	done &&
 	sed -n "s/.*restarting the scanner in \([0-9]*\) ms (attempt \([0-9]*\)).*/\2 \1/p" \
 		"$WATCH_LOG" >delays &&
@@ -71,8 +78,8 @@ test_expect_success 'a crashing child is restarted with growing delays' '
 test_expect_success 'the burst limit pauses restarts, says so, then tries again after the cool-down' '
 	pid=$(child) && kill -9 "$pid" &&
 	test_wait_for 20 grep -q "burst limit: 4 starts within 600 s; no restart for 3 s" "$WATCH_LOG" &&
-	test_wait_for 5 sh -c "status_field \"$WD\" message | grep -q cool-down" &&
-	test_wait_for 30 test -n "$(child)" &&
+	test_wait_for 5 cooling &&
+	test_wait_for 30 child &&
 	test "$(status_field "$WD" restarts)" = 4
 '
 
@@ -98,14 +105,15 @@ test_expect_success 'a hung child (SIGSTOP) is killed and restarted by the daemo
 	kill -STOP "$pid" &&
 	test_wait_for 60 grep -q "scanner pid $pid hung: heartbeat" "$WATCH_LOG" &&
 	test_wait_for 20 grep -q "scanner pid $pid ended (signal 9" "$WATCH_LOG" &&
-	test_wait_for 30 test -n "$(child)"
+	test_wait_for 30 child
 '
 
 test_expect_success 'SIGTERM: the daemon stops the scanner and exits 0, state stopped' '
 	pid=$(child) &&
 	kill -TERM "$DAEMON" &&
-	wait "$DAEMON" &&
-	! kill -0 "$pid" 2>/dev/null &&
+	test_wait_for 20 test -s daemon.rc &&
+	test "$(cat daemon.rc)" = 0 &&
+	gone "$pid" &&
 	test "$(status_field "$WD" state)" = stopped &&
 	test "$(status_field "$RUN/status.json" state)" = stopped
 '
