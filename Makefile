@@ -116,12 +116,30 @@ build/asan/tests/t_%: tests/unit/t_%.c tests/unit/harness.h build/asan/libms.a
 
 unit: $(UNIT_BIN)
 
+# --- benchmarks (not in make check): optimised glibc build, no sanitizers ---
+BENCH_LIB_OBJ := $(patsubst %.c,build/bench/%.o,$(LIB_SRC))
+
+build/bench/%.o: %.c build/gen/build-version.h | pkgs
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
+		-MMD -MP -c -o $@ $<
+
+build/bench/libms.a: $(BENCH_LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+build/bench/ingest: tests/bench/ingest.c build/bench/libms.a
+	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
+		-o $@ $< build/bench/libms.a $(DEV_LIBS)
+
+bench: dev build/bench/ingest
+	$(Q)tests/bench/ingest
+
 # --- test tools (not shipped) ---
 ccapsim: tests/ccapsim/ccapsim
 
 tests/ccapsim/ccapsim: $(CCAPSIM_SRC) $(wildcard tests/ccapsim/*.h) | pkgs
 	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) \
-		-iquote tests/ccapsim -o $@ $(CCAPSIM_SRC) -lssh -lpthread -lm
+		-iquote tests/ccapsim -o $@ $(CCAPSIM_SRC) -lssh -lcrypto -lpthread -lm
 
 # --- tests ---
 check: all dev unit
@@ -135,6 +153,37 @@ check-asan: dev unit
 
 demo: all
 	$(Q)tests/demo.sh
+
+# --- fuzzing: libFuzzer targets for the device-text layer (clang) ---
+# Only the pure modules are linked; `make fuzz` runs each for FUZZ_TIME
+# seconds, tests/fuzz/smoke.sh (from tests/run.sh) for a few.
+FUZZ_CC = clang
+# clang counts vprintf wrappers (ms_buf_vprintf) under -Wformat=2.
+FUZZ_CFLAGS = $(BASE_CFLAGS) -O1 -Wno-format-nonliteral
+FUZZ_TIME ?= 300
+FUZZ_SAN = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_LIB_SRC := lib/buf.c lib/err.c lib/num.c lib/sample.c lib/modmap.c \
+	lib/cli.c lib/parse.c $(wildcard lib/parse_*.c) lib/drv.c \
+	$(wildcard lib/drv_*.c)
+FUZZ_LIB_OBJ := $(patsubst %.c,build/fuzz/%.o,$(FUZZ_LIB_SRC))
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,\
+	$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+
+build/fuzz/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c -o $@ $<
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB_OBJ)
+	$(call say,LINK,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) \
+		-o $@ $< $(FUZZ_LIB_OBJ)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	$(Q)tests/fuzz/smoke.sh $(FUZZ_TIME)
+
+.PHONY: fuzz-build
 
 clean:
 	rm -rf build modscan tests/ccapsim/ccapsim

@@ -1,15 +1,321 @@
-/* The scan applet: not built yet; it says so instead of pretending. */
+/*
+ * The scan applet: the collector (continuous, --once or --device NAME),
+ * and `--parse FAMILY`, which runs one family's channel-listing parser
+ * over a saved device output, for operators debugging a device and for
+ * the fixture tests.
+ */
 #include "applets.h"
 
+#include <getopt.h>
+
+#include "buf.h"
+#include "db.h"
+#include "drv.h"
+#include "engine.h"
+#include "err.h"
+#include "file.h"
+#include "log.h"
+#include "modmap.h"
+#include "parse.h"
+#include "ssh.h"
+
+enum { INPUT_MAX = 64 << 20 };	/* one saved device output */
+
 const char ms_scan_usage[] =
-	"usage: modscan scan [--help]\n"
+	"usage: modscan scan [-c FILE] [--devices FILE] [--once] [--quiet]\n"
+	"       modscan scan [-c FILE] [--devices FILE] --device NAME [-v]\n"
+	"       modscan scan --parse FAMILY [--interface IF] [-c FILE] "
+	"[FILE|-]\n"
 	"\n"
-	"This applet is not built yet.\n";
+	"Collect the upstream modulation of every device in the devices file\n"
+	"(DEVICES_FILE): each device every SCAN_INTERVAL seconds, in its own\n"
+	"slot of the interval, SCAN_CONCURRENCY at once.  Runs until SIGTERM\n"
+	"or SIGINT; SIGHUP reloads the configuration and the devices file.\n"
+	"\n"
+	"  -c, --config FILE   configuration file\n"
+	"  --devices FILE      devices file, overrides DEVICES_FILE\n"
+	"  --once              one sweep of every device, then exit: 0 when\n"
+	"                      all succeeded, 1 when any failed\n"
+	"  --device NAME       scan that one device now and print its\n"
+	"                      channels (UPSTREAM<TAB>CODE<TAB>MODULATION)\n"
+	"  -v, --verbose       with --device: show the whole conversation\n"
+	"  -q, --quiet         no progress line on a terminal\n"
+	"  --parse FAMILY      parse a saved device output (FILE, or standard\n"
+	"                      input) with FAMILY's parser (e6000, casa, cbr8)\n"
+	"                      and print its channels\n"
+	"  --interface IF      casa: the text is `show spectrum hop-history\n"
+	"                      upstream IF`; cbr8: the text is the controller\n"
+	"                      output of MAC domain IF (Cable1/0/1), other\n"
+	"                      domains' blocks are ignored\n"
+	"  -h, --help          this text\n"
+	"\n"
+	"cbr8 --parse without --interface: a `show cable modem summary` output\n"
+	"prints its MAC domains, one per line (Cable1/0/1); any other text is\n"
+	"read as controller output of any domain.  --parse exits 0 for a\n"
+	"listing (even with no channel; warnings on stderr), 1 for an error\n"
+	"reply or text that is not a listing, 2 for usage errors.\n"
+	"\n"
+	"Exit status of the collector: 0 (also after SIGTERM), 1 when a device\n"
+	"failed (--once, --device) or the scanner cannot run (lock held),\n"
+	"2 for a bad command line or configuration.\n";
+
+struct scan_opts {
+	const char *parse;	/* family for --parse, or NULL */
+	const char *iface;	/* --interface */
+	const char *config;	/* -c */
+	const char *input;	/* FILE, "-" or NULL for stdin */
+	const char *devices;	/* --devices */
+	const char *device;	/* --device */
+	bool once;
+	bool quiet;
+	bool verbose;
+};
+
+/* Options into o: 0 to go on, -1 after --help, else a usage error's status. */
+static int scan_getopt(int argc, char **argv, struct scan_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "parse", required_argument, NULL, 'P' },
+		{ "interface", required_argument, NULL, 'I' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "devices", required_argument, NULL, 'D' },
+		{ "device", required_argument, NULL, 'N' },
+		{ "once", no_argument, NULL, 'O' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:hqv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'P': o->parse = optarg; break;
+		case 'I': o->iface = optarg; break;
+		case 'c': o->config = optarg; break;
+		case 'D': o->devices = optarg; break;
+		case 'N': o->device = optarg; break;
+		case 'O': o->once = true; break;
+		case 'q': o->quiet = true; break;
+		case 'v': o->verbose = true; break;
+		case 'h': ms_applet_help(ms_scan_usage); return -1;
+		default: return ms_applet_usage_error();
+		}
+	}
+	if (optind < argc && o->parse)
+		o->input = argv[optind++];
+	if (optind < argc) {
+		ms_applet_error("unexpected argument '%s'", argv[optind]);
+		return ms_applet_usage_error();
+	}
+	return 0;
+}
+
+/* The whole input into b; an exit status on failure. */
+static int read_input(const char *path, struct ms_buf *b)
+{
+	struct ms_err err = { 0 };
+	char chunk[65536];
+	ssize_t n;
+
+	if (path && strcmp(path, "-")) {
+		if (ms_file_read(path, b, NULL, &err) < 0) {
+			ms_applet_error("%s", err.msg);
+			return MS_EXIT_FAIL;
+		}
+		return 0;
+	}
+	while ((n = read(0, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ms_applet_error("cannot read standard input: %s",
+					strerror(errno));
+			return MS_EXIT_FAIL;
+		}
+		if (ms_buf_add(b, chunk, (size_t)n) < 0) {
+			ms_applet_error("standard input is over %d MiB",
+					INPUT_MAX >> 20);
+			return MS_EXIT_FAIL;
+		}
+	}
+	return 0;
+}
+
+/* The modulation map: legacy, with MODULATION_MAP from the config. */
+static int load_map(const char *config, struct ms_modmap *map)
+{
+	struct ms_conf c;
+	struct ms_err err = { 0 };
+	int r;
+
+	if ((r = ms_applet_conf(&c, config)) != 0)
+		return r;
+	ms_modmap_init(map);
+	r = ms_modmap_parse(map, ms_conf_str(&c, MS_CONF_MODULATION_MAP),
+			    &err);
+	ms_conf_release(&c);
+	if (r < 0) {
+		ms_applet_error("%s", err.msg);
+		return MS_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* cbr8 summary: the MAC domains; -1 when the text is not a summary. */
+static int print_domains(const struct ms_buf *text)
+{
+	struct ms_namelist *dom = malloc(sizeof(*dom));
+	size_t i;
+	int r = -1;
+
+	if (!dom) {
+		ms_applet_error("out of memory");
+		return MS_EXIT_FAIL;
+	}
+	ms_namelist_init(dom);
+	ms_parse_cbr8_summary(text->p, text->len, dom, NULL);
+	if (dom->listing) {
+		for (i = 0; i < dom->n; i++)
+			printf("Cable%s\n", dom->v[i]);
+		r = MS_EXIT_OK;
+	}
+	free(dom);
+	return r;
+}
+
+/* Records on stdout, warnings on stderr. */
+static void report(const struct ms_chanlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		printf("%s\t%d\t%s\n", l->v[i].upstream, (int)l->v[i].code,
+		       ms_mod_name((enum ms_mod)l->v[i].mod));
+	if (l->partial)
+		ms_applet_error("warning: %s", l->reason);
+	if (l->bad_rows)
+		ms_applet_error("warning: %zu data rows did not parse",
+				l->bad_rows);
+	if (l->dups)
+		ms_applet_error("warning: %zu duplicate upstreams, first kept",
+				l->dups);
+	if (l->unknown)
+		ms_applet_error("warning: %zu channels on unmapped profile "
+				"codes", l->unknown);
+}
+
+static int parse_main(const struct scan_opts *o)
+{
+	struct ms_err err = { 0 };
+	struct ms_modmap map;
+	struct ms_buf in, text;
+	struct ms_chanlist l;
+	int fam, r;
+
+	if ((fam = ms_drv_family(o->parse)) < 0) {
+		ms_applet_error("unknown family '%s' (e6000, casa, cbr8)",
+				o->parse);
+		return MS_EXIT_USAGE;
+	}
+	if (o->iface && fam == MS_FAM_e6000) {
+		ms_applet_error("--interface: e6000 lists all upstreams at once");
+		return MS_EXIT_USAGE;
+	}
+	if ((r = load_map(o->config, &map)) != 0)
+		return r;
+	ms_buf_init(&in, INPUT_MAX);
+	ms_buf_init(&text, INPUT_MAX);
+	ms_chanlist_init(&l);
+	if ((r = read_input(o->input, &in)) != 0)
+		goto out;
+	r = MS_EXIT_FAIL;
+	if (ms_parse_clean(in.p, in.len, &text, &l, &err) < 0) {
+		ms_applet_error("%s", err.msg);
+		goto out;
+	}
+	if (l.failed) {
+		ms_applet_error("error reply: %s", l.reason);
+		goto out;
+	}
+	if (fam == MS_FAM_cbr8 && !o->iface && (r = print_domains(&text)) >= 0)
+		goto out;
+	r = MS_EXIT_FAIL;
+	if (ms_drv_parse(fam, o->iface, text.p, text.len, &map, &l, &err) < 0)
+		ms_applet_error("%s", err.msg);
+	else if (!l.listing)
+		ms_applet_error("not a %s channel listing%s%s", o->parse,
+				l.partial ? ": " : "",
+				l.partial ? l.reason : "");
+	else
+		r = MS_EXIT_OK;
+	if (r == MS_EXIT_OK)
+		report(&l);
+out:
+	ms_chanlist_release(&l);
+	ms_buf_release(&in);
+	ms_buf_release(&text);
+	return r;
+}
+
+/* The collector: configuration, log, then the engine. */
+static int collect_main(const struct scan_opts *o)
+{
+	struct ms_engine_opts eo;
+	struct ms_err err = { 0 };
+	struct ms_conf c;
+	int r;
+
+	if ((r = ms_applet_conf(&c, o->config)) != 0)
+		return r;
+	if ((r = ms_log_open_conf("scan", &c, &err)) < 0) {
+		ms_applet_error("%s", err.msg);
+		ms_conf_release(&c);
+		return MS_EXIT_USAGE;
+	}
+	memset(&eo, 0, sizeof(eo));
+	eo.config_path = o->config;
+	eo.devices_path = o->devices;
+	eo.only_device = o->device;
+	eo.once = o->once || o->device;
+	eo.progress = eo.once && !o->device && !o->quiet && isatty(2);
+	eo.trace = o->device && o->verbose ? stderr : NULL;
+	eo.found = o->device ? stdout : NULL;
+	if (ms_ssh_global_init() < 0 || ms_db_global_init() < 0) {
+		ms_applet_error("cannot initialise the SSH or database library");
+		ms_conf_release(&c);
+		return MS_EXIT_FAIL;
+	}
+	r = ms_engine_run(&c, &eo, &err);
+	ms_conf_release(&c);
+	if (r < 0) {
+		ms_log_error("%s", err.msg);
+		if (ms_log_fd() != 2)
+			ms_applet_error("%s", err.msg);
+		r = r == MS_E_INVAL ? MS_EXIT_USAGE : MS_EXIT_FAIL;
+	}
+	ms_log_close();
+	return r;
+}
 
 int ms_scan_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	ms_applet_error("not built yet");
-	return MS_EXIT_FAIL;
+	struct scan_opts o;
+	int r;
+
+	if ((r = scan_getopt(argc, argv, &o)) != 0)
+		return r < 0 ? MS_EXIT_OK : r;
+	if (o.parse)
+		return parse_main(&o);
+	if (o.iface || o.input) {
+		ms_applet_error("--interface and FILE go with --parse");
+		return ms_applet_usage_error();
+	}
+	if (o.verbose && !o.device) {
+		ms_applet_error("-v goes with --device NAME");
+		return ms_applet_usage_error();
+	}
+	return collect_main(&o);
 }

@@ -140,3 +140,13 @@ char *ms_buf_detach(struct ms_buf *b, size_t *len)
 	ms_buf_init(b, b->max);
 	return p;
 }
+
+size_t ms_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+	size_t n = len < size ? len : size - 1;
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return len;
+}

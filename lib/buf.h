@@ -37,4 +37,10 @@ void ms_buf_truncate(struct ms_buf *b, size_t n);
 /* Hand the heap string to the caller (never NULL unless out of memory). */
 char *ms_buf_detach(struct ms_buf *b, size_t *len);
 
+/*
+ * Copy src into dst[size] truncated and always terminated (size > 0);
+ * returns strlen(src), so a result >= size means it was cut.
+ */
+size_t ms_strlcpy(char *dst, const char *src, size_t size);
+
 #endif

@@ -5,6 +5,7 @@
  */
 #include "conf.h"
 
+#include <ctype.h>
 #include <sys/stat.h>
 
 #include "file.h"
@@ -20,6 +21,11 @@ const struct ms_conf_info ms_conf_table[MS_CONF__COUNT] = {
 };
 
 static const char default_path[] = "/etc/modscan/modscan.conf";
+static const char profile_prefix[] = "PROFILE_";
+static const enum ms_conf_key profile_keys[] = {
+	MS_CONF_SSH_USER, MS_CONF_SSH_PASSWORD, MS_CONF_SSH_KEY_FILE,
+	MS_CONF_SSH_LEGACY_ALGOS
+};
 
 /* Index of value in "a|b|c", or -1. */
 static int choice_index(const char *choices, const char *value)
@@ -107,6 +113,104 @@ static int assign(struct ms_conf *c, enum ms_conf_key k, const char *value,
 	return 0;
 }
 
+/* The profile key that name[0..len) spells, or -1. */
+static int profile_key(const char *name, size_t len)
+{
+	size_t i, plen = sizeof(profile_prefix) - 1;
+
+	if (len <= plen || memcmp(name, profile_prefix, plen))
+		return -1;
+	for (i = 0; i < MS_ARRAY_SIZE(profile_keys); i++) {
+		const char *k = ms_conf_table[profile_keys[i]].name;
+		size_t klen = strlen(k);
+
+		/* PROFILE_ + at least one character + _ + KEY */
+		if (len >= plen + 2 + klen && name[len - klen - 1] == '_' &&
+		    !memcmp(name + len - klen, k, klen))
+			return (int)profile_keys[i];
+	}
+	return -1;
+}
+
+static int assign_extra(struct ms_conf *c, const char *name, size_t len,
+			enum ms_conf_key base, const char *value,
+			const char *where, struct ms_err *err)
+{
+	struct ms_conf_extra *x = NULL, *v;
+	long long num;
+	size_t i;
+	int r;
+
+	if ((r = check_value(base, value, &num, where, err)) < 0)
+		return r;
+	for (i = 0; i < c->nextra; i++)
+		if (strlen(c->extra[i].name) == len &&
+		    !memcmp(c->extra[i].name, name, len))
+			x = &c->extra[i];
+	if (!x) {
+		if (c->nextra == MS_CONF_EXTRA_MAX)
+			return ms_err_set(err, MS_E_TOOBIG, "%s: more than %d "
+					  "profile keys", where,
+					  MS_CONF_EXTRA_MAX);
+		v = realloc(c->extra, (c->nextra + 1) * sizeof(*v));
+		if (!v)
+			return ms_err_set(err, MS_E_NOMEM, "out of memory");
+		c->extra = v;
+		x = &v[c->nextra];
+		memset(x, 0, sizeof(*x));
+		if (!(x->name = strndup(name, len)))
+			return ms_err_set(err, MS_E_NOMEM, "out of memory");
+		c->nextra++;
+	}
+	if (x->value) {
+		explicit_bzero(x->value, strlen(x->value));
+		free(x->value);
+	}
+	x->base = base;
+	if (!(x->value = strdup(value)))
+		return ms_err_set(err, MS_E_NOMEM, "out of memory");
+	return 0;
+}
+
+static const struct ms_conf_extra *find_extra(const struct ms_conf *c,
+					      const char *profile,
+					      enum ms_conf_key k)
+{
+	char up[MS_CONF_PROFILE_MAX], name[MS_CONF_PROFILE_MAX + 64];
+	size_t i;
+
+	if (!profile || !*profile || strlen(profile) >= sizeof(up))
+		return NULL;
+	for (i = 0; profile[i]; i++)
+		up[i] = (char)toupper((unsigned char)profile[i]);
+	up[i] = '\0';
+	snprintf(name, sizeof(name), "%s%s_%s", profile_prefix, up,
+		 ms_conf_table[k].name);
+	for (i = 0; i < c->nextra; i++)
+		if (!strcmp(c->extra[i].name, name))
+			return &c->extra[i];
+	return NULL;
+}
+
+const char *ms_conf_profile_str(const struct ms_conf *c, const char *profile,
+				enum ms_conf_key k)
+{
+	const struct ms_conf_extra *x = find_extra(c, profile, k);
+
+	return x ? x->value : ms_conf_str(c, k);
+}
+
+bool ms_conf_profile_bool(const struct ms_conf *c, const char *profile,
+			  enum ms_conf_key k)
+{
+	const struct ms_conf_extra *x = find_extra(c, profile, k);
+	bool b;
+
+	if (x && ms_parse_bool(x->value, &b) == 0)
+		return b;
+	return ms_conf_bool(c, k);
+}
+
 void ms_conf_init(struct ms_conf *c)
 {
 	struct ms_err ignored;
@@ -135,6 +239,14 @@ void ms_conf_release(struct ms_conf *c)
 	}
 	free(c->path);
 	c->path = NULL;
+	for (k = 0; k < c->nextra; k++) {
+		explicit_bzero(c->extra[k].value, strlen(c->extra[k].value));
+		free(c->extra[k].value);
+		free(c->extra[k].name);
+	}
+	free(c->extra);
+	c->extra = NULL;
+	c->nextra = 0;
 	ms_buf_release(&c->warnings);
 }
 
@@ -220,7 +332,7 @@ static int load_line(struct ms_conf *c, const char *path, unsigned lineno,
 	const char *key, *why = NULL;
 	char where[PATH_MAX + 32], *val;
 	size_t klen;
-	int k, r;
+	int k, pk = -1, r;
 
 	snprintf(where, sizeof(where), "%s:%u", path, lineno);
 	if (end > p && end[-1] == '\r')
@@ -240,16 +352,21 @@ static int load_line(struct ms_conf *c, const char *path, unsigned lineno,
 		return ms_err_set(err, MS_E_PARSE,
 				  "%s: expected KEY=VALUE", where);
 	p = skip_blank(p + 1, end);
-	if ((k = ms_conf_lookup(key, klen)) < 0) {
+	if ((k = ms_conf_lookup(key, klen)) < 0 &&
+	    (pk = profile_key(key, klen)) < 0) {
 		ms_buf_printf(&c->warnings, "%s: unknown key '%.*s', ignored\n",
 			      where, (int)klen, key);
 		return 0;
 	}
+	if (k < 0)
+		k = pk;
 	if (!(val = malloc((size_t)(end - p) + 1)))
 		return ms_err_set(err, MS_E_NOMEM, "out of memory");
 	if (unquote(p, (size_t)(end - p), val, &why) < 0)
-		r = ms_err_set(err, MS_E_PARSE, "%s: %s: %s", where,
-			       ms_conf_table[k].name, why);
+		r = ms_err_set(err, MS_E_PARSE, "%s: %.*s: %s", where,
+			       (int)klen, key, why);
+	else if (pk >= 0)
+		r = assign_extra(c, key, klen, k, val, where, err);
 	else
 		r = assign(c, k, val, MS_CONF_SRC_FILE, where, err);
 	if (ms_conf_table[k].flags & MS_CONF_SECRET) {

@@ -35,11 +35,22 @@ struct ms_conf_info {
 	const char *doc;
 };
 
+/* A per-profile override: PROFILE_<NAME>_<KEY>=value. */
+struct ms_conf_extra {
+	char *name;			/* the whole key */
+	char *value;
+	enum ms_conf_key base;		/* KEY */
+};
+
+enum { MS_CONF_EXTRA_MAX = 256, MS_CONF_PROFILE_MAX = 32 };
+
 struct ms_conf {
 	char *val[MS_CONF__COUNT];	/* NULL: default */
 	long long num[MS_CONF__COUNT];	/* INT and BOOL values, ENUM index */
 	unsigned char src[MS_CONF__COUNT];
 	char *path;			/* file that was loaded, or NULL */
+	struct ms_conf_extra *extra;	/* profile overrides */
+	size_t nextra;
 	struct ms_buf warnings;		/* one line each, for the caller */
 };
 
@@ -76,6 +87,17 @@ long long ms_conf_int(const struct ms_conf *c, enum ms_conf_key k);
 bool ms_conf_bool(const struct ms_conf *c, enum ms_conf_key k);
 /* Whether the key was set anywhere but its default. */
 bool ms_conf_isset(const struct ms_conf *c, enum ms_conf_key k);
+
+/*
+ * Credentials profiles: a device line may name a profile; then
+ * PROFILE_<NAME>_SSH_USER, _SSH_PASSWORD, _SSH_KEY_FILE and
+ * _SSH_LEGACY_ALGOS (NAME upper-cased) override the global keys for it.
+ * An empty profile, or one without that key, gives the global value.
+ */
+const char *ms_conf_profile_str(const struct ms_conf *c, const char *profile,
+				enum ms_conf_key k);
+bool ms_conf_profile_bool(const struct ms_conf *c, const char *profile,
+			  enum ms_conf_key k);
 
 /*
  * A path below RUN_DIR when the key is empty: ms_conf_path(c,

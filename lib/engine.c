@@ -1,0 +1,690 @@
+/*
+ * The scanner's main loop (see engine.h).  A "sweep" is one scan interval
+ * of the wall clock (aligned to the epoch, like the device slots); with
+ * --once it is the one pass over every device.
+ */
+#include "engine.h"
+
+#include <poll.h>
+#include <stdatomic.h>
+#include <sys/signalfd.h>
+
+#include "device.h"
+#include "file.h"
+#include "inventory.h"
+#include "lock.h"
+#include "log.h"
+#include "modmap.h"
+#include "notify.h"
+#include "pool.h"
+#include "sched.h"
+#include "sig.h"
+#include "status.h"
+#include "store.h"
+#include "storeq.h"
+#include "time.h"
+
+enum {
+	HEARTBEAT_MS = 10000,		/* status file at least this often */
+	PROGRESS_MS = 100,
+	BACKLOG_MAX = 2000000		/* samples queued before we pause */
+};
+
+/* One configuration generation; main thread only (refs included). */
+struct settings {
+	unsigned refs;
+	struct ms_conf conf;
+	struct ms_modmap modmap;
+	struct ms_inventory inv;
+	char known_hosts[PATH_MAX];
+	char raw_dir[PATH_MAX];
+	struct ms_scan_settings scan;
+};
+
+struct dev_state {
+	struct ms_device dev;
+	int64_t due;			/* wall ms of the next scan */
+	bool busy;
+};
+
+struct job {
+	struct ms_pool_job link;	/* first: the pool's list link */
+	struct ms_device dev;
+	struct settings *set;
+	struct ms_devresult res;
+};
+
+struct engine {
+	const struct ms_engine_opts *o;
+	struct settings *set;
+	struct dev_state *devs;
+	size_t ndev;
+	struct ms_pool *pool;
+	struct ms_storeq *store;
+	struct ms_status st;
+	struct ms_lock lock;
+	char status_path[PATH_MAX];
+	int sigfd;
+	_Atomic int64_t abort_at;
+	bool stopping;
+	bool hup;
+	ms_msec_t stop_deadline, next_heartbeat, next_check, next_ping;
+	ms_msec_t wdog_ms, next_progress;
+	int64_t sweep_period;		/* index of the current sweep */
+	struct ms_sweep_stats cur;
+	size_t inflight, finished;
+	uint64_t stored_base, spooled_base;	/* store totals at sweep start */
+	bool any_failed;
+	char run_id[MS_RUN_ID_MAX];
+};
+
+static void settings_put(struct settings *s)
+{
+	if (!s || --s->refs)
+		return;
+	ms_inventory_release(&s->inv);
+	ms_conf_release(&s->conf);
+	free(s);
+}
+
+/* Build a generation from conf (taken over) and the devices file. */
+static int settings_new(struct settings **out, struct ms_conf *conf,
+			const struct ms_engine_opts *o, struct ms_err *err)
+{
+	struct settings *s;
+	const char *devs;
+	int r;
+
+	if (!(s = calloc(1, sizeof(*s))))
+		return ms_err_set(err, MS_E_NOMEM, "out of memory");
+	s->refs = 1;
+	s->conf = *conf;
+	ms_conf_init(conf);	/* the caller's copy no longer owns it */
+	ms_modmap_init(&s->modmap);
+	if ((r = ms_modmap_parse(&s->modmap,
+				 ms_conf_str(&s->conf, MS_CONF_MODULATION_MAP),
+				 err)) < 0) {
+		ms_err_prefix(err, "MODULATION_MAP");
+		goto fail;
+	}
+	if ((r = ms_conf_path(&s->conf, MS_CONF_SSH_KNOWN_HOSTS, "known_hosts",
+			      s->known_hosts, sizeof(s->known_hosts))) < 0 ||
+	    snprintf(s->raw_dir, sizeof(s->raw_dir), "%s/raw",
+		     ms_conf_str(&s->conf, MS_CONF_RUN_DIR)) >=
+	    (int)sizeof(s->raw_dir)) {
+		r = ms_err_set(err, MS_E_TOOBIG, "RUN_DIR: path too long");
+		goto fail;
+	}
+	devs = o->devices_path ? o->devices_path
+			       : ms_conf_str(&s->conf, MS_CONF_DEVICES_FILE);
+	if (!*devs) {
+		r = ms_err_set(err, MS_E_INVAL, "no devices file (set "
+			       "DEVICES_FILE or --devices)");
+		goto fail;
+	}
+	ms_inventory_init(&s->inv);
+	if ((r = ms_inventory_load(&s->inv, devs, &s->conf.warnings,
+				   err)) < 0)
+		goto fail;
+	s->scan.conf = &s->conf;
+	s->scan.modmap = &s->modmap;
+	s->scan.known_hosts = s->known_hosts;
+	s->scan.raw_dir = s->raw_dir;
+	s->scan.connect_ms = ms_conf_int(&s->conf, MS_CONF_CONNECT_TIMEOUT) * 1000;
+	s->scan.login_ms = ms_conf_int(&s->conf, MS_CONF_LOGIN_TIMEOUT) * 1000;
+	s->scan.command_ms = ms_conf_int(&s->conf, MS_CONF_COMMAND_TIMEOUT) * 1000;
+	s->scan.device_ms = ms_conf_int(&s->conf, MS_CONF_DEVICE_TIMEOUT) * 1000;
+	s->scan.trace = o->trace;
+	*out = s;
+	return 0;
+fail:
+	settings_put(s);
+	return r;
+}
+
+static void log_warnings(struct ms_buf *w)
+{
+	const char *p, *nl;
+
+	for (p = w->p; (nl = strchr(p, '\n')); p = nl + 1)
+		ms_log_warn("%.*s", (int)(nl - p), p);
+	ms_buf_reset(w);
+}
+
+/* (Re)build the device table, keeping the schedule of known devices. */
+static int load_devices(struct engine *e, struct settings *s,
+			struct ms_err *err)
+{
+	int64_t iv = ms_conf_int(&s->conf, MS_CONF_SCAN_INTERVAL) * 1000;
+	int64_t now = ms_wall_now();
+	struct dev_state *v;
+	size_t i, j, n = 0, added = 0;
+
+	if (!(v = calloc(s->inv.n ? s->inv.n : 1, sizeof(*v))))
+		return ms_err_set(err, MS_E_NOMEM, "out of memory");
+	for (i = 0; i < s->inv.n; i++) {
+		const struct ms_device *d = &s->inv.v[i];
+
+		if (e->o->only_device && strcmp(d->name, e->o->only_device))
+			continue;
+		v[n].dev = *d;
+		v[n].due = e->o->once ? now : ms_sched_next(d->name, now, iv);
+		for (j = 0; j < e->ndev; j++) {
+			if (strcmp(e->devs[j].dev.name, d->name))
+				continue;
+			v[n].due = e->devs[j].due;
+			v[n].busy = e->devs[j].busy;
+			break;
+		}
+		added += j == e->ndev;
+		n++;
+	}
+	if (e->devs)
+		ms_log_notice("devices reloaded: %zu devices, %zu new, %zu "
+			      "gone", n, added, e->ndev + added - n);
+	if (e->o->only_device && !n) {
+		free(v);
+		return ms_err_set(err, MS_E_NOENT, "no device '%s' in the "
+				  "devices file", e->o->only_device);
+	}
+	free(e->devs);
+	e->devs = v;
+	e->ndev = n;
+	e->st.devices_total = (uint32_t)n;
+	return 0;
+}
+
+static struct dev_state *find_dev(struct engine *e, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < e->ndev; i++)
+		if (!strcmp(e->devs[i].dev.name, name))
+			return &e->devs[i];
+	return NULL;
+}
+
+static void worker(void *arg, void *ctx)
+{
+	struct job *j = arg;
+
+	(void)ctx;
+	ms_device_scan(&j->dev, &j->set->scan, &j->res);
+}
+
+static void set_state(struct engine *e, enum ms_state s, const char *msg)
+{
+	struct ms_err err;
+
+	if (e->st.state == s && !strcmp(e->st.message, msg))
+		return;
+	e->st.state = s;
+	snprintf(e->st.message, sizeof(e->st.message), "%s", msg);
+	if (ms_status_write(&e->st, e->status_path, &err) < 0)
+		ms_log_error("status: %s", err.msg);
+	e->next_heartbeat = ms_deadline(HEARTBEAT_MS);
+}
+
+static void dispatch(struct engine *e)
+{
+	int64_t now = ms_wall_now();
+	struct ms_storeq_stats ss;
+	size_t i;
+
+	if (e->stopping)
+		return;
+	ms_storeq_stats(e->store, &ss);
+	if (ss.queued > BACKLOG_MAX) {
+		ms_log_warn("store backlog of %llu samples, holding new "
+			    "scans", (unsigned long long)ss.queued);
+		return;
+	}
+	for (i = 0; i < e->ndev; i++) {
+		struct dev_state *d = &e->devs[i];
+		struct job *j;
+
+		if (d->busy || d->due > now)
+			continue;
+		if (!(j = calloc(1, sizeof(*j)))) {
+			ms_log_error("out of memory, retrying later");
+			return;
+		}
+		j->dev = d->dev;
+		j->set = e->set;
+		e->set->refs++;
+		d->busy = true;
+		e->inflight++;
+		ms_pool_submit(e->pool, &j->link);
+	}
+	if (e->inflight && e->st.state != MS_STATE_SCANNING)
+		set_state(e, MS_STATE_SCANNING, "scanning");
+}
+
+static void store_counts(struct engine *e, const struct ms_storeq_stats *ss)
+{
+	e->st.total.samples_stored = ss->stored;
+	e->st.total.samples_spooled = ss->spooled;
+	e->st.spool_bytes = ss->spool_bytes;
+}
+
+/* Samples stored and spooled since the sweep began. */
+static void sweep_counts(struct engine *e, struct ms_sweep_stats *sw)
+{
+	sw->samples_stored = e->st.total.samples_stored - e->stored_base;
+	sw->samples_spooled = e->st.total.samples_spooled - e->spooled_base;
+}
+
+static void close_sweep(struct engine *e, int64_t now)
+{
+	struct ms_storeq_stats ss;
+
+	if (e->store) {
+		ms_storeq_stats(e->store, &ss);
+		store_counts(e, &ss);
+	}
+	sweep_counts(e, &e->cur);
+	e->stored_base = e->st.total.samples_stored;
+	e->spooled_base = e->st.total.samples_spooled;
+	e->cur.finished = now;
+	e->cur.duration_ms = now - e->cur.started;
+	e->st.last = e->cur;
+	e->st.sweeps++;
+	e->st.last_sweep_ok = now;
+	ms_storeq_sweep_done(e->store, now / 1000);
+	ms_log_info("sweep done: %u ok, %u partial, %u failed, %llu "
+		    "channels in %.1f s", e->cur.devices_ok,
+		    e->cur.devices_partial, e->cur.devices_failed,
+		    (unsigned long long)e->cur.channels,
+		    (double)e->cur.duration_ms / 1000);
+	memset(&e->cur, 0, sizeof(e->cur));
+	e->cur.started = now;
+}
+
+/* Sweeps of the continuous mode follow the wall-clock interval. */
+static void maybe_close_sweep(struct engine *e)
+{
+	int64_t iv = ms_conf_int(&e->set->conf, MS_CONF_SCAN_INTERVAL) * 1000;
+	int64_t now = ms_wall_now(), period = now / iv;
+
+	if (e->o->once || period == e->sweep_period)
+		return;
+	e->sweep_period = period;
+	if (e->cur.devices_ok || e->cur.devices_partial ||
+	    e->cur.devices_failed)
+		close_sweep(e, now);
+}
+
+static void count_result(struct engine *e, const struct job *j)
+{
+	const struct ms_devresult *r = &j->res;
+	struct ms_sweep_stats *c[2] = { &e->cur, &e->st.total };
+	double secs = (double)(r->end - r->start) / 1000;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		c[i]->devices_ok += r->outcome == MS_SCAN_OK;
+		c[i]->devices_partial += r->outcome == MS_SCAN_PARTIAL;
+		c[i]->devices_failed += r->outcome == MS_SCAN_FAILED;
+		c[i]->channels += r->n;
+		c[i]->unknown_codes += r->unknown;
+	}
+	if (r->outcome == MS_SCAN_OK) {
+		ms_status_device_ok(&e->st, j->dev.name);
+		ms_log_info("%s: ok, %zu channels%s, %.2f s", j->dev.name,
+			    r->n, r->unknown ? " (some unknown codes)" : "",
+			    secs);
+	} else {
+		ms_status_device_failed(&e->st, j->dev.name, r->reason,
+					r->end);
+		ms_log_warn("%s: %s: %s, %zu channels, %.2f s", j->dev.name,
+			    ms_outcome_name(r->outcome), r->reason, r->n,
+			    secs);
+		e->any_failed = true;
+	}
+}
+
+static void print_found(const struct engine *e, const struct job *j)
+{
+	size_t i;
+
+	if (!e->o->found)
+		return;
+	for (i = 0; i < j->res.n; i++)
+		fprintf(e->o->found, "%s\t%d\t%s\n", j->res.samples[i].upstream,
+			(int)j->res.samples[i].code,
+			ms_mod_name(j->res.samples[i].mod));
+	fprintf(e->o->found, "# %s: %s%s%s, family %s, %zu channels\n",
+		j->dev.name, ms_outcome_name(j->res.outcome),
+		j->res.reason[0] ? ": " : "", j->res.reason,
+		j->res.family[0] ? j->res.family : "unknown", j->res.n);
+}
+
+static void finish_job(struct engine *e, struct job *j)
+{
+	int64_t iv = ms_conf_int(&e->set->conf, MS_CONF_SCAN_INTERVAL) * 1000;
+	struct dev_state *d = find_dev(e, j->dev.name);
+	struct ms_devscan ds;
+
+	e->inflight--;
+	e->finished++;
+	if (d) {
+		d->busy = false;
+		d->due = ms_sched_next(d->dev.name, ms_wall_now(), iv);
+	}
+	count_result(e, j);
+	print_found(e, j);
+	memset(&ds, 0, sizeof(ds));
+	ms_strlcpy(ds.run_id, e->run_id, sizeof(ds.run_id));
+	ms_strlcpy(ds.device, j->dev.name, sizeof(ds.device));
+	ds.start_ms = j->res.start;
+	ds.end_ms = j->res.end;
+	ds.outcome = (uint8_t)j->res.outcome;
+	ms_strlcpy(ds.error, j->res.reason, sizeof(ds.error));
+	ds.channels = (uint32_t)j->res.n;
+	ms_storeq_devscan(e->store, &ds);
+	if (j->res.n) {
+		ms_storeq_samples(e->store, j->res.samples, j->res.n);
+		j->res.samples = NULL;
+		j->res.n = 0;
+	}
+	ms_devresult_release(&j->res);
+	settings_put(j->set);
+	free(j);
+}
+
+static void progress(struct engine *e, bool last)
+{
+	double secs;
+
+	if (!e->o->progress || (!last && ms_mono_now() < e->next_progress))
+		return;
+	e->next_progress = ms_deadline(PROGRESS_MS);
+	secs = (double)(ms_wall_now() - e->cur.started) / 1000;
+	fprintf(stderr, "\r%zu/%zu devices, %u failed, %.1f devices/s, "
+		"ETA %.0f s \033[K%s", e->finished, e->ndev,
+		e->cur.devices_failed,
+		secs > 0 ? (double)e->finished / secs : 0.0,
+		e->finished && secs > 0 ?
+			(double)(e->ndev - e->finished) * secs /
+			(double)e->finished : 0.0,
+		last ? "\n" : "");
+}
+
+static void heartbeat(struct engine *e)
+{
+	struct ms_storeq_stats ss;
+	struct ms_err err;
+
+	if (e->store) {
+		ms_storeq_stats(e->store, &ss);
+		store_counts(e, &ss);
+	}
+	if (ms_status_write(&e->st, e->status_path, &err) < 0)
+		ms_log_error("status: %s", err.msg);
+	ms_notify_status("%s: %zu in flight, %llu sweeps, %u failing",
+			 ms_state_name(e->st.state), e->inflight,
+			 (unsigned long long)e->st.sweeps,
+			 (unsigned)e->st.nfailures);
+	e->next_heartbeat = ms_deadline(HEARTBEAT_MS);
+}
+
+static void reload(struct engine *e)
+{
+	struct settings *s = NULL;
+	struct ms_conf conf;
+	struct ms_err err;
+
+	ms_log_notice("SIGHUP: reloading configuration and devices");
+	ms_conf_init(&conf);
+	if (ms_conf_load(&conf, e->o->config_path, &err) < 0 ||
+	    settings_new(&s, &conf, e->o, &err) < 0 ||
+	    load_devices(e, s, &err) < 0) {
+		ms_log_error("reload failed, keeping the old configuration: "
+			     "%s", err.msg);
+		ms_conf_release(&conf);
+		settings_put(s);
+		return;
+	}
+	s->scan.abort_at = &e->abort_at;
+	log_warnings(&s->conf.warnings);
+	ms_log_set_level((enum ms_log_level)ms_conf_int(&s->conf,
+							MS_CONF_LOG_LEVEL));
+	settings_put(e->set);
+	e->set = s;
+}
+
+static void begin_stop(struct engine *e, int sig)
+{
+	ms_msec_t grace = ms_conf_int(&e->set->conf, MS_CONF_STOP_GRACE) * 1000;
+	struct ms_pool_job *list, *next;
+
+	if (e->stopping)
+		return;
+	e->stopping = true;
+	e->stop_deadline = ms_deadline(grace);
+	atomic_store(&e->abort_at, e->stop_deadline);
+	for (list = ms_pool_cancel_queued(e->pool); list; list = next) {
+		struct job *j = (struct job *)list;
+		struct dev_state *d = find_dev(e, j->dev.name);
+
+		next = list->next;
+		if (d)
+			d->busy = false;
+		e->inflight--;
+		settings_put(j->set);
+		free(j);
+	}
+	ms_log_notice("%s: stopping, %zu devices in flight get %lld s",
+		      strsignal(sig), e->inflight, (long long)grace / 1000);
+	ms_notify("STOPPING=1");
+	set_state(e, MS_STATE_STOPPING, "stopping");
+}
+
+static void handle_signals(struct engine *e)
+{
+	int sig;
+
+	while ((sig = ms_sig_read(e->sigfd)) > 0) {
+		switch (sig) {
+		case SIGTERM:
+		case SIGINT:
+			begin_stop(e, sig);
+			break;
+		case SIGHUP:
+			e->hup = true;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static int next_timeout(struct engine *e)
+{
+	ms_msec_t t = MS_MIN(e->next_heartbeat, e->next_check);
+
+	if (e->wdog_ms)
+		t = MS_MIN(t, e->next_ping);
+	if (e->stopping)
+		t = MS_MIN(t, e->stop_deadline);
+	if (e->o->progress)
+		t = MS_MIN(t, e->next_progress);
+	return ms_poll_timeout(t);
+}
+
+static bool loop_done(struct engine *e)
+{
+	if (e->stopping)
+		return !e->inflight || ms_left(e->stop_deadline) == 0;
+	return e->o->once && e->finished >= e->ndev && !e->inflight;
+}
+
+static void loop(struct engine *e)
+{
+	ms_msec_t check = ms_conf_int(&e->set->conf, MS_CONF_CHECK_INTERVAL) *
+			  1000;
+	struct pollfd pfd[2];
+	struct ms_pool_job *pj;
+
+	pfd[0].fd = e->sigfd;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = ms_pool_fd(e->pool);
+	pfd[1].events = POLLIN;
+	dispatch(e);
+	while (!loop_done(e)) {
+		if (poll(pfd, 2, next_timeout(e)) < 0 && errno != EINTR) {
+			ms_log_error("poll: %s", strerror(errno));
+			break;
+		}
+		handle_signals(e);
+		while ((pj = ms_pool_done(e->pool)))
+			finish_job(e, (struct job *)pj);
+		progress(e, false);
+		if (e->hup) {
+			e->hup = false;
+			reload(e);
+		}
+		if (ms_left(e->next_check) == 0) {
+			e->next_check = ms_deadline(check);
+			maybe_close_sweep(e);
+			dispatch(e);
+		}
+		if (!e->inflight && e->st.state == MS_STATE_SCANNING)
+			set_state(e, MS_STATE_IDLE, "waiting for the next "
+				  "due device");
+		if (e->wdog_ms && ms_left(e->next_ping) == 0) {
+			ms_notify("WATCHDOG=1");
+			e->next_ping = ms_deadline(e->wdog_ms / 2);
+		}
+		if (ms_left(e->next_heartbeat) == 0)
+			heartbeat(e);
+	}
+}
+
+/* Runtime directory, lock, status path. */
+static int setup_files(struct engine *e, struct ms_err *err)
+{
+	const struct ms_conf *c = &e->set->conf;
+	char pid_path[PATH_MAX];
+	int r;
+
+	if ((r = ms_dir_private(ms_conf_str(c, MS_CONF_RUN_DIR), err)) < 0)
+		return r;
+	if ((r = ms_conf_path(c, MS_CONF_PID_FILE, "scan.pid", pid_path,
+			      sizeof(pid_path))) < 0 ||
+	    (r = ms_conf_path(c, MS_CONF_STATUS_FILE, "status.json",
+			      e->status_path, sizeof(e->status_path))) < 0)
+		return ms_err_set(err, r, "RUN_DIR: path too long");
+	if ((r = ms_lock_acquire(&e->lock, pid_path, err)) < 0)
+		return r;
+	if ((r = ms_dir_private(e->set->raw_dir, err)) < 0)
+		return r;
+	return 0;
+}
+
+/* Collect what is still in flight (it honours abort_at), flush, stop. */
+static void teardown(struct engine *e)
+{
+	struct ms_storeq_stats ss;
+	struct pollfd pfd;
+	struct ms_pool_job *pj;
+
+	if (e->pool) {
+		pfd.fd = ms_pool_fd(e->pool);
+		pfd.events = POLLIN;
+		while (e->inflight) {
+			if (poll(&pfd, 1, 1000) < 0 && errno != EINTR)
+				break;
+			while ((pj = ms_pool_done(e->pool)))
+				finish_job(e, (struct job *)pj);
+		}
+		ms_pool_free(e->pool);
+		e->pool = NULL;
+	}
+	if (e->store) {
+		if (e->o->once && e->finished)
+			close_sweep(e, ms_wall_now());
+		ms_storeq_stop(e->store, &ss);
+		e->store = NULL;
+		store_counts(e, &ss);
+		if (e->o->once) {
+			/* the queue is flushed now: the sweep's real counts */
+			e->st.last.samples_stored = ss.stored;
+			e->st.last.samples_spooled = ss.spooled;
+		}
+	}
+}
+
+static int start(struct engine *e, struct ms_err *err)
+{
+	unsigned n = (unsigned)ms_conf_int(&e->set->conf,
+					   MS_CONF_SCAN_CONCURRENCY);
+	int r;
+
+	if ((r = setup_files(e, err)) < 0)
+		return r;
+	if ((e->sigfd = ms_sig_open(0, err)) < 0)
+		return e->sigfd;
+	ms_status_init(&e->st, "scan");
+	e->st.devices_total = (uint32_t)e->ndev;
+	e->cur.started = ms_wall_now();
+	set_state(e, MS_STATE_STARTING, "starting");
+	if (e->ndev < n)
+		n = e->ndev ? (unsigned)e->ndev : 1;
+	if ((r = ms_storeq_start(&e->store, &e->set->conf, err)) < 0 ||
+	    (r = ms_pool_new(&e->pool, n, worker, e, err)) < 0)
+		return r;
+	snprintf(e->run_id, sizeof(e->run_id), "%lld-%d",
+		 (long long)ms_wall_now(), (int)getpid());
+	e->wdog_ms = ms_notify_watchdog_ms();
+	e->next_ping = ms_deadline(0);
+	e->next_check = ms_deadline(ms_conf_int(&e->set->conf,
+						 MS_CONF_CHECK_INTERVAL) * 1000);
+	e->sweep_period = ms_wall_now() /
+		(ms_conf_int(&e->set->conf, MS_CONF_SCAN_INTERVAL) * 1000);
+	ms_log_notice("scanner started: %zu devices, %u workers%s", e->ndev,
+		      n, e->o->once ? ", one sweep" : "");
+	ms_notify("READY=1");
+	set_state(e, MS_STATE_IDLE, "started");
+	return 0;
+}
+
+int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
+		  struct ms_err *err)
+{
+	struct engine e;
+	int r;
+
+	memset(&e, 0, sizeof(e));
+	e.o = o;
+	e.sigfd = -1;
+	e.lock.fd = -1;
+	atomic_init(&e.abort_at, MS_NEVER);
+	/* problems of the configuration or the devices file: MS_E_INVAL */
+	if (settings_new(&e.set, conf, o, err) < 0)
+		return MS_E_INVAL;
+	e.set->scan.abort_at = &e.abort_at;
+	log_warnings(&e.set->conf.warnings);
+	if (load_devices(&e, e.set, err) < 0) {
+		r = MS_E_INVAL;
+		goto out;
+	}
+	if ((r = start(&e, err)) < 0)
+		goto out;
+	loop(&e);
+	progress(&e, true);
+	teardown(&e);
+	heartbeat(&e);
+	set_state(&e, MS_STATE_STOPPED, e.stopping ? "stopped by signal"
+						  : "stopped");
+	ms_log_notice("scanner stopped");
+	r = e.any_failed && !e.stopping ? 1 : 0;
+out:
+	teardown(&e);
+	if (e.sigfd >= 0)
+		close(e.sigfd);
+	ms_lock_release(&e.lock);
+	free(e.devs);
+	settings_put(e.set);
+	return r;
+}

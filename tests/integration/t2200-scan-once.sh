@@ -1,0 +1,85 @@
+#!/bin/sh
+test_description='scan --once against a ccapsim fleet stores exactly what the devices showed'
+. "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIR/lib-mariadb.sh"
+. "$TEST_DIR/lib-ccapsim.sh"
+
+mariadb_start
+ccapsim_start --devices 30 --family mix --upstreams 12 --seed 7
+
+# "DEVICE UPSTREAM CODE MODULATION" lines, sorted, from the truth log.
+truth_records() {
+	awk '$3 != "-" { print $2, $3, $4, $5 }' "$CCAPSIM_TRUTH" | sort -u
+}
+
+db_records() {
+	mariadb_sql "SELECT device, upstream, code, modulation FROM
+		     modscan.samples" | tail -n +2 | tr '\t' ' ' | sort
+}
+
+test_expect_success 'schema and a first sweep of every device' '
+	scan_config &&
+	modscan maintain --init --config scan.conf >/dev/null &&
+	modscan scan --once -c scan.conf 2>err &&
+	test_line_count = 0 err
+'
+
+test_expect_success 'every channel the devices showed is stored, nothing else' '
+	truth_records >expect &&
+	db_records >actual &&
+	test_line_count -gt 100 expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'one device-scan row per device, all ok' '
+	mariadb_sql "SELECT outcome, COUNT(*) FROM modscan.device_scans
+		     GROUP BY outcome" | tail -n +2 >outcomes &&
+	printf "ok\t30\n" >expect &&
+	test_cmp expect outcomes
+'
+
+test_expect_success 'lastupdatemodulation holds the sweep time' '
+	now=$(date +%s) &&
+	stamp=$(mariadb_sql "SELECT stamp FROM modscan.lastupdatemodulation" |
+		tail -n 1) &&
+	test $((now - stamp)) -lt 120
+'
+
+test_expect_success 'the legacy view shows the same rows as text' '
+	mariadb_sql "SELECT COUNT(*) FROM modscan.modulation_new
+		     WHERE modulation IN (\"QAM64\",\"QAM16\",\"QPSK\",\"UNKNOWN\")" |
+		tail -n 1 >n &&
+	test "$(cat n)" = "$(wc -l <expect)"
+'
+
+test_expect_success 'the status file says stopped, one sweep, 30 ok' '
+	/usr/bin/python3 - run/status.json <<-\EOP
+	import json, sys
+	st = json.load(open(sys.argv[1]))
+	assert st["state"] == "stopped", st["state"]
+	assert st["sweeps"] == 1, st["sweeps"]
+	assert st["last_sweep"]["devices_ok"] == 30, st["last_sweep"]
+	assert st["last_sweep"]["samples_stored"] == st["last_sweep"]["channels"]
+	EOP
+'
+
+test_expect_success 'a second sweep stores a second sample per channel' '
+	modscan scan --once -c scan.conf 2>err &&
+	n=$(mariadb_sql "SELECT COUNT(*) FROM modscan.samples" | tail -n 1) &&
+	test "$n" -ge $(( $(wc -l <expect) + 1 ))
+'
+
+test_expect_success '--device NAME prints what it found' '
+	name=$(awk "NR==2 {print \$1}" "$CCAPSIM_INV") &&
+	modscan scan -c scan.conf --device "$name" >found &&
+	test_grep "^# $name: ok, family" found &&
+	grep -v "^#" found | awk -F"\t" "NF != 3 { exit 1 }" &&
+	test_line_count -ge 2 found
+'
+
+test_expect_success '--device with an unknown name is a usage error' '
+	test_expect_code 2 modscan scan -c scan.conf --device NOSUCH 2>err &&
+	test_grep "no device .NOSUCH." err
+'
+
+test_done
