@@ -199,7 +199,7 @@ static int repair(struct ctx *x, struct ms_health_report *rep)
 	snprintf(why, sizeof(why), "%s", rep->h.reason);
 	for (i = 1; i <= attempts; i++) {
 		if (i > 1) {
-			d = ms_backoff_delay(base, (unsigned)i - 1,
+			d = ms_restart_delay(base, (unsigned)i - 1,
 					     MS_MAX(max, base), rnd32());
 			ms_log_info("attempt %d of %d in %lld ms", i, attempts,
 				    (long long)d);

@@ -43,7 +43,7 @@ struct superd {
 	struct ms_lock lock;
 	struct kid scan;
 	ms_msec_t next_start;
-	struct ms_backoff bo;
+	struct ms_restart bo;
 	bool in_trouble;		/* cool-down since the last healthy run */
 	bool stopping;
 	struct ms_job job[NJOBS];
@@ -182,7 +182,7 @@ static void start_scanner(struct superd *d)
 							  : 1000);
 		return;
 	}
-	ms_backoff_started(&d->bo, d->scan.started);
+	ms_restart_started(&d->bo, d->scan.started);
 	if (d->nstarted++)
 		d->st->restarts++;
 	ms_log_notice("scanner started: pid %d", (int)d->scan.pid);
@@ -244,7 +244,7 @@ static void check_scanner(struct superd *d, struct ms_status *tmp)
 
 static void scanner_exited(struct superd *d, int ws)
 {
-	struct ms_backoff_plan plan;
+	struct ms_restart_plan plan;
 	char what[80], subject[256], body[512];
 	ms_msec_t now = ms_mono_now();
 	pid_t pid = d->scan.pid;
@@ -259,7 +259,7 @@ static void scanner_exited(struct superd *d, int ws)
 	d->dirty = true;
 	if (d->stopping)
 		return;
-	ms_backoff_exited(&d->bo, started, now, rnd32(), &plan);
+	ms_restart_exited(&d->bo, started, now, rnd32(), &plan);
 	d->next_start = now + plan.delay_ms;
 	if (plan.cooldown) {
 		d->in_trouble = true;
@@ -567,7 +567,7 @@ static int setup(struct superd *d, const char *serve)
 	d->stop_ms = ms_conf_int(c, MS_CONF_STOP_TIMEOUT) * 1000;
 	d->start_ms = ms_conf_int(c, MS_CONF_START_TIMEOUT) * 1000;
 	d->job_ms = ms_conf_int(c, MS_CONF_JOB_TIMEOUT) * 1000;
-	ms_backoff_init(&d->bo, ms_conf_int(c, MS_CONF_RESTART_DELAY) * 1000,
+	ms_restart_init(&d->bo, ms_conf_int(c, MS_CONF_RESTART_DELAY) * 1000,
 			ms_conf_int(c, MS_CONF_RESTART_DELAY_MAX) * 1000,
 			ms_conf_int(c, MS_CONF_HEALTHY_RUN) * 1000,
 			(unsigned)ms_conf_int(c, MS_CONF_RESTART_BURST),

@@ -8,7 +8,7 @@
 
 #include "time.h"
 
-ms_msec_t ms_backoff_delay(ms_msec_t base, unsigned n, ms_msec_t max,
+ms_msec_t ms_restart_delay(ms_msec_t base, unsigned n, ms_msec_t max,
 			   uint32_t rnd)
 {
 	ms_msec_t d = base;
@@ -25,7 +25,7 @@ ms_msec_t ms_backoff_delay(ms_msec_t base, unsigned n, ms_msec_t max,
 	return d > max ? max : d;
 }
 
-void ms_backoff_init(struct ms_backoff *b, ms_msec_t base_ms,
+void ms_restart_init(struct ms_restart *b, ms_msec_t base_ms,
 		     ms_msec_t max_ms, ms_msec_t healthy_ms, unsigned burst,
 		     ms_msec_t window_ms, ms_msec_t cooldown_ms)
 {
@@ -33,14 +33,14 @@ void ms_backoff_init(struct ms_backoff *b, ms_msec_t base_ms,
 	b->base_ms = base_ms;
 	b->max_ms = max_ms < base_ms ? base_ms : max_ms;
 	b->healthy_ms = healthy_ms;
-	b->burst = burst < 1 ? 1 : MS_MIN(burst, MS_BACKOFF_BURST_MAX);
+	b->burst = burst < 1 ? 1 : MS_MIN(burst, MS_RESTART_BURST_MAX);
 	b->window_ms = window_ms;
 	b->cooldown_ms = cooldown_ms;
 }
 
-void ms_backoff_started(struct ms_backoff *b, ms_msec_t now)
+void ms_restart_started(struct ms_restart *b, ms_msec_t now)
 {
-	if (b->nstarts == MS_BACKOFF_BURST_MAX) {
+	if (b->nstarts == MS_RESTART_BURST_MAX) {
 		memmove(b->starts, b->starts + 1,
 			(b->nstarts - 1) * sizeof(b->starts[0]));
 		b->nstarts--;
@@ -49,7 +49,7 @@ void ms_backoff_started(struct ms_backoff *b, ms_msec_t now)
 }
 
 /* Starts within the window that ends at now. */
-static unsigned recent_starts(const struct ms_backoff *b, ms_msec_t now)
+static unsigned recent_starts(const struct ms_restart *b, ms_msec_t now)
 {
 	unsigned n = 0;
 	size_t i;
@@ -60,8 +60,8 @@ static unsigned recent_starts(const struct ms_backoff *b, ms_msec_t now)
 	return n;
 }
 
-void ms_backoff_exited(struct ms_backoff *b, ms_msec_t started, ms_msec_t now,
-		       uint32_t rnd, struct ms_backoff_plan *plan)
+void ms_restart_exited(struct ms_restart *b, ms_msec_t started, ms_msec_t now,
+		       uint32_t rnd, struct ms_restart_plan *plan)
 {
 	if (now - started >= b->healthy_ms)
 		b->failures = 0;
@@ -76,7 +76,7 @@ void ms_backoff_exited(struct ms_backoff *b, ms_msec_t started, ms_msec_t now,
 		b->failures = 0;
 		return;
 	}
-	plan->delay_ms = ms_backoff_delay(b->base_ms, b->failures, b->max_ms,
+	plan->delay_ms = ms_restart_delay(b->base_ms, b->failures, b->max_ms,
 					  rnd);
 }
 

@@ -11,7 +11,7 @@
 #include "err.h"
 #include "status.h"
 
-enum { MS_BACKOFF_BURST_MAX = 100 };
+enum { MS_RESTART_BURST_MAX = 100 };
 
 /*
  * Delay before restart attempt n (1-based): base * 2^(n-1), capped at max,
@@ -19,10 +19,10 @@ enum { MS_BACKOFF_BURST_MAX = 100 };
  * capped at max again.  Consecutive attempts never get shorter delays
  * unless the cap is reached.
  */
-ms_msec_t ms_backoff_delay(ms_msec_t base, unsigned n, ms_msec_t max,
+ms_msec_t ms_restart_delay(ms_msec_t base, unsigned n, ms_msec_t max,
 			   uint32_t rnd);
 
-struct ms_backoff {
+struct ms_restart {
 	/* policy */
 	ms_msec_t base_ms;		/* RESTART_DELAY */
 	ms_msec_t max_ms;		/* RESTART_DELAY_MAX */
@@ -33,17 +33,17 @@ struct ms_backoff {
 	/* state */
 	unsigned failures;		/* short runs in a row */
 	size_t nstarts;
-	ms_msec_t starts[MS_BACKOFF_BURST_MAX];	/* oldest first */
+	ms_msec_t starts[MS_RESTART_BURST_MAX];	/* oldest first */
 };
 
-/* Policy in, state zeroed (burst is clamped to MS_BACKOFF_BURST_MAX). */
-void ms_backoff_init(struct ms_backoff *b, ms_msec_t base_ms,
+/* Policy in, state zeroed (burst is clamped to MS_RESTART_BURST_MAX). */
+void ms_restart_init(struct ms_restart *b, ms_msec_t base_ms,
 		     ms_msec_t max_ms, ms_msec_t healthy_ms, unsigned burst,
 		     ms_msec_t window_ms, ms_msec_t cooldown_ms);
 /* A child was started at now (monotonic ms). */
-void ms_backoff_started(struct ms_backoff *b, ms_msec_t now);
+void ms_restart_started(struct ms_restart *b, ms_msec_t now);
 
-struct ms_backoff_plan {
+struct ms_restart_plan {
 	ms_msec_t delay_ms;		/* wait this long, then start */
 	bool cooldown;			/* the burst is spent: a long pause */
 	unsigned attempt;		/* 1-based restart attempt of this run */
@@ -54,8 +54,8 @@ struct ms_backoff_plan {
  * next.  A run of healthy_ms or more resets the delay; burst starts within
  * window_ms mean a cool-down (after which the burst count starts afresh).
  */
-void ms_backoff_exited(struct ms_backoff *b, ms_msec_t started, ms_msec_t now,
-		       uint32_t rnd, struct ms_backoff_plan *plan);
+void ms_restart_exited(struct ms_restart *b, ms_msec_t started, ms_msec_t now,
+		       uint32_t rnd, struct ms_restart_plan *plan);
 
 /* Put a death at the front of the tally (the last MS_STATUS_DEATHS_MAX). */
 void ms_death_record(struct ms_status *st, int64_t wall_ms, int wstatus);

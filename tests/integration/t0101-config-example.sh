@@ -15,6 +15,11 @@ test_expect_success 'every key of lib/conf.def is documented in modscan.conf.exa
 	test_line_count = 0 missing
 '
 
+test_expect_success 'no key is documented twice' '
+	grep -oE "^#?[A-Z][A-Z0-9_]*=" "$EXAMPLE" | tr -d "#=" | sort | uniq -d >dups &&
+	test_line_count = 0 dups
+'
+
 test_expect_success 'each documented default is the default the code uses' '
 	sed -n "s/^#\([A-Z][A-Z0-9_]*\)=\(.*\)$/\1 \2/p" "$EXAMPLE" >documented &&
 	: >wrong &&

@@ -24,7 +24,7 @@ static void test_delay(void)
 	size_t i;
 
 	for (i = 0; i < MS_ARRAY_SIZE(t); i++)
-		is_int(ms_backoff_delay(t[i].base, t[i].n, t[i].max, t[i].rnd),
+		is_int(ms_restart_delay(t[i].base, t[i].n, t[i].max, t[i].rnd),
 		       t[i].want, "delay base %lld attempt %u rnd %u",
 		       (long long)t[i].base, t[i].n, t[i].rnd);
 }
@@ -38,61 +38,61 @@ static void test_delay_grows(void)
 
 	for (r = 0; r < 41; r++)
 		for (n = 1; n < 6; n++)
-			if (ms_backoff_delay(1000, n + 1, 1 << 30, r) <=
-			    ms_backoff_delay(1000, n, 1 << 30, 40 - r))
+			if (ms_restart_delay(1000, n + 1, 1 << 30, r) <=
+			    ms_restart_delay(1000, n, 1 << 30, 40 - r))
 				bad++;
 	is_int(bad, 0, "delays grow whatever the jitter");
 }
 
 static void test_burst(void)
 {
-	struct ms_backoff b;
-	struct ms_backoff_plan p;
+	struct ms_restart b;
+	struct ms_restart_plan p;
 	ms_msec_t now = 1000000;
 	int i;
 
 	/* base 1 s, cap 8 s, healthy after 60 s, 3 starts per 100 s,
 	 * cool-down 600 s */
-	ms_backoff_init(&b, 1000, 8000, 60000, 3, 100000, 600000);
-	ms_backoff_started(&b, now);
-	ms_backoff_exited(&b, now, now + 10, 20, &p);
+	ms_restart_init(&b, 1000, 8000, 60000, 3, 100000, 600000);
+	ms_restart_started(&b, now);
+	ms_restart_exited(&b, now, now + 10, 20, &p);
 	ok(!p.cooldown && p.delay_ms == 1000 && p.attempt == 1,
 	   "first crash: 1 s");
 	now += 1010;
-	ms_backoff_started(&b, now);
-	ms_backoff_exited(&b, now, now + 10, 20, &p);
+	ms_restart_started(&b, now);
+	ms_restart_exited(&b, now, now + 10, 20, &p);
 	ok(!p.cooldown && p.delay_ms == 2000 && p.attempt == 2,
 	   "second crash: 2 s");
 	now += 2010;
-	ms_backoff_started(&b, now);
-	ms_backoff_exited(&b, now, now + 10, 20, &p);
+	ms_restart_started(&b, now);
+	ms_restart_exited(&b, now, now + 10, 20, &p);
 	ok(p.cooldown && p.delay_ms == 600000, "third start in 100 s: cool-down");
 	now += 600010;
-	ms_backoff_started(&b, now);
-	ms_backoff_exited(&b, now, now + 10, 20, &p);
+	ms_restart_started(&b, now);
+	ms_restart_exited(&b, now, now + 10, 20, &p);
 	ok(!p.cooldown && p.delay_ms == 1000,
 	   "after the cool-down a fresh burst starts at the base delay");
 
 	/* A healthy run resets the delay. */
-	ms_backoff_init(&b, 1000, 8000, 60000, 100, 100000, 600000);
+	ms_restart_init(&b, 1000, 8000, 60000, 100, 100000, 600000);
 	for (i = 0; i < 4; i++) {
-		ms_backoff_started(&b, now);
-		ms_backoff_exited(&b, now, now + 10, 20, &p);
+		ms_restart_started(&b, now);
+		ms_restart_exited(&b, now, now + 10, 20, &p);
 		now += p.delay_ms + 10;
 	}
 	is_int(p.delay_ms, 8000, "four quick crashes: capped at 8 s");
-	ms_backoff_started(&b, now);
-	ms_backoff_exited(&b, now, now + 60000, 20, &p);
+	ms_restart_started(&b, now);
+	ms_restart_exited(&b, now, now + 60000, 20, &p);
 	is_int(p.delay_ms, 1000, "a run of HEALTHY_RUN resets to the base");
 	is_int(p.attempt, 1, "and the attempt count");
 
 	/* Starts outside the window do not count towards the burst. */
-	ms_backoff_init(&b, 1000, 8000, 60000, 2, 5000, 600000);
-	ms_backoff_started(&b, now);
-	ms_backoff_exited(&b, now, now + 10, 20, &p);
+	ms_restart_init(&b, 1000, 8000, 60000, 2, 5000, 600000);
+	ms_restart_started(&b, now);
+	ms_restart_exited(&b, now, now + 10, 20, &p);
 	now += 6000;
-	ms_backoff_started(&b, now);
-	ms_backoff_exited(&b, now, now + 10, 20, &p);
+	ms_restart_started(&b, now);
+	ms_restart_exited(&b, now, now + 10, 20, &p);
 	ok(!p.cooldown, "two starts 6 s apart with a 5 s window: no cool-down");
 }
 
