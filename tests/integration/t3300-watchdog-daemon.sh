@@ -59,9 +59,11 @@ test_expect_success SMTPD 'a failed job is mailed' '
 test_expect_success 'a crashing child is restarted with growing delays' '
 	for i in 1 2 3; do
 		pid=$(child) || return 1
+		t0=$(now_ms) &&
 		kill -9 "$pid" &&
 		test_wait_for 30 sh -c "test \"\$(grep -c \"restarting the scanner in\" \"$WATCH_LOG\")\" -ge $i" &&
 		test_wait_for 30 child || return 1
+		echo "# daemon: kill -9 to a healthy child, restart $i: $(($(now_ms) - t0)) ms" >&3
 	done &&
 	sed -n "s/.*restarting the scanner in \([0-9]*\) ms (attempt \([0-9]*\)).*/\2 \1/p" \
 		"$WATCH_LOG" >delays &&
@@ -73,7 +75,7 @@ test_expect_success 'a crashing child is restarted with growing delays' '
 	test_grep "warn scanner pid [0-9]* ended (signal 9 (Killed))" "$WATCH_LOG" &&
 	test "$(status_field "$WD" restarts)" = 3 &&
 	test "$(status_field "$WD" deaths.0.signal)" = 9
-'
+' 3>&1
 
 test_expect_success 'the burst limit pauses restarts, says so, then tries again after the cool-down' '
 	pid=$(child) && kill -9 "$pid" &&
