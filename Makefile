@@ -131,8 +131,9 @@ build/bench/ingest: tests/bench/ingest.c build/bench/libms.a
 	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
 		-o $@ $< build/bench/libms.a $(DEV_LIBS)
 
-bench: dev build/bench/ingest
+bench: all dev build/bench/ingest
 	$(Q)tests/bench/ingest
+	$(Q)tests/bench/sweep
 
 # --- test tools (not shipped) ---
 ccapsim: tests/ccapsim/ccapsim

@@ -85,7 +85,7 @@ sleep $((SWEEPS * 10 + 2))
 kill -TERM $scan_pid
 wait $scan_pid
 
-q() { mariadb_sql "$1" | tail -n 1; }
+q() { mariadb_sql "$1" ; }
 devices=$(q "SELECT COUNT(DISTINCT device) FROM modscan.samples")
 channels=$(q "SELECT COUNT(DISTINCT device, upstream) FROM modscan.samples")
 samples=$(q "SELECT COUNT(*) FROM modscan.samples")

@@ -39,6 +39,7 @@ struct conn {
 	struct sim *sim;
 	struct cs_dev *dev;
 	ssh_session s;
+	ssh_event ev;		/* this session alone: see sessions_cb */
 	ssh_channel ch;
 	uint32_t gen;
 	int live, state, priv, enable_pw, page, width, pager_left, last_cr;
@@ -78,6 +79,7 @@ struct sim {
 	struct cs_dev *devs;
 	int ndev;
 	ssh_event ev;
+	int sess_epfd;		/* sessions' sockets, data = struct conn */
 	struct conn **conns;
 	size_t nconn, conncap;
 	struct conn *free_list;
@@ -747,6 +749,10 @@ static void on_wake(struct conn *c)
 	case ST_SEND:
 		pump(c);
 		break;
+	case ST_IDLE:
+	case ST_MORE:
+		process_input(c);
+		break;
 	default:
 		break;
 	}
@@ -823,7 +829,14 @@ static int cb_data(ssh_session s, ssh_channel ch, void *data, uint32_t len,
 		n = sizeof(c->in) - c->inlen;
 	memcpy(c->in + c->inlen, data, n);
 	c->inlen += n;
-	process_input(c);
+	/*
+	 * Answer from the main loop, not from inside ssh_event_dopoll: a
+	 * channel write may poll the shared context again and consume other
+	 * sessions' events, which the outer dopoll then reads as EAGAIN
+	 * errors and kills those sessions.
+	 */
+	if (c->state == ST_IDLE || c->state == ST_MORE)
+		wake_in(c, 0);
 	return (int)n;
 }
 
@@ -952,7 +965,13 @@ static void conn_free(struct conn *c)
 		fprintf(stderr, "ccapsim: %s: session ends: %s\n", c->dev->name,
 			ssh_get_error(c->s));
 	if (c->s) {
-		ssh_event_remove_session(S->ev, c->s);
+		if (c->ev) {
+			epoll_ctl(S->sess_epfd, EPOLL_CTL_DEL, ssh_get_fd(c->s),
+				  NULL);
+			ssh_event_remove_session(c->ev, c->s);
+			ssh_event_free(c->ev);
+			c->ev = NULL;
+		}
 		ssh_disconnect(c->s);
 		ssh_free(c->s);
 	}
@@ -1017,7 +1036,50 @@ static void accept_one(struct sim *S, struct cs_dev *d, int fd)
 		conn_free(c);
 		return;
 	}
-	ssh_event_add_session(S->ev, c->s);
+	/*
+	 * Each session gets its own event and sits in our epoll set, not in
+	 * the shared ssh_event: libssh flushes a channel write by polling the
+	 * session's context, and in a shared context that dispatches every
+	 * other session too; one client's ordinary disconnect then fails the
+	 * write of whichever session was writing.
+	 */
+	struct epoll_event ee = { .events = EPOLLIN, .data.ptr = c };
+	c->ev = ssh_event_new();
+	if (!c->ev || ssh_event_add_session(c->ev, c->s) != SSH_OK ||
+	    epoll_ctl(S->sess_epfd, EPOLL_CTL_ADD, fd, &ee) < 0) {
+		conn_free(c);
+		return;
+	}
+}
+
+/* Sessions whose socket is readable: run their own event. */
+static int sessions_cb(socket_t epfd, int revents, void *ud)
+{
+	struct epoll_event evs[256];
+	int n;
+
+	(void)ud;
+	(void)revents;
+	n = epoll_wait(epfd, evs, 256, 0);
+	for (int i = 0; i < n; i++) {
+		struct conn *c = evs[i].data.ptr;
+
+		if (c->live && c->ev)
+			ssh_event_dopoll(c->ev, 0);
+	}
+	return 0;
+}
+
+/* Sessions with output still queued in libssh: give them a turn. */
+static void flush_pending(struct sim *S)
+{
+	for (size_t i = 0; i < S->nconn; i++) {
+		struct conn *c = S->conns[i];
+
+		if (c->live && c->ev &&
+		    (ssh_get_poll_flags(c->s) & SSH_WRITE_PENDING))
+			ssh_event_dopoll(c->ev, 0);
+	}
 }
 
 struct lctx {
@@ -1329,6 +1391,12 @@ int cs_serve(const struct cs_opts *o)
 		}
 	}
 	ssh_event_add_fd(S->ev, epfd, POLLIN, listeners_cb, S);
+	S->sess_epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (S->sess_epfd < 0) {
+		fprintf(stderr, "ccapsim: epoll: %s\n", strerror(errno));
+		return 1;
+	}
+	ssh_event_add_fd(S->ev, S->sess_epfd, POLLIN, sessions_cb, S);
 	for (int i = 0; i < S->ndev; i++) {
 		char list[256] = "";
 		size_t n = 0;
@@ -1352,6 +1420,7 @@ int cs_serve(const struct cs_opts *o)
 		if (S->nheap && S->heap[0].when - now < timeout)
 			timeout = S->heap[0].when > now ? S->heap[0].when - now : 0;
 		ssh_event_dopoll(S->ev, (int)timeout);
+		flush_pending(S);
 		for (int i = 0; i < S->nhang_close; i++) {
 			ssh_event_remove_fd(S->ev, S->hangfd[i]);
 			close(S->hangfd[i]);
@@ -1376,6 +1445,8 @@ int cs_serve(const struct cs_opts *o)
 	fflush(stdout);
 	ssh_event_remove_fd(S->ev, epfd);
 	close(epfd);
+	ssh_event_remove_fd(S->ev, S->sess_epfd);
+	close(S->sess_epfd);
 	for (int i = 0; i < S->ndev; i++) {
 		close(S->devs[i].lfd);
 		ssh_bind_free(S->devs[i].bind);
