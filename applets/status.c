@@ -1,15 +1,338 @@
-/* The status applet: not built yet; it says so instead of pretending. */
+/*
+ * The status applet: what the scanner is doing, for people (a summary),
+ * for programs (--json), for monitoring (--nagios, --prometheus,
+ * --textfile) and over HTTP (--serve /health and /metrics).
+ */
 #include "applets.h"
 
+#include <getopt.h>
+
+#include "file.h"
+#include "health.h"
+#include "http.h"
+#include "metrics.h"
+#include "nagios.h"
+#include "sig.h"
+#include "supervise.h"
+#include "time.h"
+
 const char ms_status_usage[] =
-	"usage: modscan status [--help]\n"
+	"usage: modscan status [--config FILE] [--json | --nagios [-w LIST]\n"
+	"                      [-c LIST] | --prometheus | --textfile DIR |\n"
+	"                      --serve ADDR:PORT]\n"
 	"\n"
-	"This applet is not built yet.\n";
+	"Reads the scanner's status file and lock (and the status file of\n"
+	"watchdog --daemon when there is one) and says how the scanner is.\n"
+	"Exit 0 when it is alive with a fresh heartbeat, 1 when not.\n"
+	"\n"
+	"  --json             one JSON object\n"
+	"  --nagios           one Nagios plugin line with perfdata; exit 0 OK,\n"
+	"                     1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for a bad\n"
+	"                     threshold)\n"
+	"  -w, --warning LIST   AGE,FAILED,SPOOL: warn above these (heartbeat\n"
+	"                     age in s, failed devices, spool bytes); an empty\n"
+	"                     field keeps NAGIOS_WARNING\n"
+	"  -c, --critical LIST  the same for CRITICAL (NAGIOS_CRITICAL)\n"
+	"  --prometheus       Prometheus text exposition on stdout\n"
+	"  --textfile DIR     write DIR/modscan.prom atomically (node_exporter)\n"
+	"  --serve ADDR:PORT  answer GET /health (200 or 503, JSON) and\n"
+	"                     /metrics until SIGTERM; ADDR defaults to\n"
+	"                     127.0.0.1\n"
+	"  --config FILE      configuration file\n";
+
+enum mode { M_HUMAN, M_JSON, M_NAGIOS, M_PROM, M_TEXTFILE, M_SERVE };
+
+struct opts {
+	enum mode mode;
+	const char *config, *arg, *warn, *crit;
+};
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "config", required_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "nagios", no_argument, NULL, 'n' },
+		{ "prometheus", no_argument, NULL, 'p' },
+		{ "textfile", required_argument, NULL, 't' },
+		{ "serve", required_argument, NULL, 's' },
+		{ "warning", required_argument, NULL, 'w' },
+		{ "critical", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch, modes = 0;
+
+	while ((ch = getopt_long(argc, argv, "w:c:", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'C': o->config = optarg; break;
+		case 'j': o->mode = M_JSON; modes++; break;
+		case 'n': o->mode = M_NAGIOS; modes++; break;
+		case 'p': o->mode = M_PROM; modes++; break;
+		case 't': o->mode = M_TEXTFILE; o->arg = optarg; modes++; break;
+		case 's': o->mode = M_SERVE; o->arg = optarg; modes++; break;
+		case 'w': o->warn = optarg; break;
+		case 'c': o->crit = optarg; break;
+		default: return ms_applet_usage_error();
+		}
+	}
+	if (optind < argc) {
+		ms_applet_error("unexpected argument '%s'", argv[optind]);
+		return ms_applet_usage_error();
+	}
+	if (modes > 1) {
+		ms_applet_error("--json, --nagios, --prometheus, --textfile "
+				"and --serve exclude each other");
+		return ms_applet_usage_error();
+	}
+	if ((o->warn || o->crit) && o->mode != M_NAGIOS) {
+		ms_applet_error("-w and -c go with --nagios");
+		return ms_applet_usage_error();
+	}
+	return 0;
+}
+
+static void duration(int64_t ms, char *out, size_t size)
+{
+	long long s = ms / 1000;
+
+	if (s >= 86400)
+		snprintf(out, size, "%lldd %02lldh %02lldm", s / 86400,
+			 s % 86400 / 3600, s % 3600 / 60);
+	else if (s >= 3600)
+		snprintf(out, size, "%lldh %02lldm %02llds", s / 3600,
+			 s % 3600 / 60, s % 60);
+	else
+		snprintf(out, size, "%lldm %02llds", s / 60, s % 60);
+}
+
+/* The worst failing devices: most consecutive failures first. */
+static void offenders(const struct ms_status *st)
+{
+	bool shown[MS_STATUS_FAILURES_MAX] = { false };
+	size_t i, k, best;
+
+	for (k = 0; k < 5 && k < st->nfailures; k++) {
+		best = SIZE_MAX;
+		for (i = 0; i < st->nfailures; i++)
+			if (!shown[i] && (best == SIZE_MAX ||
+					  st->failures[i].consecutive >
+					  st->failures[best].consecutive))
+				best = i;
+		shown[best] = true;
+		printf("  %s: %s (%u in a row)\n", st->failures[best].device,
+		       st->failures[best].reason,
+		       st->failures[best].consecutive);
+	}
+	if (st->nfailures > 5)
+		printf("  ... and %zu more\n", st->nfailures - 5);
+}
+
+static void human_scanner(const struct ms_health_report *r)
+{
+	const struct ms_status *st = &r->f.st;
+	char iso[MS_ISO_MAX], d[40];
+
+	printf("state:      %s%s%s\n", ms_state_name(st->state),
+	       st->message[0] ? ": " : "", st->message);
+	printf("pid:        %d\n", (int)st->pid);
+	duration(r->f.now - st->started, d, sizeof(d));
+	printf("uptime:     %s (since %s)\n", d, ms_time_iso(st->started, iso));
+	printf("heartbeat:  %lld s ago\n", (long long)(r->h.age_ms / 1000));
+	if (st->last_sweep_ok)
+		printf("last sweep: %s, %u ok, %u partial, %u failed, "
+		       "%.1f s\n", ms_time_iso(st->last_sweep_ok, iso),
+		       st->last.devices_ok, st->last.devices_partial,
+		       st->last.devices_failed,
+		       (double)st->last.duration_ms / 1000);
+	else
+		printf("last sweep: none finished yet\n");
+	printf("devices:    %u, %zu failing\n", st->devices_total,
+	       st->nfailures);
+	offenders(st);
+	printf("samples:    %llu stored, %llu spooled (backlog %llu bytes), "
+	       "%llu unknown codes, %llu sweeps\n",
+	       (unsigned long long)st->total.samples_stored,
+	       (unsigned long long)st->total.samples_spooled,
+	       (unsigned long long)st->spool_bytes,
+	       (unsigned long long)st->total.unknown_codes,
+	       (unsigned long long)st->sweeps);
+}
+
+static void human_supervisor(const struct ms_status *sup)
+{
+	char iso[MS_ISO_MAX], what[80];
+	size_t i;
+
+	printf("supervisor: pid %d, %s%s%s, %u restarts\n", (int)sup->pid,
+	       ms_state_name(sup->state), sup->message[0] ? ": " : "",
+	       sup->message, sup->restarts);
+	for (i = 0; i < sup->ndeaths && i < 5; i++) {
+		ms_death_describe(sup->deaths[i].exit_status,
+				  sup->deaths[i].signal, what, sizeof(what));
+		printf("  died %s: %s\n", ms_time_iso(sup->deaths[i].time, iso),
+		       what);
+	}
+	for (i = 0; i < sup->njobs; i++) {
+		if (!sup->jobs[i].last_start) {
+			printf("  job %s: not run yet\n", sup->jobs[i].name);
+			continue;
+		}
+		printf("  job %s: %s %s, exit %d, %.1f s\n", sup->jobs[i].name,
+		       sup->jobs[i].running ? "running since" : "last run",
+		       ms_time_iso(sup->jobs[i].last_start, iso),
+		       sup->jobs[i].last_exit,
+		       (double)sup->jobs[i].last_duration_ms / 1000);
+	}
+}
+
+static int human(const struct ms_health_report *r)
+{
+	if (!r->f.have_status) {
+		ms_applet_error("the scanner is not running: %s",
+				r->h.reason);
+		if (r->have_sup)
+			human_supervisor(&r->sup);
+		return MS_EXIT_FAIL;
+	}
+	printf("scanner:    %s: %s\n", ms_health_name(r->h.verdict),
+	       r->h.reason);
+	human_scanner(r);
+	if (r->have_sup)
+		human_supervisor(&r->sup);
+	return r->h.verdict == MS_HEALTH_OK ? MS_EXIT_OK : MS_EXIT_FAIL;
+}
+
+static int limits(const struct ms_conf *c, const struct opts *o,
+		  struct ms_nagios_limits *w, struct ms_nagios_limits *cr)
+{
+	struct ms_err err = { 0 };
+
+	memset(w, 0, sizeof(*w));
+	memset(cr, 0, sizeof(*cr));
+	if (ms_nagios_parse(ms_conf_str(c, MS_CONF_NAGIOS_WARNING), w,
+			    &err) < 0 ||
+	    ms_nagios_parse(ms_conf_str(c, MS_CONF_NAGIOS_CRITICAL), cr,
+			    &err) < 0 ||
+	    (o->warn && ms_nagios_parse(o->warn, w, &err) < 0) ||
+	    (o->crit && ms_nagios_parse(o->crit, cr, &err) < 0)) {
+		ms_applet_error("%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* A bad threshold in a Nagios check is UNKNOWN, as plugins do. */
+enum { NAGIOS_USAGE = 3 };
+
+static int serve(const struct ms_health_src *src, const char *addr)
+{
+	struct ms_err err = { 0 };
+	struct ms_http h;
+	int sfd, r;
+
+	if ((sfd = ms_sig_open(0, &err)) < 0) {
+		ms_applet_error("%s", err.msg);
+		return MS_EXIT_FAIL;
+	}
+	if ((r = ms_http_open(&h, addr, ms_metrics_http, (void *)src,
+			      &err)) < 0) {
+		ms_applet_error("--serve: %s", err.msg);
+		close(sfd);
+		return r == MS_E_INVAL ? MS_EXIT_USAGE : MS_EXIT_FAIL;
+	}
+	printf("serving /health and /metrics on http://%s\n", h.addr);
+	fflush(stdout);
+	while ((r = ms_http_run(&h, sfd, MS_NEVER, &err)) == 1) {
+		int sig = ms_sig_read(sfd);
+
+		if (sig == SIGTERM || sig == SIGINT)
+			break;
+	}
+	ms_http_close(&h);
+	close(sfd);
+	if (r < 0) {
+		ms_applet_error("%s", err.msg);
+		return MS_EXIT_FAIL;
+	}
+	return MS_EXIT_OK;
+}
+
+static int machine(const struct ms_conf *c, const struct opts *o,
+		   const struct ms_health_report *r)
+{
+	struct ms_nagios_limits w, cr;
+	struct ms_err err = { 0 };
+	char path[PATH_MAX];
+	struct ms_buf b;
+	int rc = MS_EXIT_OK;
+
+	ms_buf_init(&b, MS_BUF_UNBOUNDED);
+	if (o->mode == M_NAGIOS) {
+		if (limits(c, o, &w, &cr) < 0) {
+			rc = NAGIOS_USAGE;
+			goto out;
+		}
+		rc = (int)ms_nagios_render(r, &w, &cr, &b);
+	} else if (o->mode == M_JSON) {
+		if (ms_health_json(r, &b, &err) < 0)
+			goto fail;
+		rc = r->h.verdict == MS_HEALTH_OK ? MS_EXIT_OK : MS_EXIT_FAIL;
+	} else {
+		if (ms_metrics_render(&r->f, &r->h, r->have_sup ? &r->sup : NULL,
+				      &b, &err) < 0)
+			goto fail;
+	}
+	if (o->mode != M_TEXTFILE) {
+		fwrite(b.p, 1, b.len, stdout);
+		goto out;
+	}
+	if (snprintf(path, sizeof(path), "%s/modscan.prom", o->arg) >=
+	    (int)sizeof(path)) {
+		ms_err_set(&err, MS_E_TOOBIG, "'%s': path too long", o->arg);
+		goto fail;
+	}
+	if (ms_file_replace(path, b.p, b.len, 0644, &err) < 0)
+		goto fail;
+	goto out;
+fail:
+	ms_applet_error("%s", err.msg);
+	rc = MS_EXIT_FAIL;
+out:
+	ms_buf_release(&b);
+	return rc;
+}
 
 int ms_status_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	ms_applet_error("not built yet");
-	return MS_EXIT_FAIL;
+	struct ms_health_report *r = NULL;
+	struct ms_health_src src;
+	struct ms_err err = { 0 };
+	struct opts o = { 0 };
+	struct ms_conf c;
+	int rc;
+
+	if ((rc = parse_opts(argc, argv, &o)) != 0)
+		return rc;
+	if ((rc = ms_applet_conf(&c, o.config)) != 0)
+		return rc;
+	if (ms_health_src_from(&src, &c, &err) < 0) {
+		ms_applet_error("%s", err.msg);
+		rc = MS_EXIT_USAGE;
+		goto out;
+	}
+	if (o.mode == M_SERVE) {
+		rc = serve(&src, o.arg);
+		goto out;
+	}
+	if (!(r = malloc(sizeof(*r)))) {
+		ms_applet_error("out of memory");
+		rc = MS_EXIT_FAIL;
+		goto out;
+	}
+	ms_health_check(&src, r);
+	rc = o.mode == M_HUMAN ? human(r) : machine(&c, &o, r);
+out:
+	free(r);
+	ms_conf_release(&c);
+	return rc;
 }

@@ -1,0 +1,210 @@
+/*
+ * Prometheus text for modscan: one HELP and TYPE per family, samples
+ * from the health verdict, the scanner's status file and the supervisor.
+ */
+#include "metrics.h"
+
+struct mw {
+	struct ms_buf *out;
+	int r;			/* sticky: first error */
+};
+
+static void put(struct mw *w, const char *fmt, ...) MS_PRINTF(2, 3);
+static void put(struct mw *w, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (w->r < 0)
+		return;
+	va_start(ap, fmt);
+	r = ms_buf_vprintf(w->out, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		w->r = r;
+}
+
+static void family(struct mw *w, const char *name, const char *type,
+		   const char *help)
+{
+	put(w, "# HELP modscan_%s %s\n# TYPE modscan_%s %s\n", name, help,
+	    name, type);
+}
+
+static void gauge(struct mw *w, const char *name, const char *help,
+		  double v)
+{
+	family(w, name, "gauge", help);
+	put(w, "modscan_%s %.15g\n", name, v);
+}
+
+static void counter(struct mw *w, const char *name, const char *help,
+		    uint64_t v)
+{
+	family(w, name, "counter", help);
+	put(w, "modscan_%s %llu\n", name, (unsigned long long)v);
+}
+
+int ms_metrics_label(struct ms_buf *out, const char *v)
+{
+	int r = 0;
+
+	for (; *v && r >= 0; v++) {
+		if (*v == '\\')
+			r = ms_buf_adds(out, "\\\\");
+		else if (*v == '"')
+			r = ms_buf_adds(out, "\\\"");
+		else if (*v == '\n')
+			r = ms_buf_adds(out, "\\n");
+		else
+			r = ms_buf_addc(out, *v);
+	}
+	return r;
+}
+
+/* name{key="value"} v, the value escaped. */
+static void labelled(struct mw *w, const char *name, const char *key,
+		     const char *value, double v)
+{
+	int r;
+
+	put(w, "modscan_%s{%s=\"", name, key);
+	if (w->r >= 0 && (r = ms_metrics_label(w->out, value)) < 0)
+		w->r = r;
+	put(w, "\"} %.15g\n", v);
+}
+
+static void health(struct mw *w, const struct ms_health_facts *f,
+		   const struct ms_health *h)
+{
+	const struct ms_status *st = &f->st;
+	int s;
+
+	gauge(w, "up", "1 when the scanner is alive with a fresh heartbeat",
+	      h->verdict == MS_HEALTH_OK);
+	family(w, "health", "gauge", "the watchdog verdict (1 for the current)");
+	for (s = 0; s < MS_HEALTH__COUNT; s++)
+		labelled(w, "health", "verdict", ms_health_name(s),
+			 h->verdict == (enum ms_health_verdict)s);
+	if (!f->have_status)
+		return;
+	family(w, "state", "gauge", "the scanner's state (1 for the current)");
+	for (s = 0; s < MS_STATE__COUNT; s++)
+		labelled(w, "state", "state", ms_state_name(s),
+			 st->state == (enum ms_state)s);
+	gauge(w, "heartbeat_age_seconds", "seconds since the last heartbeat",
+	      (double)h->age_ms / 1000);
+	gauge(w, "heartbeat_timestamp_seconds", "time of the last heartbeat",
+	      (double)st->heartbeat / 1000);
+	gauge(w, "start_timestamp_seconds", "time the scanner started",
+	      (double)st->started / 1000);
+}
+
+static void sweeps(struct mw *w, const struct ms_status *st)
+{
+	size_t i;
+
+	gauge(w, "last_sweep_timestamp_seconds",
+	      "end of the last completed sweep (0: none yet)",
+	      (double)st->last_sweep_ok / 1000);
+	gauge(w, "last_sweep_duration_seconds", "length of the last sweep",
+	      (double)st->last.duration_ms / 1000);
+	gauge(w, "devices", "devices in the inventory", st->devices_total);
+	family(w, "last_sweep_devices", "gauge",
+	       "devices of the last sweep by outcome");
+	labelled(w, "last_sweep_devices", "result", "ok", st->last.devices_ok);
+	labelled(w, "last_sweep_devices", "result", "partial",
+		 st->last.devices_partial);
+	labelled(w, "last_sweep_devices", "result", "failed",
+		 st->last.devices_failed);
+	counter(w, "sweeps_total", "sweeps since start", st->sweeps);
+	counter(w, "samples_stored_total", "samples stored in the database",
+		st->total.samples_stored);
+	counter(w, "samples_spooled_total", "samples written to the spool",
+		st->total.samples_spooled);
+	counter(w, "unknown_codes_total", "samples with an unknown modulation "
+		"code", st->total.unknown_codes);
+	gauge(w, "spool_bytes", "spool backlog waiting for the database",
+	      (double)st->spool_bytes);
+	family(w, "device_failures", "gauge",
+	       "consecutive failed scans of each failing device");
+	for (i = 0; i < st->nfailures; i++)
+		labelled(w, "device_failures", "device",
+			 st->failures[i].device, st->failures[i].consecutive);
+}
+
+static void supervisor(struct mw *w, const struct ms_status *sup)
+{
+	size_t i;
+
+	counter(w, "restarts_total", "scanner restarts by the supervisor",
+		sup->restarts);
+	gauge(w, "deaths_recorded", "scanner exits in the death tally",
+	      (double)sup->ndeaths);
+	family(w, "job_last_start_timestamp_seconds", "gauge",
+	       "start of the last run of each scheduled job");
+	for (i = 0; i < sup->njobs; i++)
+		labelled(w, "job_last_start_timestamp_seconds", "job",
+			 sup->jobs[i].name,
+			 (double)sup->jobs[i].last_start / 1000);
+	family(w, "job_last_duration_seconds", "gauge",
+	       "length of the last run of each scheduled job");
+	for (i = 0; i < sup->njobs; i++)
+		labelled(w, "job_last_duration_seconds", "job",
+			 sup->jobs[i].name,
+			 (double)sup->jobs[i].last_duration_ms / 1000);
+	family(w, "job_last_exit_status", "gauge",
+	       "exit status of the last run (-1: none yet)");
+	for (i = 0; i < sup->njobs; i++)
+		labelled(w, "job_last_exit_status", "job", sup->jobs[i].name,
+			 sup->jobs[i].last_exit);
+}
+
+int ms_metrics_render(const struct ms_health_facts *f,
+		      const struct ms_health *h, const struct ms_status *sup,
+		      struct ms_buf *out, struct ms_err *err)
+{
+	struct mw w = { out, 0 };
+
+	health(&w, f, h);
+	if (f->have_status)
+		sweeps(&w, &f->st);
+	if (sup)
+		supervisor(&w, sup);
+	if (w.r < 0)
+		return ms_err_set(err, w.r, "cannot render the metrics: %s",
+				  ms_strerror(w.r));
+	return 0;
+}
+
+void ms_metrics_http(void *ctx, const char *path, struct ms_http_reply *rep)
+{
+	const struct ms_health_src *src = ctx;
+	struct ms_health_report *hr;
+	int r;
+
+	if (strcmp(path, "/health") && strcmp(path, "/metrics")) {
+		rep->code = 404;
+		return;
+	}
+	/* Two status structs are too big for a small poll-loop stack. */
+	if (!(hr = malloc(sizeof(*hr)))) {
+		rep->code = 503;
+		return;
+	}
+	ms_health_check(src, hr);
+	if (!strcmp(path, "/health")) {
+		rep->code = hr->h.verdict == MS_HEALTH_OK ? 200 : 503;
+		rep->type = "application/json";
+		r = ms_health_json(hr, &rep->body, NULL);
+	} else {
+		rep->code = 200;
+		rep->type = "text/plain; version=0.0.4; charset=utf-8";
+		r = ms_metrics_render(&hr->f, &hr->h,
+				      hr->have_sup ? &hr->sup : NULL,
+				      &rep->body, NULL);
+	}
+	if (r < 0)
+		rep->code = 503;
+	free(hr);
+}

@@ -1,0 +1,35 @@
+/*
+ * The Prometheus text exposition (format 0.0.4) of the scanner's health
+ * and statistics, plus the supervisor's restarts and jobs when known.
+ */
+#ifndef MS_METRICS_H
+#define MS_METRICS_H
+
+#include "ms.h"
+#include "buf.h"
+#include "err.h"
+#include "health.h"
+#include "http.h"
+#include "status.h"
+
+enum { MS_METRICS_MAX = 256 * 1024 };
+
+/*
+ * Append the metrics to out.  sup is the supervisor's status (watchdog
+ * --daemon), or NULL.  Label values are escaped (\\, \", \n).
+ */
+int ms_metrics_render(const struct ms_health_facts *f,
+		      const struct ms_health *h, const struct ms_status *sup,
+		      struct ms_buf *out, struct ms_err *err);
+
+/* Append v as a label value with Prometheus escaping. */
+int ms_metrics_label(struct ms_buf *out, const char *v);
+
+/*
+ * An ms_http_handler for ctx, a const struct ms_health_src *: GET /health
+ * gives the health JSON with 200 when healthy, else 503; /metrics the
+ * Prometheus text; anything else 404.
+ */
+void ms_metrics_http(void *ctx, const char *path, struct ms_http_reply *rep);
+
+#endif

@@ -1,0 +1,221 @@
+/*
+ * Stop, clean and start the scanner on behalf of the watchdog, proving
+ * identity before every signal (lock holder, /proc cmdline, start time,
+ * pidfd) so that a recycled pid is never hit.
+ */
+#include "scanctl.h"
+
+#include <poll.h>
+
+#include "lock.h"
+#include "log.h"
+#include "proc.h"
+#include "time.h"
+
+int ms_scanctl_init(struct ms_scanctl *sc, const struct ms_conf *c,
+		    const char *config, struct ms_err *err)
+{
+	int r;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->config = config;
+	if ((r = ms_proc_self_exe(sc->exe, sizeof(sc->exe), err)) < 0)
+		return r;
+	if ((r = ms_health_src_from(&sc->src, c, err)) < 0)
+		return r;
+	sc->stop_timeout_ms = ms_conf_int(c, MS_CONF_STOP_TIMEOUT) * 1000;
+	sc->start_timeout_ms = ms_conf_int(c, MS_CONF_START_TIMEOUT) * 1000;
+	/* Without a log file a detached scanner must not keep our stderr
+	 * (cron would wait for it); the scanner logs on its own anyway. */
+	sc->out_fd = *ms_conf_str(c, MS_CONF_LOG_FILE) ? ms_log_fd() : -1;
+	return 0;
+}
+
+void ms_scanctl_argv(const struct ms_scanctl *sc, const char *applet,
+		     const char *extra, char *av[6])
+{
+	int n = 0;
+
+	av[n++] = (char *)sc->exe;
+	av[n++] = (char *)applet;
+	if (extra)
+		av[n++] = (char *)extra;
+	if (sc->config) {
+		av[n++] = (char *)"--config";
+		av[n++] = (char *)sc->config;
+	}
+	av[n] = NULL;
+}
+
+int ms_scanctl_kill(const struct ms_scanctl *sc, int pidfd, pid_t pid,
+		    struct ms_err *err)
+{
+	int r;
+
+	if ((r = ms_pidfd_signal(pidfd, SIGTERM, err)) < 0)
+		return r;
+	ms_log_notice("sent SIGTERM to pid %d, waiting up to %lld s",
+		      (int)pid, (long long)(sc->stop_timeout_ms / 1000));
+	if (ms_pidfd_wait(pidfd, ms_deadline(sc->stop_timeout_ms)) == 1)
+		return 0;
+	if ((r = ms_pidfd_signal(pidfd, SIGKILL, err)) < 0)
+		return r;
+	ms_log_warn("pid %d still alive after %lld s: sent SIGKILL", (int)pid,
+		    (long long)(sc->stop_timeout_ms / 1000));
+	ms_pidfd_wait(pidfd, ms_deadline(5000));
+	return 1;
+}
+
+int ms_scanctl_stop(const struct ms_scanctl *sc, pid_t pid,
+		    uint64_t starttime, struct ms_err *err)
+{
+	struct ms_err e2 = { 0 };
+	int fd, r;
+
+	if ((fd = ms_health_pidfd(pid, "scan", starttime, &e2)) < 0) {
+		ms_log_notice("pid %d left alone: %s", (int)pid, e2.msg);
+		return 0;
+	}
+	r = ms_scanctl_kill(sc, fd, pid, err);
+	close(fd);
+	return r < 0 ? r : 1;
+}
+
+int ms_scanctl_stop_any(const struct ms_scanctl *sc,
+			const struct ms_health_report *rep, struct ms_err *err)
+{
+	const struct ms_health_facts *f = &rep->f;
+	uint64_t t = 0;
+	int r = 0;
+
+	if (f->have_status && f->alive && rep->h.verdict == MS_HEALTH_STALE &&
+	    f->lock_pid != f->st.pid)
+		ms_log_warn("%s; it is not signalled", rep->h.reason);
+	if (f->lock_held == 1 && f->lock_pid > 0) {
+		if (f->have_status && f->st.pid == f->lock_pid)
+			t = f->st.proc_starttime;
+		r = ms_scanctl_stop(sc, f->lock_pid, t, err);
+	} else if (rep->h.verdict == MS_HEALTH_HUNG) {
+		r = ms_scanctl_stop(sc, f->st.pid, f->st.proc_starttime, err);
+	}
+	return r;
+}
+
+void ms_scanctl_clean(const struct ms_scanctl *sc)
+{
+	struct ms_health_report *rep = malloc(sizeof(*rep));
+
+	if (!rep)
+		return;
+	ms_health_check(&sc->src, rep);
+	/* A clean "stopped" file stays: it tells status what happened. */
+	if ((rep->h.verdict == MS_HEALTH_DEAD ||
+	     rep->h.verdict == MS_HEALTH_STALE) && rep->f.lock_held != 1) {
+		if (unlink(sc->src.status) == 0)
+			ms_log_info("removed the stale status file '%s'",
+				    sc->src.status);
+	}
+	free(rep);
+}
+
+/* 1 when the status file shows pid with a heartbeat since `since`. */
+static int fresh(const struct ms_scanctl *sc, pid_t pid, int64_t since)
+{
+	struct ms_status *st = malloc(sizeof(*st));
+	pid_t holder = 0;
+	int r = 0;
+
+	if (!st)
+		return 0;
+	if (ms_status_read(sc->src.status, st, NULL) == 0 && st->pid == pid &&
+	    st->heartbeat >= since &&
+	    ms_lock_holder(sc->src.pid, &holder, NULL) == 1 && holder == pid)
+		r = 1;
+	free(st);
+	return r;
+}
+
+int ms_scanctl_start(const struct ms_scanctl *sc, pid_t *pid,
+		     ms_msec_t *took_ms, struct ms_err *err)
+{
+	struct ms_spawn sp = { .stdin_fd = -1, .stdout_fd = sc->out_fd,
+			       .stderr_fd = -1, .new_session = true,
+			       .detach = true };
+	ms_msec_t t0 = ms_mono_now(), end = t0 + sc->start_timeout_ms;
+	int64_t since = ms_wall_now() - 1000;
+	char *av[6];
+	int fd, r;
+
+	ms_scanctl_argv(sc, "scan", NULL, av);
+	sp.argv = av;
+	if ((r = ms_proc_spawn(&sp, pid, err)) < 0)
+		return r;
+	ms_log_info("started a scanner: pid %d, waiting up to %lld s for its "
+		    "heartbeat", (int)*pid, (long long)(sc->start_timeout_ms /
+							1000));
+	fd = ms_pidfd_open(*pid, NULL);
+	for (;;) {
+		if (fresh(sc, *pid, since)) {
+			*took_ms = ms_mono_now() - t0;
+			r = 0;
+			break;
+		}
+		if (fd < 0 || ms_pidfd_wait(fd, MS_MIN(end, ms_deadline(50))) ==
+				      1) {
+			r = ms_err_set(err, MS_E_EOF, "the scanner (pid %d) "
+				       "exited before its first heartbeat",
+				       (int)*pid);
+			break;
+		}
+		if (ms_left(end) == 0) {
+			r = ms_err_set(err, MS_E_TIMEOUT, "no heartbeat from "
+				       "the scanner (pid %d) within %lld s",
+				       (int)*pid,
+				       (long long)(sc->start_timeout_ms / 1000));
+			/* Ours since the spawn: stop it before a retry. */
+			ms_scanctl_kill(sc, fd, *pid, NULL);
+			break;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+void ms_scanctl_alert(const struct ms_alert_conf *ac, const char *kind,
+		      const char *subject, const char *body)
+{
+	struct ms_err err = { 0 };
+	int r = ms_alert_queue(ac, kind, subject, body, &err);
+
+	if (r == MS_ALERT_QUEUED)
+		ms_log_info("alert '%s' queued: %s", kind, subject);
+	else if (r == MS_ALERT_LIMITED)
+		ms_log_info("alert '%s' held back by ALERT_INTERVAL: %s", kind,
+			    subject);
+	else if (r == MS_ALERT_OFF)
+		ms_log_info("no mail configured (SMTP_HOST is empty): alert "
+			    "'%s' not sent: %s", kind, subject);
+	else
+		ms_log_error("cannot queue alert '%s': %s", kind, err.msg);
+}
+
+void ms_scanctl_flush(const struct ms_scanctl *sc,
+		      const struct ms_alert_conf *ac)
+{
+	struct ms_spawn sp = { .stdin_fd = -1, .stdout_fd = sc->out_fd,
+			       .stderr_fd = -1, .new_session = true,
+			       .detach = true };
+	struct ms_err err = { 0 };
+	char *av[6];
+	pid_t pid;
+
+	if (!ac->enabled || ms_alert_pending(ac->dir, NULL) <= 0)
+		return;
+	ms_scanctl_argv(sc, "watchdog", "--flush-alerts", av);
+	sp.argv = av;
+	if (ms_proc_spawn(&sp, &pid, &err) < 0)
+		ms_log_error("cannot start the alert sender: %s", err.msg);
+	else
+		ms_log_debug("alert sender started: pid %d", (int)pid);
+}

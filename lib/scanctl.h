@@ -1,0 +1,78 @@
+/*
+ * Scanner control for the watchdog: stop a scanner only after proving its
+ * identity (signals go through a pidfd), clean stale runtime files, start
+ * a detached scanner and confirm it by a fresh heartbeat.  Each decision
+ * is one log line.
+ */
+#ifndef MS_SCANCTL_H
+#define MS_SCANCTL_H
+
+#include "ms.h"
+#include "alert.h"
+#include "conf.h"
+#include "err.h"
+#include "health.h"
+
+struct ms_scanctl {
+	char exe[PATH_MAX];		/* our own binary */
+	const char *config;		/* --config given to us, or NULL */
+	struct ms_health_src src;
+	ms_msec_t stop_timeout_ms;	/* STOP_TIMEOUT */
+	ms_msec_t start_timeout_ms;	/* START_TIMEOUT */
+	int out_fd;			/* the scanner's stdout/stderr, -1 null */
+};
+
+int ms_scanctl_init(struct ms_scanctl *sc, const struct ms_conf *c,
+		    const char *config, struct ms_err *err);
+
+/* argv of "EXE APPLET [extra] [--config FILE]" (static storage in av). */
+void ms_scanctl_argv(const struct ms_scanctl *sc, const char *applet,
+		     const char *extra, char *av[6]);
+
+/*
+ * Stop pidfd's process: SIGTERM, up to STOP_TIMEOUT, then SIGKILL.  1 when
+ * SIGKILL was needed, 0 when SIGTERM sufficed.
+ */
+int ms_scanctl_kill(const struct ms_scanctl *sc, int pidfd, pid_t pid,
+		    struct ms_err *err);
+
+/*
+ * Stop the scanner pid if it still is the one (applet scan, start time
+ * when known).  1 stopped, 0 not ours or already gone (left alone).
+ */
+int ms_scanctl_stop(const struct ms_scanctl *sc, pid_t pid,
+		    uint64_t starttime, struct ms_err *err);
+
+/*
+ * Stop whatever scanner rep describes (the lock holder first) and report
+ * a live stranger named by a stale status file without touching it.
+ */
+int ms_scanctl_stop_any(const struct ms_scanctl *sc,
+			const struct ms_health_report *rep, struct ms_err *err);
+
+/*
+ * Remove the status file when its process died without saying stopped or
+ * the pid is someone else's (and nobody holds the lock).
+ */
+void ms_scanctl_clean(const struct ms_scanctl *sc);
+
+/*
+ * Start a detached scanner (new session, stdio to out_fd) and wait for its
+ * fresh heartbeat: 0 with *pid and *took_ms, MS_E_TIMEOUT, or MS_E_EOF
+ * when it exited before writing one.
+ */
+int ms_scanctl_start(const struct ms_scanctl *sc, pid_t *pid,
+		     ms_msec_t *took_ms, struct ms_err *err);
+
+/* Queue an alert and log what became of it (queued, limited, no mail). */
+void ms_scanctl_alert(const struct ms_alert_conf *ac, const char *kind,
+		      const char *subject, const char *body);
+
+/*
+ * Send the queue from a detached "watchdog --flush-alerts" process with
+ * its own deadline, so that a dead mail server delays nothing here.
+ */
+void ms_scanctl_flush(const struct ms_scanctl *sc,
+		      const struct ms_alert_conf *ac);
+
+#endif
