@@ -291,9 +291,10 @@ static int collect_main(const struct scan_opts *o)
 	r = ms_engine_run(&c, &eo, &err);
 	ms_conf_release(&c);
 	if (r < 0) {
-		ms_log_error("%s", err.msg);
+		/* one line on stderr; the log file, if any, gets it too */
 		if (ms_log_fd() != 2)
-			ms_applet_error("%s", err.msg);
+			ms_log_error("%s", err.msg);
+		ms_applet_error("%s", err.msg);
 		r = r == MS_E_INVAL ? MS_EXIT_USAGE : MS_EXIT_FAIL;
 	}
 	ms_log_close();

@@ -314,9 +314,17 @@ static void test_spawn(void)
 	sigprocmask(SIG_BLOCK, &usr1, &old_mask);
 	setenv("T_PROC_MODE", "sig", 1);
 	is_int(spawn_piped(argv, false, &pid, &fd, &err), 0, "spawn (sig)");
-	is_str(drain(fd, &out, false),
-	       "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n",
-	       "the child has an empty mask and nothing ignored");
+	{
+		unsigned long long blk = 1, ign_set = 1;
+		const char *got = drain(fd, &out, false);
+
+		sscanf(got, "SigBlk:\t%llx\nSigIgn:\t%llx", &blk, &ign_set);
+		/* signals 32 and 33 belong to the C library, which refuses to
+		 * change them: whatever the test runner left there stays */
+		ok(blk == 0 && (ign_set & ~0x180000000ULL) == 0,
+		   "the child has an empty mask and nothing ignored (%s)",
+		   got);
+	}
 	ms_buf_release(&out);
 	close(fd);
 	waitpid(pid, &status, 0);
