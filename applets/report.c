@@ -116,7 +116,7 @@ static int parse_opt(int c, struct args *a)
 
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	int c, r;
+	int c, r, y, m, d;
 
 	memset(a, 0, sizeof(*a));
 	optind = 1;
@@ -124,9 +124,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if ((r = parse_opt(c, a)))
 			return r;
-		/* "--deploy TARGET": a following word that is no option. */
+		/* "--deploy TARGET": a following word that is neither an
+		 * option nor the DATE argument. */
 		if (c == O_DEPLOY && !optarg && optind < argc &&
-		    argv[optind][0] != '-')
+		    argv[optind][0] != '-' &&
+		    ms_report_parse_date(argv[optind], &y, &m, &d, NULL) < 0)
 			a->deploy_to = argv[optind++];
 	}
 	if (optind < argc && !a->date)

@@ -28,7 +28,8 @@ static int mix(struct ms_buf *out, const struct ms_report_totals *t)
 	for (i = 0; r >= 0 && i < MS_ARRAY_SIZE(order); i++) {
 		if (order[i] == MS_MOD_UNKNOWN && !t->n[order[i]])
 			continue;
-		r = ms_buf_printf(out, " %s %s %%", ms_mod_name(order[i]),
+		r = ms_buf_printf(out, "%s %s %s %%", i ? "," : "",
+				  ms_mod_name(order[i]),
 				  ms_render_pct(ms_report_pct(t->n[order[i]],
 							      t->samples), p));
 	}
