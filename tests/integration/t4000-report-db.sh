@@ -2,6 +2,9 @@
 test_description='report from MariaDB: numbers byte for byte, DST days, no data, bad dates, database down, --stdout, rfc4180, JSON totals'
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-mariadb.sh"
+. "$TEST_DIR/lib-chromium.sh"
+
+command -v chromium >/dev/null 2>&1 && test_set_prereq CHROMIUM
 
 # Local days are Amsterdam's: 2025-03-30 has 23 hours, 2025-10-26 has 25.
 TZ=Europe/Amsterdam
@@ -131,6 +134,13 @@ test_expect_success 'the HTML page embeds the same rows' '
 	assert len(data["rows"]) == 4, data["rows"]
 	assert "2025-03-12" in html
 	EOF
+'
+
+test_expect_success CHROMIUM 'the page the applet wrote renders every row in headless Chromium' '
+	chromium_dump "file://$TRASH/out/modscan-report-2025-03-12.html#selftest=CCAP101" >dom.html &&
+	test_grep "selftest=done" dom.html &&
+	test_grep "all_rows=4" dom.html &&
+	test_grep "filter=CCAP101 count=1" dom.html
 '
 
 test_expect_success 'DST: 2025-03-30 lasts 23 hours in Amsterdam, 2025-10-26 25 hours' '
