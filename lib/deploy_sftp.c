@@ -103,6 +103,8 @@ static int s_rename(struct ms_deploy_dest *d, const char *from,
 		    const char *to, struct ms_err *err)
 {
 	char a[PATH_MAX], b[PATH_MAX];
+	sftp_attributes st;
+	bool dir;
 	int r;
 
 	if ((r = path_of(d, from, a, sizeof(a), err)) < 0 ||
@@ -112,9 +114,16 @@ static int s_rename(struct ms_deploy_dest *d, const char *from,
 		return 0;
 	/*
 	 * SFTP version 3 (OpenSSH) renames with link(): it will not replace
-	 * an existing file.  Then the old one goes first; the new name is
-	 * missing only between these two requests.
+	 * an existing file.  Then the old file (never a directory) goes
+	 * first; the new name is missing only between these two requests.
 	 */
+	if (!(st = sftp_lstat(d->sftp, b)))
+		return sftp_fail(d, err, "rename", from);
+	dir = st->type == SSH_FILEXFER_TYPE_DIRECTORY;
+	sftp_attributes_free(st);
+	if (dir)
+		return ms_err_set(err, MS_E_INVAL, "sftp: '%s' on %s is a "
+				  "directory", b, d->where);
 	if ((r = s_unlink(d, to, err)) < 0)
 		return r;
 	if (sftp_rename(d->sftp, a, b) < 0)

@@ -11,8 +11,13 @@
 #include "err.h"
 #include "report.h"
 
-/* The query: the table and its columns are utf8mb4_bin, whose order is
- * the byte (strcmp) order the aggregator checks. */
+/*
+ * The query.  The samples table is utf8mb4_bin, whose order is the byte
+ * (strcmp) order the aggregator needs, so the rows come in primary-key
+ * order without a server-side sort.  (It is a PAD SPACE collation: names
+ * ending in blanks or holding control characters could sort otherwise;
+ * the aggregator then stops with "out of order" rather than miscount.)
+ */
 extern const char ms_report_db_sql[];
 
 /*
