@@ -291,31 +291,13 @@ static int mail(const struct ms_conf *c, const struct ms_report *rep,
 static int deploy_opts(const struct ms_conf *c, const struct args *a,
 		       struct ms_deploy_opts *d, char *kh, size_t khsize)
 {
-	const char *target = a->deploy_to ? a->deploy_to :
-			     ms_conf_str(c, MS_CONF_DEPLOY_TARGET);
-	const char *pw = ms_conf_str(c, MS_CONF_DEPLOY_PASSWORD);
-	const char *key = ms_conf_str(c, MS_CONF_DEPLOY_KEY_FILE);
 	struct ms_err err = { 0 };
 
-	memset(d, 0, sizeof(*d));
-	if (ms_deploy_parse(target, &d->target, &err) < 0) {
+	if (ms_deploy_opts_from_conf(d, c, a->deploy_to, kh, khsize,
+				     &err) < 0) {
 		ms_applet_error("%s", err.msg);
 		return MS_EXIT_USAGE;
 	}
-	d->keep_days = (int)ms_conf_int(c, MS_CONF_DEPLOY_KEEP_DAYS);
-	d->now = time(NULL);
-	d->user = ms_conf_str(c, MS_CONF_SSH_USER);
-	d->password = *pw ? pw : ms_conf_str(c, MS_CONF_SSH_PASSWORD);
-	d->key_file = *key ? key : ms_conf_str(c, MS_CONF_SSH_KEY_FILE);
-	d->timeout_ms = ms_conf_int(c, MS_CONF_DEPLOY_TIMEOUT) * 1000;
-	if (ms_ssh_policy_parse(ms_conf_str(c, MS_CONF_SSH_HOST_KEY_POLICY),
-				&d->policy) < 0 ||
-	    ms_conf_path(c, MS_CONF_SSH_KNOWN_HOSTS, "known_hosts", kh,
-			 khsize) < 0) {
-		ms_applet_error("bad SSH_HOST_KEY_POLICY or SSH_KNOWN_HOSTS");
-		return MS_EXIT_USAGE;
-	}
-	d->known_hosts = kh;
 	return 0;
 }
 

@@ -95,6 +95,36 @@ int ms_deploy_parse(const char *s, struct ms_deploy_target *t,
 	return 0;
 }
 
+int ms_deploy_opts_from_conf(struct ms_deploy_opts *o,
+			     const struct ms_conf *c, const char *target,
+			     char *kh, size_t khsize, struct ms_err *err)
+{
+	const char *pw = ms_conf_str(c, MS_CONF_DEPLOY_PASSWORD);
+	const char *key = ms_conf_str(c, MS_CONF_DEPLOY_KEY_FILE);
+	int r;
+
+	memset(o, 0, sizeof(*o));
+	if ((r = ms_deploy_parse(target ? target : ms_conf_str(c,
+						MS_CONF_DEPLOY_TARGET),
+				 &o->target, err)) < 0)
+		return r;
+	o->keep_days = (int)ms_conf_int(c, MS_CONF_DEPLOY_KEEP_DAYS);
+	o->now = time(NULL);
+	o->user = ms_conf_str(c, MS_CONF_SSH_USER);
+	o->password = *pw ? pw : ms_conf_str(c, MS_CONF_SSH_PASSWORD);
+	o->key_file = *key ? key : ms_conf_str(c, MS_CONF_SSH_KEY_FILE);
+	o->timeout_ms = ms_conf_int(c, MS_CONF_DEPLOY_TIMEOUT) * 1000;
+	if (ms_ssh_policy_parse(ms_conf_str(c, MS_CONF_SSH_HOST_KEY_POLICY),
+				&o->policy) < 0)
+		return ms_err_set(err, MS_E_INVAL, "bad SSH_HOST_KEY_POLICY");
+	if (ms_conf_path(c, MS_CONF_SSH_KNOWN_HOSTS, "known_hosts", kh,
+			 khsize) < 0)
+		return ms_err_set(err, MS_E_TOOBIG, "SSH_KNOWN_HOSTS: path "
+				  "too long");
+	o->known_hosts = kh;
+	return 0;
+}
+
 /* --- the local backend --- */
 
 static int local_put(struct ms_deploy_dest *d, const char *name,

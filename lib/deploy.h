@@ -8,6 +8,7 @@
 #define MS_DEPLOY_H
 
 #include "ms.h"
+#include "conf.h"
 #include "err.h"
 #include "ssh.h"
 
@@ -54,6 +55,16 @@ struct ms_deploy_opts {
 	enum ms_ssh_policy policy;
 	ms_msec_t timeout_ms;	/* connect+login, then each SFTP request */
 };
+
+/*
+ * Options from the configuration: target (NULL: DEPLOY_TARGET), the
+ * DEPLOY_* keys (DEPLOY_PASSWORD and DEPLOY_KEY_FILE falling back to the
+ * SSH_* ones), SSH_USER, the host-key policy and known_hosts (its path
+ * written to kh).  Pointers into c.  MS_E_INVAL naming what is wrong.
+ */
+int ms_deploy_opts_from_conf(struct ms_deploy_opts *o,
+			     const struct ms_conf *c, const char *target,
+			     char *kh, size_t khsize, struct ms_err *err);
 
 struct ms_deploy_result {
 	unsigned written;	/* files renamed into place */
