@@ -6,7 +6,7 @@
 #   make check      unit, integration (on both binaries) and fuzz-smoke tests
 #   make demo       the whole job end to end on this machine
 #   make fuzz       the parser fuzzers, longer
-#   make bench      the benchmarks under tests/bench
+#   make bench      the benchmarks under tests/bench (bench-report: one)
 #
 # The static libraries (libssh, Connector/C, mbedTLS, OpenSSL, cJSON, zlib)
 # are built once from Debian's sources by contrib/build-deps.sh into
@@ -64,8 +64,9 @@ all: modscan $(if $(CCAPSIM_SRC),ccapsim)
 pkgs:
 	$(Q)sh contrib/install-deps.sh
 
-.PHONY: all pkgs dev check check-unit check-asan demo fuzz bench clean \
-	ccapsim unit FORCE
+.PHONY: all pkgs dev check check-unit check-asan demo fuzz bench bench-report \
+	bench-sweep clean \
+	bench-report ccapsim unit FORCE
 
 # Version, regenerated only when it changes.
 build/gen/build-version.h: FORCE
@@ -131,8 +132,21 @@ build/bench/ingest: tests/bench/ingest.c build/bench/libms.a
 	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
 		-o $@ $< build/bench/libms.a $(DEV_LIBS)
 
-bench: all dev build/bench/ingest
+BENCH_APPLET_OBJ := $(patsubst %.c,build/bench/%.o,$(APPLET_SRC))
+
+build/bench/modscan: $(BENCH_APPLET_OBJ) build/bench/libms.a
+	$(call say,LINK,$@)$(DEV_CC) -o $@ $(BENCH_APPLET_OBJ) \
+		build/bench/libms.a $(DEV_LIBS)
+
+bench: all dev build/bench/ingest build/bench/modscan
 	$(Q)tests/bench/ingest
+	$(Q)tests/bench/sweep
+	$(Q)tests/bench/report
+
+bench-report: dev build/bench/modscan
+	$(Q)tests/bench/report
+
+bench-sweep: all
 	$(Q)tests/bench/sweep
 
 # --- test tools (not shipped) ---

@@ -56,12 +56,28 @@ int ms_render_path(char *out, size_t size, const char *dir,
 	return n < 0 || (size_t)n >= size ? MS_E_TOOBIG : 0;
 }
 
+const char *ms_render_ext(unsigned which)
+{
+	return which == MS_RENDER_CSV ? "csv" :
+	       which == MS_RENDER_JSON ? "json" : "html";
+}
+
+int ms_render_one(const struct ms_report *rep, unsigned which,
+		  enum ms_csv_format fmt, struct ms_buf *out,
+		  struct ms_err *err)
+{
+	if (which == MS_RENDER_CSV)
+		return ms_render_csv(rep, fmt, out, err);
+	if (which == MS_RENDER_JSON)
+		return ms_render_json(rep, out, err);
+	return ms_render_html(rep, out, err);
+}
+
 static int write_one(const struct ms_report *rep, const char *dir,
 		     unsigned which, enum ms_csv_format fmt,
 		     struct ms_err *err)
 {
-	const char *ext = which == MS_RENDER_CSV ? "csv" :
-			  which == MS_RENDER_JSON ? "json" : "html";
+	const char *ext = ms_render_ext(which);
 	char path[PATH_MAX];
 	struct ms_buf b;
 	int r;
@@ -70,13 +86,7 @@ static int write_one(const struct ms_report *rep, const char *dir,
 				ms_report_info(rep)->label, ext)) < 0)
 		return ms_err_set(err, r, "report path in '%s' too long", dir);
 	ms_buf_init(&b, MS_RENDER_MAX);
-	if (which == MS_RENDER_CSV)
-		r = ms_render_csv(rep, fmt, &b, err);
-	else if (which == MS_RENDER_JSON)
-		r = ms_render_json(rep, &b, err);
-	else
-		r = ms_render_html(rep, &b, err);
-	if (r >= 0)
+	if ((r = ms_render_one(rep, which, fmt, &b, err)) >= 0)
 		r = ms_file_replace(path, b.p, b.len, 0644, err);
 	ms_buf_release(&b);
 	return r;

@@ -49,6 +49,14 @@ int ms_render_html(const struct ms_report *rep, struct ms_buf *out,
 /* Append s with & < > " ' as character references. */
 int ms_render_html_text(struct ms_buf *out, const char *s);
 
+/* Append one output (MS_RENDER_CSV, _JSON or _HTML) to out. */
+int ms_render_one(const struct ms_report *rep, unsigned which,
+		  enum ms_csv_format fmt, struct ms_buf *out,
+		  struct ms_err *err);
+
+/* "csv", "json" or "html" for one MS_RENDER_* bit. */
+const char *ms_render_ext(unsigned which);
+
 /* "DIR/modscan-report-LABEL.EXT"; MS_E_TOOBIG if it does not fit. */
 int ms_render_path(char *out, size_t size, const char *dir,
 		   const char *label, const char *ext);

@@ -509,13 +509,18 @@ int ms_ssh_open(struct ms_ssh **out, const struct ms_ssh_opts *o,
 	    (r = handshake(s, o->connect_deadline, err)) < 0 ||
 	    (r = check_host_key(s, o, err)) < 0 ||
 	    (r = authenticate(s, o, err)) < 0 ||
-	    (r = open_shell(s, o, err)) < 0)
+	    (!o->no_shell && (r = open_shell(s, o, err)) < 0))
 		goto fail;
 	*out = s;
 	return 0;
 fail:
 	ms_ssh_close(s);
 	return r;
+}
+
+void *ms_ssh_session(struct ms_ssh *s)
+{
+	return s->ss;
 }
 
 ssize_t ms_ssh_read(struct ms_ssh *s, char *buf, size_t n,

@@ -37,6 +37,7 @@ struct ms_ssh_opts {
 	ms_msec_t connect_deadline;	/* TCP connect + key exchange */
 	ms_msec_t login_deadline;	/* authentication + shell */
 	int term_width, term_height;	/* 0: 80x24 */
+	bool no_shell;			/* stop after login (SFTP, exec) */
 };
 
 struct ms_ssh;
@@ -58,6 +59,9 @@ int ms_ssh_policy_parse(const char *s, enum ms_ssh_policy *out);
  */
 int ms_ssh_open(struct ms_ssh **out, const struct ms_ssh_opts *o,
 		struct ms_err *err);
+
+/* The libssh session (ssh_session) of s, for a subsystem such as SFTP. */
+void *ms_ssh_session(struct ms_ssh *s);
 
 /* Up to n bytes of shell output (stdout and stderr of the PTY).  Returns
  * the count (>0), MS_E_TIMEOUT at the deadline, MS_E_EOF when the device

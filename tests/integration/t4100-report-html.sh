@@ -1,6 +1,7 @@
 #!/bin/sh
 test_description='the HTML report in headless Chromium: every row rendered, sorting, the search box and paging work, no network requests, readable on a phone'
 . "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIR/lib-chromium.sh"
 
 # The page comes from the unit-test binary's render mode: the hand-made
 # fixture day plus 130 synthetic upstreams (three pages of 50).
@@ -10,15 +11,6 @@ PAGE=$TRASH/report.html
 if command -v chromium >/dev/null 2>&1 && [ -x "$T_REPORT" ]; then
 	test_set_prereq CHROMIUM
 fi
-
-chromium_dump() {
-	_prof=$(mktemp -d "$TRASH/profile.XXXXXX")
-	timeout 60 chromium --headless --no-sandbox --disable-gpu \
-		--disable-background-networking --disable-component-update \
-		--disable-sync --no-first-run --user-data-dir="$_prof" \
-		--host-resolver-rules="MAP * ~NOTFOUND" --dump-dom "$1" \
-		2>>chromium.err
-}
 
 # check_selftest FILE: the self-test lines in FILE (one per line) against
 # what the embedded JSON says they must be, computed here independently.

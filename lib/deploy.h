@@ -1,0 +1,88 @@
+/*
+ * Publishing the report files: into a local directory or over SFTP
+ * (sftp://user@host[:port]/path), all files staged under temporary names
+ * before any is renamed into place, then the `latest.*` links (or copies)
+ * and the housekeeping of reports older than DEPLOY_KEEP_DAYS.
+ */
+#ifndef MS_DEPLOY_H
+#define MS_DEPLOY_H
+
+#include "ms.h"
+#include "conf.h"
+#include "err.h"
+#include "ssh.h"
+
+enum {
+	MS_DEPLOY_FILES_MAX = 4,
+	MS_DEPLOY_HOST_MAX = 256,
+	MS_DEPLOY_USER_MAX = 128
+};
+
+/* Files whose names start with this are ours to replace and expire. */
+#define MS_DEPLOY_PREFIX "modscan-report-"
+
+struct ms_deploy_target {
+	bool sftp;
+	char user[MS_DEPLOY_USER_MAX];	/* "": the configured SSH user */
+	char host[MS_DEPLOY_HOST_MAX];
+	int port;			/* 0: 22 */
+	char path[PATH_MAX];		/* a directory */
+};
+
+/*
+ * "DIR" (a local directory) or "sftp://[user@]host[:port]/abs/path"
+ * (host may be "[v6addr]").  MS_E_INVAL naming what is wrong.
+ */
+int ms_deploy_parse(const char *s, struct ms_deploy_target *t,
+		    struct ms_err *err);
+
+/* One file to publish; pointers borrowed.  name has no slash. */
+struct ms_deploy_file {
+	const char *name;
+	const void *data;
+	size_t len;
+};
+
+struct ms_deploy_opts {
+	struct ms_deploy_target target;
+	int keep_days;		/* reports older than this are removed */
+	time_t now;		/* for the age of old reports */
+	/* SFTP only */
+	const char *user;	/* when the target names none */
+	const char *password;	/* secret; NULL or "": key only */
+	const char *key_file;	/* NULL or "": password only */
+	const char *known_hosts;
+	enum ms_ssh_policy policy;
+	ms_msec_t timeout_ms;	/* connect+login, then each SFTP request */
+};
+
+/*
+ * Options from the configuration: target (NULL: DEPLOY_TARGET), the
+ * DEPLOY_* keys (DEPLOY_PASSWORD and DEPLOY_KEY_FILE falling back to the
+ * SSH_* ones), SSH_USER, the host-key policy and known_hosts (its path
+ * written to kh).  Pointers into c.  MS_E_INVAL naming what is wrong.
+ */
+int ms_deploy_opts_from_conf(struct ms_deploy_opts *o,
+			     const struct ms_conf *c, const char *target,
+			     char *kh, size_t khsize, struct ms_err *err);
+
+struct ms_deploy_result {
+	unsigned written;	/* files renamed into place */
+	unsigned removed;	/* old reports deleted */
+	bool links;		/* latest.* are symlinks (else copies) */
+};
+
+/*
+ * Publish files: each is written as ".NAME.tmp" and only when all are
+ * complete renamed to NAME, so a refusing target (no such directory, no
+ * permission, full disk, authentication, host key) keeps no partial file
+ * of this run (MS_E_* from the step with err naming it).  Then for each
+ * "*.EXT" the link latest.EXT -> NAME (a copy where links fail), and the
+ * removal of MS_DEPLOY_PREFIX files (not symlinks) whose modification time
+ * is more than keep_days days before now.
+ */
+int ms_deploy(const struct ms_deploy_opts *o,
+	      const struct ms_deploy_file *files, size_t n,
+	      struct ms_deploy_result *res, struct ms_err *err);
+
+#endif
