@@ -66,7 +66,7 @@ pkgs:
 
 .PHONY: all pkgs dev check check-unit check-asan demo fuzz bench bench-report \
 	bench-sweep clean \
-	bench-report ccapsim unit FORCE
+	ccapsim unit FORCE
 
 # Version, regenerated only when it changes.
 build/gen/build-version.h: FORCE
