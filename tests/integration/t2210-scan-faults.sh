@@ -114,6 +114,19 @@ test_expect_success 'the ok devices stored exactly what the truth log shows' '
 	test_cmp truth db_good
 '
 
+test_expect_success 'a disconnect mid-listing keeps the channels that arrived' '
+	for d in CCAP007 CCAP101 CCAP207; do
+		grep "^$d	partial	device closed the session.*channels kept" \
+			outcomes || { echo "not partial: $d"; exit 1; }
+	done &&
+	printf "%s\n" CCAP007 CCAP101 CCAP207 >cut &&
+	awk "NR == FNR { g[\$1] = 1; next } \$3 != \"-\" && g[\$2] {
+		print \$2, \$3, \$4, \$5 }" cut "$CCAPSIM_TRUTH" | sort -u >truth_cut &&
+	awk "NR == FNR { g[\$1] = 1; next } g[\$1]" cut db_all >db_cut &&
+	test_line_count -gt 0 truth_cut &&
+	test_cmp truth_cut db_cut
+'
+
 test_expect_success 'every failing device is named with its reason in the log' '
 	for d in $bad; do
 		grep -E "$d: (failed|partial): .+" scan.log ||
