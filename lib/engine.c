@@ -10,6 +10,7 @@
 #include <sys/signalfd.h>
 
 #include "device.h"
+#include "drv.h"
 #include "file.h"
 #include "inventory.h"
 #include "lock.h"
@@ -78,6 +79,30 @@ struct engine {
 	char run_id[MS_RUN_ID_MAX];
 };
 
+/*
+ * Devices whose family no driver knows are bad lines of the devices file
+ * like any other: named with their line and left out, not scanned and
+ * failed at every sweep.
+ */
+static void drop_unknown_families(struct ms_inventory *inv, const char *path,
+				  struct ms_buf *warnings)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < inv->n; i++) {
+		const struct ms_device *d = &inv->v[i];
+
+		if (d->family[0] && ms_drv_family(d->family) < 0) {
+			ms_buf_printf(warnings, "%s:%u: unknown family '%s' "
+				      "(e6000, casa, cbr8), skipping\n", path,
+				      d->line, d->family);
+			continue;
+		}
+		inv->v[n++] = *d;
+	}
+	inv->n = n;
+}
+
 static void settings_put(struct settings *s)
 {
 	if (!s || --s->refs)
@@ -126,6 +151,7 @@ static int settings_new(struct settings **out, struct ms_conf *conf,
 	if ((r = ms_inventory_load(&s->inv, devs, &s->conf.warnings,
 				   err)) < 0)
 		goto fail;
+	drop_unknown_families(&s->inv, devs, &s->conf.warnings);
 	s->scan.conf = &s->conf;
 	s->scan.modmap = &s->modmap;
 	s->scan.known_hosts = s->known_hosts;
