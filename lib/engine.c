@@ -177,6 +177,24 @@ static void log_warnings(struct ms_buf *w)
 	ms_buf_reset(w);
 }
 
+static bool device_changed(const struct ms_device *a,
+			   const struct ms_device *b)
+{
+	return strcmp(a->host, b->host) || a->port != b->port ||
+	       strcmp(a->family, b->family) || strcmp(a->profile, b->profile);
+}
+
+/* The devices of the old table that the new inventory no longer has. */
+static void log_gone(const struct engine *e, const struct ms_inventory *inv)
+{
+	size_t i;
+
+	for (i = 0; i < e->ndev; i++)
+		if (!ms_inventory_find(inv, e->devs[i].dev.name))
+			ms_log_notice("device %s removed",
+				      e->devs[i].dev.name);
+}
+
 /* (Re)build the device table, keeping the schedule of known devices. */
 static int load_devices(struct engine *e, struct settings *s,
 			struct ms_err *err)
@@ -200,14 +218,24 @@ static int load_devices(struct engine *e, struct settings *s,
 				continue;
 			v[n].due = e->devs[j].due;
 			v[n].busy = e->devs[j].busy;
+			if (device_changed(&e->devs[j].dev, d))
+				ms_log_notice("device %s changed: %s:%d %s",
+					      d->name, d->host, d->port,
+					      d->family[0] ? d->family
+							   : "(family by name)");
 			break;
 		}
+		if (e->devs && j == e->ndev)
+			ms_log_notice("device %s added: %s:%d", d->name,
+				      d->host, d->port);
 		added += j == e->ndev;
 		n++;
 	}
-	if (e->devs)
+	if (e->devs) {
+		log_gone(e, &s->inv);
 		ms_log_notice("devices reloaded: %zu devices, %zu new, %zu "
 			      "gone", n, added, e->ndev + added - n);
+	}
 	if (e->o->only_device && !n) {
 		free(v);
 		return ms_err_set(err, MS_E_NOENT, "no device '%s' in the "
