@@ -266,17 +266,39 @@ static void worker(void *arg, void *ctx)
 	ms_device_scan(&j->dev, &j->set->scan, &j->res);
 }
 
-static void set_state(struct engine *e, enum ms_state s, const char *msg)
+static void store_counts(struct engine *e, const struct ms_storeq_stats *ss)
 {
+	e->st.total.samples_stored = ss->stored;
+	e->st.total.samples_spooled = ss->spooled;
+	e->st.spool_bytes = ss->spool_bytes;
+}
+
+static void heartbeat(struct engine *e)
+{
+	struct ms_storeq_stats ss;
 	struct ms_err err;
 
+	if (e->store) {
+		ms_storeq_stats(e->store, &ss);
+		store_counts(e, &ss);
+	}
+	if (ms_status_write(&e->st, e->status_path, &err) < 0)
+		ms_log_error("status: %s", err.msg);
+	ms_notify_status("%s: %zu in flight, %llu sweeps, %u failing",
+			 ms_state_name(e->st.state), e->inflight,
+			 (unsigned long long)e->st.sweeps,
+			 (unsigned)e->st.nfailures);
+	e->next_heartbeat = ms_deadline(HEARTBEAT_MS);
+}
+
+/* A state change is a heartbeat: status file and systemd's STATUS=. */
+static void set_state(struct engine *e, enum ms_state s, const char *msg)
+{
 	if (e->st.state == s && !strcmp(e->st.message, msg))
 		return;
 	e->st.state = s;
 	snprintf(e->st.message, sizeof(e->st.message), "%s", msg);
-	if (ms_status_write(&e->st, e->status_path, &err) < 0)
-		ms_log_error("status: %s", err.msg);
-	e->next_heartbeat = ms_deadline(HEARTBEAT_MS);
+	heartbeat(e);
 }
 
 static void dispatch(struct engine *e)
@@ -312,13 +334,6 @@ static void dispatch(struct engine *e)
 	}
 	if (e->inflight && e->st.state != MS_STATE_SCANNING)
 		set_state(e, MS_STATE_SCANNING, "scanning");
-}
-
-static void store_counts(struct engine *e, const struct ms_storeq_stats *ss)
-{
-	e->st.total.samples_stored = ss->stored;
-	e->st.total.samples_spooled = ss->spooled;
-	e->st.spool_bytes = ss->spool_bytes;
 }
 
 /* Samples stored and spooled since the sweep began. */
@@ -462,24 +477,6 @@ static void progress(struct engine *e, bool last)
 			(double)(e->ndev - e->finished) * secs /
 			(double)e->finished : 0.0,
 		last ? "\n" : "");
-}
-
-static void heartbeat(struct engine *e)
-{
-	struct ms_storeq_stats ss;
-	struct ms_err err;
-
-	if (e->store) {
-		ms_storeq_stats(e->store, &ss);
-		store_counts(e, &ss);
-	}
-	if (ms_status_write(&e->st, e->status_path, &err) < 0)
-		ms_log_error("status: %s", err.msg);
-	ms_notify_status("%s: %zu in flight, %llu sweeps, %u failing",
-			 ms_state_name(e->st.state), e->inflight,
-			 (unsigned long long)e->st.sweeps,
-			 (unsigned)e->st.nfailures);
-	e->next_heartbeat = ms_deadline(HEARTBEAT_MS);
 }
 
 static void reload(struct engine *e)

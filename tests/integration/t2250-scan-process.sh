@@ -123,7 +123,10 @@ test_expect_success 'continuous: a second round, SIGHUP adds a device, notify' '
 	test "$(status_field state)" = stopped &&
 	test_wait_for 5 grep -q "^STOPPING=1" notify.log &&
 	cat notify.log | sort | uniq -c | sort -rn | head &&
-	test_grep "^STATUS=" notify.log &&
+	sed -n "/^READY=1/,/^STOPPING=1/p" notify.log >running &&
+	test_grep "^STATUS=scanning: " running &&
+	test_grep "^STATUS=idle: " running &&
+	test_grep "^STATUS=stopped: " notify.log &&
 	test "$(grep -c "^WATCHDOG=1" notify.log)" -ge 4
 '
 
