@@ -36,7 +36,15 @@ test_expect_success 'the good lines are all scanned, ok' '
 		sort >out &&
 	printf "CCAP000\tok\nCCAP100\tok\nCCAP200\tok\n" >expect &&
 	test_cmp expect out &&
-	grep -c "scanner started: 3 devices" scan.log
+	grep -c "scanner started: 3 devices" scan.log &&
+	/usr/bin/python3 - run/status.json <<-\EOP
+	import json, sys
+	st = json.load(open(sys.argv[1]))
+	last = st["last_sweep"]
+	assert st["devices_total"] == 3, st["devices_total"]
+	assert last["devices_ok"] == 3 and last["devices_failed"] == 0, last
+	assert last["samples_stored"] == last["channels"] == 12, last
+	EOP
 '
 
 test_expect_success 'a missing devices file: exit 2, one line' '
