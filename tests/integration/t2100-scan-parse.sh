@@ -106,9 +106,10 @@ test_expect_success 'a missing input file: exit 1, named' '
 	test_grep "nosuch.txt" err
 '
 
-test_expect_success 'without --parse the collector says it is not built, exit 1' '
-	test_expect_code 1 modscan scan 2>err &&
-	test_grep "^modscan scan: the collector is not built yet$" err
+test_expect_success 'without --parse and without a devices file: exit 2, one line' '
+	test_expect_code 2 modscan scan 2>err &&
+	test_line_count = 1 err &&
+	test_grep "no devices file (set DEVICES_FILE or --devices)" err
 '
 
 test_done
