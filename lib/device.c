@@ -35,6 +35,7 @@ struct session {
 	struct ms_buf keep;		/* everything, for RUN_DIR/raw */
 	ms_msec_t dev_deadline;
 	bool debug;
+	bool cut;			/* channels kept from a cut session */
 	struct ms_err err;
 };
 
@@ -223,6 +224,27 @@ static void debug_flag(struct session *s, int fam)
 			s->debug = ms_log_enabled(MS_LOG_DEBUG);
 }
 
+/*
+ * A data command whose output was cut by a disconnect or a timeout (r):
+ * what arrived is parsed, and when the device gave channels so far they
+ * are kept and the scan is partial (s->cut, s->err says why), else the
+ * scan fails with r.
+ */
+static int salvage(struct session *s, struct ms_drv *d, int r)
+{
+	struct ms_err err;
+	const char *next;
+
+	if ((r != MS_E_EOF && r != MS_E_TIMEOUT) || d->state == 0 ||
+	    !s->raw.len)
+		return r;
+	if (ms_drv_step(d, s->raw.p, s->raw.len, &next, &err) < 0 ||
+	    !d->recs.n)
+		return r;
+	s->cut = true;
+	return 0;
+}
+
 /* Drive the family's commands; d->recs holds the channels after. */
 static int drive(struct session *s, struct ms_drv *d)
 {
@@ -231,7 +253,7 @@ static int drive(struct session *s, struct ms_drv *d)
 
 	for (;;) {
 		if ((r = command(s, cmd)) < 0)
-			return r;
+			return salvage(s, d, r);
 		r = ms_drv_step(d, s->raw.p, s->raw.len, &cmd, &s->err);
 		if (r != MS_DRV_SEND)
 			return r;
@@ -292,6 +314,10 @@ static void finish(struct session *s, struct ms_drv *d, int r,
 	if (r < 0) {
 		res->outcome = MS_SCAN_FAILED;
 		ms_strlcpy(res->reason, s->err.msg, sizeof(res->reason));
+	} else if (s->cut) {
+		res->outcome = MS_SCAN_PARTIAL;
+		snprintf(res->reason, sizeof(res->reason), "%.160s (%zu channels "
+			 "kept)", s->err.msg, d->recs.n);
 	} else if (d->recs.partial || d->recs.bad_rows) {
 		res->outcome = MS_SCAN_PARTIAL;
 		snprintf(res->reason, sizeof(res->reason),
@@ -337,7 +363,7 @@ void ms_device_scan(const struct ms_device *dev,
 	ms_drv_release(&d);
 	ms_drv_init(&d, (enum ms_family)fam, set->modmap);
 	r = drive(&s, &d);
-	if (r >= 0)
+	if (r >= 0 && !s.cut)
 		send_text(&s, "exit", ms_deadline(SLICE_MS));
 out:
 	finish(&s, &d, r, res);

@@ -10,6 +10,7 @@
 #include <sys/signalfd.h>
 
 #include "device.h"
+#include "drv.h"
 #include "file.h"
 #include "inventory.h"
 #include "lock.h"
@@ -78,6 +79,30 @@ struct engine {
 	char run_id[MS_RUN_ID_MAX];
 };
 
+/*
+ * Devices whose family no driver knows are bad lines of the devices file
+ * like any other: named with their line and left out, not scanned and
+ * failed at every sweep.
+ */
+static void drop_unknown_families(struct ms_inventory *inv, const char *path,
+				  struct ms_buf *warnings)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < inv->n; i++) {
+		const struct ms_device *d = &inv->v[i];
+
+		if (d->family[0] && ms_drv_family(d->family) < 0) {
+			ms_buf_printf(warnings, "%s:%u: unknown family '%s' "
+				      "(e6000, casa, cbr8), skipping\n", path,
+				      d->line, d->family);
+			continue;
+		}
+		inv->v[n++] = *d;
+	}
+	inv->n = n;
+}
+
 static void settings_put(struct settings *s)
 {
 	if (!s || --s->refs)
@@ -126,6 +151,7 @@ static int settings_new(struct settings **out, struct ms_conf *conf,
 	if ((r = ms_inventory_load(&s->inv, devs, &s->conf.warnings,
 				   err)) < 0)
 		goto fail;
+	drop_unknown_families(&s->inv, devs, &s->conf.warnings);
 	s->scan.conf = &s->conf;
 	s->scan.modmap = &s->modmap;
 	s->scan.known_hosts = s->known_hosts;
@@ -151,6 +177,24 @@ static void log_warnings(struct ms_buf *w)
 	ms_buf_reset(w);
 }
 
+static bool device_changed(const struct ms_device *a,
+			   const struct ms_device *b)
+{
+	return strcmp(a->host, b->host) || a->port != b->port ||
+	       strcmp(a->family, b->family) || strcmp(a->profile, b->profile);
+}
+
+/* The devices of the old table that the new inventory no longer has. */
+static void log_gone(const struct engine *e, const struct ms_inventory *inv)
+{
+	size_t i;
+
+	for (i = 0; i < e->ndev; i++)
+		if (!ms_inventory_find(inv, e->devs[i].dev.name))
+			ms_log_notice("device %s removed",
+				      e->devs[i].dev.name);
+}
+
 /* (Re)build the device table, keeping the schedule of known devices. */
 static int load_devices(struct engine *e, struct settings *s,
 			struct ms_err *err)
@@ -174,14 +218,24 @@ static int load_devices(struct engine *e, struct settings *s,
 				continue;
 			v[n].due = e->devs[j].due;
 			v[n].busy = e->devs[j].busy;
+			if (device_changed(&e->devs[j].dev, d))
+				ms_log_notice("device %s changed: %s:%d %s",
+					      d->name, d->host, d->port,
+					      d->family[0] ? d->family
+							   : "(family by name)");
 			break;
 		}
+		if (e->devs && j == e->ndev)
+			ms_log_notice("device %s added: %s:%d", d->name,
+				      d->host, d->port);
 		added += j == e->ndev;
 		n++;
 	}
-	if (e->devs)
+	if (e->devs) {
+		log_gone(e, &s->inv);
 		ms_log_notice("devices reloaded: %zu devices, %zu new, %zu "
 			      "gone", n, added, e->ndev + added - n);
+	}
 	if (e->o->only_device && !n) {
 		free(v);
 		return ms_err_set(err, MS_E_NOENT, "no device '%s' in the "
@@ -212,17 +266,39 @@ static void worker(void *arg, void *ctx)
 	ms_device_scan(&j->dev, &j->set->scan, &j->res);
 }
 
-static void set_state(struct engine *e, enum ms_state s, const char *msg)
+static void store_counts(struct engine *e, const struct ms_storeq_stats *ss)
 {
+	e->st.total.samples_stored = ss->stored;
+	e->st.total.samples_spooled = ss->spooled;
+	e->st.spool_bytes = ss->spool_bytes;
+}
+
+static void heartbeat(struct engine *e)
+{
+	struct ms_storeq_stats ss;
 	struct ms_err err;
 
+	if (e->store) {
+		ms_storeq_stats(e->store, &ss);
+		store_counts(e, &ss);
+	}
+	if (ms_status_write(&e->st, e->status_path, &err) < 0)
+		ms_log_error("status: %s", err.msg);
+	ms_notify_status("%s: %zu in flight, %llu sweeps, %u failing",
+			 ms_state_name(e->st.state), e->inflight,
+			 (unsigned long long)e->st.sweeps,
+			 (unsigned)e->st.nfailures);
+	e->next_heartbeat = ms_deadline(HEARTBEAT_MS);
+}
+
+/* A state change is a heartbeat: status file and systemd's STATUS=. */
+static void set_state(struct engine *e, enum ms_state s, const char *msg)
+{
 	if (e->st.state == s && !strcmp(e->st.message, msg))
 		return;
 	e->st.state = s;
 	snprintf(e->st.message, sizeof(e->st.message), "%s", msg);
-	if (ms_status_write(&e->st, e->status_path, &err) < 0)
-		ms_log_error("status: %s", err.msg);
-	e->next_heartbeat = ms_deadline(HEARTBEAT_MS);
+	heartbeat(e);
 }
 
 static void dispatch(struct engine *e)
@@ -258,13 +334,6 @@ static void dispatch(struct engine *e)
 	}
 	if (e->inflight && e->st.state != MS_STATE_SCANNING)
 		set_state(e, MS_STATE_SCANNING, "scanning");
-}
-
-static void store_counts(struct engine *e, const struct ms_storeq_stats *ss)
-{
-	e->st.total.samples_stored = ss->stored;
-	e->st.total.samples_spooled = ss->spooled;
-	e->st.spool_bytes = ss->spool_bytes;
 }
 
 /* Samples stored and spooled since the sweep began. */
@@ -408,24 +477,6 @@ static void progress(struct engine *e, bool last)
 			(double)(e->ndev - e->finished) * secs /
 			(double)e->finished : 0.0,
 		last ? "\n" : "");
-}
-
-static void heartbeat(struct engine *e)
-{
-	struct ms_storeq_stats ss;
-	struct ms_err err;
-
-	if (e->store) {
-		ms_storeq_stats(e->store, &ss);
-		store_counts(e, &ss);
-	}
-	if (ms_status_write(&e->st, e->status_path, &err) < 0)
-		ms_log_error("status: %s", err.msg);
-	ms_notify_status("%s: %zu in flight, %llu sweeps, %u failing",
-			 ms_state_name(e->st.state), e->inflight,
-			 (unsigned long long)e->st.sweeps,
-			 (unsigned)e->st.nfailures);
-	e->next_heartbeat = ms_deadline(HEARTBEAT_MS);
 }
 
 static void reload(struct engine *e)
