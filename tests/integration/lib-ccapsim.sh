@@ -13,7 +13,7 @@ CCAPSIM_LOG=$TRASH/ccapsim.log
 ccapsim_start() {
 	rm -f "$CCAPSIM_INV"
 	"$CCAPSIM" --inventory "$CCAPSIM_INV" --truth-log "$CCAPSIM_TRUTH" \
-		--host-key-dir "$TEST_ROOT/ccapsim-keys" "$@" \
+		--host-key-dir "$TRASH/ccapsim-keys" "$@" \
 		>>"$CCAPSIM_LOG" 2>&1 &
 	CCAPSIM_PID=$!
 	test_atexit "ccapsim_stop"

@@ -43,7 +43,7 @@ ccapsim_start --devices 30 --family mix --upstreams 8 --seed 11 \
 test_expect_success 'the known host keys of the fleet (hostkey: a new one)' '
 	awk "{ print \$1, \$3 }" "$CCAPSIM_INV" | while read -r name port; do
 		printf "[127.0.0.1]:%s " "$port" &&
-		cut -d" " -f1-2 "$TEST_ROOT/ccapsim-keys/$name.pub" || exit 1
+		cut -d" " -f1-2 "$TRASH/ccapsim-keys/$name.pub" || exit 1
 	done >known_hosts &&
 	test_line_count = 30 known_hosts &&
 	scan_config &&

@@ -55,7 +55,7 @@ test_expect_success 'a wrong password fails every device with a clear error' '
 
 test_expect_success 'a changed host key is refused, the others still scanned' '
 	port=$(awk "\$1 == \"CCAP100\" { print \$3 }" "$CCAPSIM_INV") &&
-	other=$(cut -d" " -f2- "$TEST_ROOT/ccapsim-keys/CCAP000.pub") &&
+	other=$(cut -d" " -f2- "$TRASH/ccapsim-keys/CCAP000.pub") &&
 	sed "s|^\(\[127.0.0.1\]:$port\) .*|\1 $other|" run/known_hosts \
 		>known_hosts.before &&
 	! cmp run/known_hosts known_hosts.before &&
