@@ -463,20 +463,21 @@ static void finish_job(struct engine *e, struct job *j)
 
 static void progress(struct engine *e, bool last)
 {
-	double secs;
+	char eta[32] = "ETA -";
+	double secs, rate;
 
 	if (!e->o->progress || (!last && ms_mono_now() < e->next_progress))
 		return;
 	e->next_progress = ms_deadline(PROGRESS_MS);
 	secs = (double)(ms_wall_now() - e->cur.started) / 1000;
-	fprintf(stderr, "\r%zu/%zu devices, %u failed, %.1f devices/s, "
-		"ETA %.0f s \033[K%s", e->finished, e->ndev,
-		e->cur.devices_failed,
-		secs > 0 ? (double)e->finished / secs : 0.0,
-		e->finished && secs > 0 ?
-			(double)(e->ndev - e->finished) * secs /
-			(double)e->finished : 0.0,
-		last ? "\n" : "");
+	rate = secs > 0 ? (double)e->finished / secs : 0.0;
+	/* no estimate until the first device has finished */
+	if (e->finished && rate > 0)
+		snprintf(eta, sizeof(eta), "ETA %.0f s",
+			 (double)(e->ndev - e->finished) / rate);
+	fprintf(stderr, "\r%zu/%zu devices, %u failed, %.1f devices/s, %s "
+		"\033[K%s", e->finished, e->ndev, e->cur.devices_failed, rate,
+		eta, last ? "\n" : "");
 }
 
 static void reload(struct engine *e)
