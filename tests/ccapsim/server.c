@@ -472,45 +472,11 @@ static int write_inventory(struct sim *S, const char *path)
 	return 0;
 }
 
-int cs_serve(const struct cs_opts *o)
+/* A host key, a bind and a listening socket per device, in epfd. */
+static int open_devices(struct sim *S, struct lctx *lc, int epfd)
 {
-	struct sim S0 = { .o = o }, *S = &S0;
-	struct lctx *lc;
-	struct sigaction sa = { .sa_handler = on_signal };
-	int64_t t0 = mono_ms(), next_sweep = 0;
-	int rc = 0, epfd;
+	const struct cs_opts *o = S->o;
 
-	S->mono0 = t0;
-	raise_nofile();
-	signal(SIGPIPE, SIG_IGN);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	ssh_init();
-	if (getenv("CCAPSIM_SSH_DEBUG"))
-		ssh_set_log_level(SSH_LOG_PROTOCOL);
-	S->ndev = o->devices;
-	S->devs = calloc((size_t)S->ndev, sizeof(*S->devs));
-	lc = calloc((size_t)S->ndev, sizeof(*lc));
-	S->ev = ssh_event_new();
-	if (!S->devs || !lc || !S->ev) {
-		fprintf(stderr, "ccapsim: out of memory\n");
-		return 1;
-	}
-	epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (epfd < 0) {
-		fprintf(stderr, "ccapsim: epoll: %s\n", strerror(errno));
-		return 1;
-	}
-	if (o->host_key_dir)
-		mkdir(o->host_key_dir, 0700);
-	if (o->truth_log) {
-		S->truth = fopen(o->truth_log, "a");
-		if (!S->truth) {
-			fprintf(stderr, "ccapsim: %s: %s\n", o->truth_log, strerror(errno));
-			return 1;
-		}
-	}
-	name_devices(S);
 	for (int i = 0; i < S->ndev; i++) {
 		struct cs_dev *d = &S->devs[i];
 		ssh_key key = cs_host_key(o->seed, d->name, 0, o->host_key_dir);
@@ -525,28 +491,27 @@ int cs_serve(const struct cs_opts *o)
 		if (!key || !d->bind ||
 		    ssh_bind_options_set(d->bind, SSH_BIND_OPTIONS_IMPORT_KEY, key) < 0) {
 			fprintf(stderr, "ccapsim: %s: cannot set up the host key\n", d->name);
-			return 1;
+			return -1;
 		}
 		d->lfd = listen_on(o->listen, port, &d->port);
 		if (d->lfd < 0) {
 			fprintf(stderr, "ccapsim: %s: listen on %s:%d: %s\n", d->name,
 				o->listen, port, strerror(errno));
-			return 1;
+			return -1;
 		}
 		lc[i] = (struct lctx){ S, d };
 		struct epoll_event ee = { .events = EPOLLIN, .data.ptr = &lc[i] };
 		if (epoll_ctl(epfd, EPOLL_CTL_ADD, d->lfd, &ee) < 0) {
 			fprintf(stderr, "ccapsim: epoll: %s\n", strerror(errno));
-			return 1;
+			return -1;
 		}
 	}
-	ssh_event_add_fd(S->ev, epfd, POLLIN, listeners_cb, S);
-	S->sess_epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (S->sess_epfd < 0) {
-		fprintf(stderr, "ccapsim: epoll: %s\n", strerror(errno));
-		return 1;
-	}
-	ssh_event_add_fd(S->ev, S->sess_epfd, POLLIN, sessions_cb, S);
+	return 0;
+}
+
+/* Name the devices that got faults, so a test log says who is faulty. */
+static void report_faults(const struct sim *S)
+{
 	for (int i = 0; i < S->ndev; i++) {
 		char list[256] = "";
 		size_t n = 0;
@@ -558,12 +523,12 @@ int cs_serve(const struct cs_opts *o)
 		if (n)
 			fprintf(stderr, "ccapsim: %s has faults %s\n", S->devs[i].name, list);
 	}
-	if (o->inventory && write_inventory(S, o->inventory) < 0) {
-		fprintf(stderr, "ccapsim: %s: %s\n", o->inventory, strerror(errno));
-		return 1;
-	}
-	fprintf(stderr, "ccapsim: %d devices ready in %lld ms\n", S->ndev,
-		(long long)(mono_ms() - t0));
+}
+
+static void run(struct sim *S)
+{
+	int64_t next_sweep = 0;
+
 	while (!stop_flag) {
 		int64_t now = mono_ms(), timeout = 100;
 
@@ -587,6 +552,10 @@ int cs_serve(const struct cs_opts *o)
 			next_sweep = now + 100;
 		}
 	}
+}
+
+static void teardown(struct sim *S, struct lctx *lc, int epfd)
+{
 	for (size_t i = 0; i < S->nconn; i++)
 		if (S->conns[i]->live)
 			conn_free(S->conns[i]);
@@ -615,6 +584,60 @@ int cs_serve(const struct cs_opts *o)
 	free(S->devs);
 	free(lc);
 	ssh_finalize();
-	return rc;
 }
 
+int cs_serve(const struct cs_opts *o)
+{
+	struct sim S0 = { .o = o }, *S = &S0;
+	struct lctx *lc;
+	struct sigaction sa = { .sa_handler = on_signal };
+	int64_t t0 = mono_ms();
+	int epfd;
+
+	S->mono0 = t0;
+	raise_nofile();
+	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	ssh_init();
+	if (getenv("CCAPSIM_SSH_DEBUG"))
+		ssh_set_log_level(SSH_LOG_PROTOCOL);
+	S->ndev = o->devices;
+	S->devs = calloc((size_t)S->ndev, sizeof(*S->devs));
+	lc = calloc((size_t)S->ndev, sizeof(*lc));
+	S->ev = ssh_event_new();
+	if (!S->devs || !lc || !S->ev) {
+		fprintf(stderr, "ccapsim: out of memory\n");
+		return 1;
+	}
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	S->sess_epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (epfd < 0 || S->sess_epfd < 0) {
+		fprintf(stderr, "ccapsim: epoll: %s\n", strerror(errno));
+		return 1;
+	}
+	if (o->host_key_dir)
+		mkdir(o->host_key_dir, 0700);
+	if (o->truth_log) {
+		S->truth = fopen(o->truth_log, "a");
+		if (!S->truth) {
+			fprintf(stderr, "ccapsim: %s: %s\n", o->truth_log, strerror(errno));
+			return 1;
+		}
+	}
+	name_devices(S);
+	if (open_devices(S, lc, epfd) < 0)
+		return 1;
+	ssh_event_add_fd(S->ev, epfd, POLLIN, listeners_cb, S);
+	ssh_event_add_fd(S->ev, S->sess_epfd, POLLIN, sessions_cb, S);
+	report_faults(S);
+	if (o->inventory && write_inventory(S, o->inventory) < 0) {
+		fprintf(stderr, "ccapsim: %s: %s\n", o->inventory, strerror(errno));
+		return 1;
+	}
+	fprintf(stderr, "ccapsim: %d devices ready in %lld ms\n", S->ndev,
+		(long long)(mono_ms() - t0));
+	run(S);
+	teardown(S, lc, epfd);
+	return 0;
+}
