@@ -1,6 +1,7 @@
 #!/bin/sh
 test_description='the SSH client (lib/ssh) against a private OpenSSH sshd'
 . "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIR/lib-sshd.sh"
 
 T_SSH=$SRC_DIR/build/asan/tests/t_ssh
 SSH_USER=modscantest
@@ -91,13 +92,7 @@ tap_clean() {
 }
 
 test_expect_success SSHD 'set up: test user, keys, sshd, silent listener' '
-	mkdir -p /run/sshd &&
-	{ id "$SSH_USER" >/dev/null 2>&1 ||
-	  useradd -M -s /bin/sh "$SSH_USER"; } &&
-	echo "$SSH_USER:$SSH_PW" | chpasswd &&
-	ssh-keygen -q -t ed25519 -N "" -f host_key &&
-	ssh-keygen -q -t ed25519 -N "" -f client_key &&
-	cp client_key.pub authorized_keys &&
+	sshd_prepare "$SSH_USER" "$SSH_PW" &&
 	/usr/bin/python3 -c "
 import os, socket, sys
 s = socket.socket()

@@ -1,6 +1,7 @@
 #!/bin/sh
 test_description='report --deploy sftp:// against a private OpenSSH sshd: staged renames, latest, housekeeping, refusals leave nothing'
 . "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIR/lib-sshd.sh"
 . "$TEST_DIR/lib-mariadb.sh"
 
 SFTP_USER=modscandeploy
@@ -50,13 +51,7 @@ stop_sshd() {
 }
 
 test_expect_success SSHD 'set up: user, keys, sshd with internal-sftp, samples' '
-	mkdir -p /run/sshd &&
-	{ id "$SFTP_USER" >/dev/null 2>&1 ||
-	  useradd -M -s /bin/sh "$SFTP_USER"; } &&
-	echo "$SFTP_USER:$SFTP_PW" | chpasswd &&
-	ssh-keygen -q -t ed25519 -N "" -f host_key &&
-	ssh-keygen -q -t ed25519 -N "" -f client_key &&
-	cp client_key.pub authorized_keys &&
+	sshd_prepare "$SFTP_USER" "$SFTP_PW" &&
 	tries=0 &&
 	until PORT=$(test_free_port) && start_sshd; do
 		stop_sshd
