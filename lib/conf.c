@@ -360,7 +360,9 @@ static int load_line(struct ms_conf *c, const char *path, unsigned lineno,
 	}
 	if (k < 0)
 		k = pk;
-	if (!(val = malloc((size_t)(end - p) + 1)))
+	/* Zeroed: unquote leaves no NUL when it fails half-way, and a
+	 * secret is wiped by strlen below. */
+	if (!(val = calloc(1, (size_t)(end - p) + 1)))
 		return ms_err_set(err, MS_E_NOMEM, "out of memory");
 	if (unquote(p, (size_t)(end - p), val, &why) < 0)
 		r = ms_err_set(err, MS_E_PARSE, "%s: %.*s: %s", where,
