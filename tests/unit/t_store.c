@@ -6,10 +6,12 @@
 #include "store.h"
 
 #include <poll.h>
+#include <sys/stat.h>
 
 #include "db.h"
 #include "num.h"
 #include "schema.h"
+#include "spool.h"
 #include "time.h"
 #include "harness.h"
 
@@ -171,6 +173,38 @@ static void test_store(struct ms_db *db)
 	free(v);
 }
 
+/* A spooled record that cannot be decoded and cannot be set aside either
+ * (rejected.bad is not writable) stays in the spool: it is not dropped. */
+static void test_reject_fails(void)
+{
+	char dir[PATH_MAX], bad[PATH_MAX + 16];
+	struct ms_err err = { 0 };
+	struct ms_store_stats s;
+	struct ms_spool *sp;
+	struct ms_store *st;
+
+	ms_conf_path(&conf, MS_CONF_SPOOL_DIR, "spool", dir, sizeof(dir));
+	snprintf(bad, sizeof(bad), "%s/rejected.bad", dir);
+	unlink(bad);
+	ok(ms_spool_open(&sp, dir, 1 << 20, &err) == 0 &&
+	   ms_spool_append(sp, MS_SPOOL_SAMPLES, 7, "garbage", 7, &err) == 0,
+	   "an undecodable record spooled (%s)", err.msg);
+	ms_spool_close(sp);
+	ok(mkdir(bad, 0700) == 0, "rejected.bad made unwritable");
+	is_int(ms_store_open(&st, &conf, &err), 0, "store opens");
+	ms_store_tick(st, ms_mono_now(), &err);
+	ms_store_stats(st, &s);
+	ok(s.spool_bytes > 0, "the record stays in the spool (%llu bytes)",
+	   (unsigned long long)s.spool_bytes);
+	ok(err.code != 0 && strstr(err.msg, "rejected.bad"),
+	   "and the failure is reported: %s", err.msg);
+	rmdir(bad);
+	ms_store_tick(st, ms_mono_now(), &err);
+	ms_store_stats(st, &s);
+	is_int(s.spool_bytes, 0, "once rejected.bad works it moves there");
+	ms_store_close(st);
+}
+
 static void test_down(void)
 {
 	struct ms_sample v[10];
@@ -232,6 +266,7 @@ int main(int argc, char **argv)
 	   "schema ready (%s)", err.msg);
 	if (r == 0) {
 		test_store(db);
+		test_reject_fails();
 		ms_db_close(db);
 	}
 	test_down();
