@@ -464,8 +464,12 @@ static int replay_one(struct ms_store *s, struct ms_err *err)
 	int r;
 
 	r = ms_spool_next(s->sp, &rec, note, sizeof(note), err);
-	if (note[0])
+	/* Bytes set aside: end the tick so that this note is what it
+	 * reports; the record is not acked and comes back next tick. */
+	if (note[0]) {
 		ms_err_set(&s->last, MS_E_CORRUPT, "%s", note);
+		return r < 0 ? r : 2;
+	}
 	if (r <= 0)
 		return r < 0 ? r : 2;
 	if (decode_job(s, &rec, &j, &d, &e) < 0)

@@ -205,6 +205,47 @@ static void test_reject_fails(void)
 	ms_store_close(st);
 }
 
+/* Two corrupt stretches in one spool file: each is reported, neither
+ * message hides the other (the tick reports one failure). */
+static void test_two_corruptions(void)
+{
+	char dir[PATH_MAX], file[PATH_MAX + 64];
+	struct ms_err err = { 0 };
+	struct ms_store_stats s;
+	struct ms_sample v[3];
+	struct ms_spool *sp;
+	struct ms_store *st;
+	int fd = -1, i, notes = 0;
+
+	ms_conf_path(&conf, MS_CONF_SPOOL_DIR, "spool", dir, sizeof(dir));
+	make(v, 3, 500, 5);
+	ok(ms_spool_open(&sp, dir, 1 << 20, &err) == 0, "spool opens");
+	for (i = 0; i < 3; i++) {
+		ok(ms_spool_put_samples(sp, &v[i], 1, &err) == 0,
+		   "record %d spooled", i);
+		if (i == 0) {
+			snprintf(file, sizeof(file), "%s/spool-%016llx.log",
+				 dir, (unsigned long long)ms_spool_files(sp));
+			fd = open(file, O_WRONLY | O_APPEND);
+		}
+		if (i < 2)
+			ok(write(fd, "GARBAGE!", 8) == 8, "garbage after %d", i);
+	}
+	close(fd);
+	ms_spool_close(sp);
+	is_int(ms_store_open(&st, &conf, &err), 0, "store opens");
+	for (i = 0; i < 10; i++) {
+		ms_store_tick(st, ms_mono_now(), &err);
+		notes += err.code && strstr(err.msg, "NOT replayed") != NULL;
+		ms_store_stats(st, &s);
+		if (!s.spool_bytes)
+			break;
+	}
+	is_int(notes, 2, "both corrupt stretches reported");
+	is_int(s.replayed, 3, "the three good records replayed");
+	ms_store_close(st);
+}
+
 static void test_down(void)
 {
 	struct ms_sample v[10];
@@ -267,6 +308,7 @@ int main(int argc, char **argv)
 	if (r == 0) {
 		test_store(db);
 		test_reject_fails();
+		test_two_corruptions();
 		ms_db_close(db);
 	}
 	test_down();
