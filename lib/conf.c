@@ -240,7 +240,10 @@ void ms_conf_release(struct ms_conf *c)
 	free(c->path);
 	c->path = NULL;
 	for (k = 0; k < c->nextra; k++) {
-		explicit_bzero(c->extra[k].value, strlen(c->extra[k].value));
+		/* NULL when its strdup failed in assign_extra. */
+		if (c->extra[k].value)
+			explicit_bzero(c->extra[k].value,
+				       strlen(c->extra[k].value));
 		free(c->extra[k].value);
 		free(c->extra[k].name);
 	}
