@@ -393,6 +393,13 @@ int ms_conf_load_file(struct ms_conf *c, const char *path,
 	int r;
 
 	ms_buf_init(&text, CONF_FILE_MAX);
+	/* All of it up front: growing by realloc would free copies of the
+	 * secrets read so far without wiping them (files past 8 KiB). */
+	if ((r = ms_buf_reserve(&text, CONF_FILE_MAX)) < 0) {
+		r = ms_err_set(err, r, "cannot read '%s': %s", path,
+			       ms_strerror(r));
+		goto out;
+	}
 	if ((r = ms_file_read(path, &text, &st, err)) < 0)
 		goto out;
 	for (p = text.p, end = text.p + text.len; p < end; p = nl + 1) {
