@@ -331,7 +331,7 @@ static int spool_job(struct ms_store *s, const struct job *j, bool rejected,
 	if (j->kind != MS_SPOOL_SAMPLES)
 		return r;
 	if (rejected)
-		s->st.rejected += n;
+		s->st.rejected += r == 0 ? n : 0;
 	else if (r == 0)
 		s->st.spooled += n;
 	else
@@ -351,11 +351,17 @@ static int submit(struct ms_store *s, const struct job *j, struct ms_err *err)
 			return 0;
 		if (ms_db_data_error(s->dberr)) {
 			/* Retrying cannot help; keep it for a human. */
-			r = spool_job(s, j, true, NULL);
-			ms_err_set(err, MS_E_DB, "%s; the batch is kept in "
-				   "rejected.bad%s", e.msg,
-				   r < 0 ? " (failed!)" : "");
-			return MS_E_DB;
+			if (spool_job(s, j, true, NULL) == 0)
+				return ms_err_set(err, MS_E_DB, "%s; the batch "
+						  "is kept in rejected.bad",
+						  e.msg);
+			/* rejected.bad cannot take it: the spool keeps it,
+			 * and its replay tries rejected.bad again. */
+			r = spool_job(s, j, false, NULL);
+			return ms_err_set(err, MS_E_DB, "%s; rejected.bad "
+					  "cannot take the batch, %s", e.msg,
+					  r < 0 ? "and the spool refused it: "
+					  "LOST" : "kept in the spool");
 		}
 		s->last = e;
 		drop_db(s, ms_mono_now());

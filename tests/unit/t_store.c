@@ -180,6 +180,7 @@ static void test_reject_fails(void)
 	char dir[PATH_MAX], bad[PATH_MAX + 16];
 	struct ms_err err = { 0 };
 	struct ms_store_stats s;
+	struct ms_sample v[1];
 	struct ms_spool *sp;
 	struct ms_store *st;
 
@@ -202,6 +203,19 @@ static void test_reject_fails(void)
 	ms_store_tick(st, ms_mono_now(), &err);
 	ms_store_stats(st, &s);
 	is_int(s.spool_bytes, 0, "once rejected.bad works it moves there");
+
+	/* The same for a new batch the database refuses as bad data. */
+	make(v, 1, 0, 6);
+	snprintf(v[0].upstream, sizeof(v[0].upstream), "bad\xff\xfe");
+	ok(unlink(bad) == 0 && mkdir(bad, 0700) == 0,
+	   "rejected.bad unwritable again");
+	ok(ms_store_put(st, v, 1, &err) < 0, "a refused batch is an error");
+	ms_store_stats(st, &s);
+	ok(s.spool_bytes > 0, "but it is kept in the spool (%s)", err.msg);
+	rmdir(bad);
+	ms_store_tick(st, ms_mono_now(), &err);
+	ms_store_stats(st, &s);
+	is_int(s.spool_bytes, 0, "and moves to rejected.bad on replay");
 	ms_store_close(st);
 }
 
