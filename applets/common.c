@@ -7,12 +7,16 @@ const char *ms_applet_name = "modscan";
 
 void ms_applet_error(const char *fmt, ...)
 {
-	char line[1024];
+	char line[1024], *p;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	/* One line: a value or server text may hold a newline. */
+	for (p = line; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
 	fprintf(stderr, "modscan %s: %s\n", ms_applet_name, line);
 }
 

@@ -183,6 +183,7 @@ static int build(const struct ms_conf *c, const struct args *a,
 	struct ms_db_opts dbo;
 	struct ms_db *db = NULL;
 	int64_t n = 0;
+	int r;
 
 	ro.legacy_hops = a->legacy_hops;
 	ro.top_n = (unsigned)ms_conf_int(c, MS_CONF_REPORT_TOP_N);
@@ -193,12 +194,13 @@ static int build(const struct ms_conf *c, const struct args *a,
 		return MS_EXIT_FAIL;
 	}
 	ms_db_opts_from_conf(&dbo, c);
-	if (ms_db_connect(&db, &dbo, &err) < 0 ||
+	if ((r = ms_db_connect(&db, &dbo, &err)) < 0 ||
 	    (n = ms_report_db_load(db, *out, p->start, p->end, &err)) < 0 ||
 	    ms_report_end(*out, &err) < 0) {
 		ms_applet_error("%s", err.msg);
 		ms_db_close(db);
-		return MS_EXIT_FAIL;
+		/* A file the configuration names is missing: config error. */
+		return r == MS_E_NOENT ? MS_EXIT_USAGE : MS_EXIT_FAIL;
 	}
 	ms_db_close(db);
 	if (!n)

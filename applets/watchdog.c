@@ -185,6 +185,17 @@ static int give_up(struct ctx *x, const char *why, int attempts)
 	return MS_EXIT_FAIL;
 }
 
+/* SIGTERM or SIGINT between attempts: a graceful stop, not a give-up (no
+ * alert, no marker); the next run starts over. */
+static int interrupted(int done, int attempts)
+{
+	ms_log_notice("interrupted after %d of %d restart attempts; the next "
+		      "run tries again", done, attempts);
+	printf("interrupted after %d of %d restart attempts\n", done,
+	       attempts);
+	return MS_EXIT_OK;
+}
+
 /* The unhealthy path: stop, clean, start, confirm; retry with backoff. */
 static int repair(struct ctx *x, struct ms_health_report *rep)
 {
@@ -205,7 +216,7 @@ static int repair(struct ctx *x, struct ms_health_report *rep)
 			ms_log_info("attempt %d of %d in %lld ms", i, attempts,
 				    (long long)d);
 			if (!pause_for(x, d))
-				return give_up(x, "interrupted", i - 1);
+				return interrupted(i - 1, attempts);
 			ms_health_check(&x->sc.src, rep);
 		}
 		ms_err_clear(&err);

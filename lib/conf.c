@@ -240,7 +240,10 @@ void ms_conf_release(struct ms_conf *c)
 	free(c->path);
 	c->path = NULL;
 	for (k = 0; k < c->nextra; k++) {
-		explicit_bzero(c->extra[k].value, strlen(c->extra[k].value));
+		/* NULL when its strdup failed in assign_extra. */
+		if (c->extra[k].value)
+			explicit_bzero(c->extra[k].value,
+				       strlen(c->extra[k].value));
 		free(c->extra[k].value);
 		free(c->extra[k].name);
 	}
@@ -360,7 +363,9 @@ static int load_line(struct ms_conf *c, const char *path, unsigned lineno,
 	}
 	if (k < 0)
 		k = pk;
-	if (!(val = malloc((size_t)(end - p) + 1)))
+	/* Zeroed: unquote leaves no NUL when it fails half-way, and a
+	 * secret is wiped by strlen below. */
+	if (!(val = calloc(1, (size_t)(end - p) + 1)))
 		return ms_err_set(err, MS_E_NOMEM, "out of memory");
 	if (unquote(p, (size_t)(end - p), val, &why) < 0)
 		r = ms_err_set(err, MS_E_PARSE, "%s: %.*s: %s", where,
@@ -388,6 +393,13 @@ int ms_conf_load_file(struct ms_conf *c, const char *path,
 	int r;
 
 	ms_buf_init(&text, CONF_FILE_MAX);
+	/* All of it up front: growing by realloc would free copies of the
+	 * secrets read so far without wiping them (files past 8 KiB). */
+	if ((r = ms_buf_reserve(&text, CONF_FILE_MAX)) < 0) {
+		r = ms_err_set(err, r, "cannot read '%s': %s", path,
+			       ms_strerror(r));
+		goto out;
+	}
 	if ((r = ms_file_read(path, &text, &st, err)) < 0)
 		goto out;
 	for (p = text.p, end = text.p + text.len; p < end; p = nl + 1) {

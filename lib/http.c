@@ -268,6 +268,18 @@ static void conn_write(struct ms_http_conn *c)
 	}
 }
 
+/* The reading connection that has waited longest, or MS_HTTP_CONN_MAX. */
+static size_t oldest_reader(const struct ms_http *h)
+{
+	size_t i, o = MS_HTTP_CONN_MAX;
+
+	for (i = 0; i < MS_HTTP_CONN_MAX; i++)
+		if (!h->conn[i].writing && (o == MS_HTTP_CONN_MAX ||
+		    h->conn[i].deadline < h->conn[o].deadline))
+			o = i;
+	return o;
+}
+
 static void accept_all(struct ms_http *h)
 {
 	struct ms_http_conn *c;
@@ -278,8 +290,13 @@ static void accept_all(struct ms_http *h)
 			     SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
 		for (i = 0; i < MS_HTTP_CONN_MAX && h->conn[i].fd >= 0; i++)
 			;
+		/* All slots busy: the longest-waiting reader makes room, so
+		 * that idle clients cannot lock out a health check. */
+		if (i == MS_HTTP_CONN_MAX &&
+		    (i = oldest_reader(h)) < MS_HTTP_CONN_MAX)
+			conn_close(&h->conn[i]);
 		if (i == MS_HTTP_CONN_MAX) {
-			/* All slots busy: drop it rather than queue forever. */
+			/* All slots are answering: drop it, never queue. */
 			close(fd);
 			continue;
 		}

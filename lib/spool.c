@@ -507,6 +507,15 @@ static int load_oldest(struct ms_spool *sp, struct ms_err *err)
 	       ((n = read(fd, sp->rbuf + got, (size_t)st.st_size - got)) > 0 ||
 		(n < 0 && errno == EINTR)))
 		got += n > 0 ? (size_t)n : 0;
+	if (got < (size_t)st.st_size) {
+		/* Never parse a short read: its end would look torn and be
+		 * cut off the file on disk. */
+		if (n == 0)
+			errno = ENODATA;
+		ms_err_sys(err, "spool: cannot read %s", path);
+		close(fd);
+		return MS_E_SYS;
+	}
 	close(fd);
 	sp->rlen = got;
 	sp->roff = sp->rnext = 0;

@@ -331,7 +331,7 @@ static int spool_job(struct ms_store *s, const struct job *j, bool rejected,
 	if (j->kind != MS_SPOOL_SAMPLES)
 		return r;
 	if (rejected)
-		s->st.rejected += n;
+		s->st.rejected += r == 0 ? n : 0;
 	else if (r == 0)
 		s->st.spooled += n;
 	else
@@ -351,11 +351,17 @@ static int submit(struct ms_store *s, const struct job *j, struct ms_err *err)
 			return 0;
 		if (ms_db_data_error(s->dberr)) {
 			/* Retrying cannot help; keep it for a human. */
-			r = spool_job(s, j, true, NULL);
-			ms_err_set(err, MS_E_DB, "%s; the batch is kept in "
-				   "rejected.bad%s", e.msg,
-				   r < 0 ? " (failed!)" : "");
-			return MS_E_DB;
+			if (spool_job(s, j, true, NULL) == 0)
+				return ms_err_set(err, MS_E_DB, "%s; the batch "
+						  "is kept in rejected.bad",
+						  e.msg);
+			/* rejected.bad cannot take it: the spool keeps it,
+			 * and its replay tries rejected.bad again. */
+			r = spool_job(s, j, false, NULL);
+			return ms_err_set(err, MS_E_DB, "%s; rejected.bad "
+					  "cannot take the batch, %s", e.msg,
+					  r < 0 ? "and the spool refused it: "
+					  "LOST" : "kept in the spool");
 		}
 		s->last = e;
 		drop_db(s, ms_mono_now());
@@ -434,6 +440,25 @@ static int decode_job(struct ms_store *s, const struct ms_spool_rec *rec,
 	}
 }
 
+/*
+ * A record the database will never take, into rejected.bad and off the
+ * spool; if rejected.bad cannot take it, it stays in the spool (an error).
+ */
+static int set_aside(struct ms_store *s, const struct ms_spool_rec *rec,
+		     int code, const char *why, struct ms_err *err)
+{
+	struct ms_err e = { 0 };
+
+	if (ms_spool_reject(s->sp, rec->kind, rec->count, rec->data,
+			    rec->len, &e) < 0)
+		return ms_err_set(&s->last, MS_E_SYS, "%s; %s; it stays in "
+				  "the spool", why, e.msg);
+	if (code == MS_E_DB && rec->kind == MS_SPOOL_SAMPLES)
+		s->st.rejected += rec->count;
+	ms_err_set(&s->last, code, "%s; kept in rejected.bad", why);
+	return ms_spool_ack(s->sp, err) < 0 ? MS_E_SYS : 1;
+}
+
 /* Replay one record; 1 done, 0 the database failed (spool kept), <0. */
 static int replay_one(struct ms_store *s, struct ms_err *err)
 {
@@ -445,32 +470,26 @@ static int replay_one(struct ms_store *s, struct ms_err *err)
 	int r;
 
 	r = ms_spool_next(s->sp, &rec, note, sizeof(note), err);
-	if (note[0])
+	/* Bytes set aside: end the tick so that this note is what it
+	 * reports; the record is not acked and comes back next tick. */
+	if (note[0]) {
 		ms_err_set(&s->last, MS_E_CORRUPT, "%s", note);
+		return r < 0 ? r : 2;
+	}
 	if (r <= 0)
 		return r < 0 ? r : 2;
-	if (decode_job(s, &rec, &j, &d, &e) < 0) {
-		ms_spool_reject(s->sp, rec.kind, rec.count, rec.data, rec.len,
-				NULL);
-		ms_err_set(&s->last, MS_E_CORRUPT, "%s: kept in rejected.bad",
-			   e.msg);
-		return ms_spool_ack(s->sp, err) < 0 ? MS_E_SYS : 1;
-	}
+	if (decode_job(s, &rec, &j, &d, &e) < 0)
+		return set_aside(s, &rec, MS_E_CORRUPT, e.msg, err);
 	r = run_job(s, &j, &e);
 	if (r < 0 && !ms_db_data_error(s->dberr)) {
 		s->last = e;
 		drop_db(s, ms_mono_now());
 		return 0;
 	}
-	if (r < 0) {
-		ms_spool_reject(s->sp, rec.kind, rec.count, rec.data, rec.len,
-				NULL);
-		s->st.rejected += rec.kind == MS_SPOOL_SAMPLES ? rec.count : 0;
-		ms_err_set(&s->last, MS_E_DB, "%s; kept in rejected.bad",
-			   e.msg);
-	} else if (rec.kind == MS_SPOOL_SAMPLES) {
+	if (r < 0)
+		return set_aside(s, &rec, MS_E_DB, e.msg, err);
+	if (rec.kind == MS_SPOOL_SAMPLES)
 		s->st.replayed += rec.count;
-	}
 	return ms_spool_ack(s->sp, err) < 0 ? MS_E_SYS : 1;
 }
 
@@ -495,6 +514,9 @@ ms_msec_t ms_store_tick(struct ms_store *s, ms_msec_t now,
 		*err = s->last;
 	if (!s->db)
 		return s->bo.due;
+	/* The spool cannot be replayed now: retry later, do not spin. */
+	if (r < 0)
+		return ms_deadline(RECONNECT_BASE_MS);
 	if (!ms_spool_empty(s->sp))
 		return ms_mono_now();
 	return s->part_due;

@@ -45,6 +45,13 @@ test_expect_success 'a bad value: exit 2, one line naming file:line and key' '
 	test_line_count = 0 out
 '
 
+test_expect_success 'a bad value holding a quoted newline is still reported on one line' '
+	printf "SCAN_INTERVAL=\"10\\\\n0\"\n" >nl.conf &&
+	test_expect_code 2 modscan --check-config --config nl.conf >out 2>err &&
+	test_line_count = 1 err &&
+	test_grep "^modscan check-config: nl.conf:1: SCAN_INTERVAL: .10.*0. is not a number$" err
+'
+
 test_expect_success 'an out-of-range value and a bad choice are errors too' '
 	printf "DB_PORT=70000\n" >range.conf &&
 	test_expect_code 2 modscan --check-config --config range.conf 2>err &&

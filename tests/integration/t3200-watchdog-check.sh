@@ -103,6 +103,28 @@ open(p, \"w\").write(json.dumps(d))" "$RUN/status.json" "$stranger" &&
 	kill "$stranger"
 '
 
+# since_start PATTERN: PATTERN in the log lines written after $lines
+since_start() {
+	tail -n +$((lines + 1)) "$WATCH_LOG" | grep -q "$1"
+}
+
+test_expect_success SMTPD 'SIGTERM while waiting to retry: a graceful stop, exit 0, no give-up' '
+	modscan watchdog --stop --config "$CONF" &&
+	before=$(mails_with "gave up") &&
+	lines=$(wc -l <"$WATCH_LOG") &&
+	{ STATUS_FILE=$TRASH/no-such-dir/status.json START_TIMEOUT=2 \
+		RESTART_DELAY=60 "$MODSCAN" watchdog --config "$CONF" >out & } &&
+	wd=$! &&
+	test_wait_for 30 since_start "restart attempt 1 of 2 failed" &&
+	kill -TERM $wd &&
+	{ wait $wd; rc=$?; } &&
+	test $rc = 0 &&
+	since_start "interrupted" &&
+	! since_start "giving up" &&
+	test ! -f "$RUN/watchdog.gaveup" &&
+	test "$(mails_with "gave up")" = "$before"
+'
+
 test_expect_success SMTPD 'restart keeps failing: gives up after the attempts with one alert' '
 	modscan watchdog --stop --config "$CONF" &&
 	before=$(mails_with "gave up") &&

@@ -217,6 +217,14 @@ test_expect_success 'database down: exit 1 naming it, no file' '
 	test ! -e down/modscan-report-2025-03-12.csv
 '
 
+test_expect_success 'a missing DB_OPTION_FILE is a config error: exit 2, one line' '
+	DB_OPTION_FILE=$TRASH/nope.cnf \
+		test_expect_code 2 modscan report --date 2025-03-12 --dir nocnf 2>err &&
+	test_grep "^modscan report: database: option file .*nope.cnf" err &&
+	test_line_count = 1 err &&
+	test ! -e nocnf/modscan-report-2025-03-12.csv
+'
+
 test_expect_success 'the samples query reads the key in order (no filesort)' '
 	mariadb_sql "EXPLAIN SELECT device, upstream, ts, code, modulation FROM modscan.samples WHERE ts >= 0 AND ts < 1 ORDER BY device, upstream, ts" >plan &&
 	! test_grep -q filesort plan

@@ -182,6 +182,12 @@ static const struct error_case error_cases[] = {
 	{ "DB_HOST='abc\n", MS_E_PARSE, "1: DB_HOST: unterminated quote" },
 	{ "DB_HOST=\"abc\" def\n", MS_E_PARSE,
 	  "1: DB_HOST: text after the closing quote" },
+	/* A secret's bad quoting: its buffer is wiped, so it must be a
+	 * string even when unquoting fails half-way. */
+	{ "DB_PASSWORD=\"s3cret\n", MS_E_PARSE,
+	  "1: DB_PASSWORD: unterminated quote" },
+	{ "DB_PASSWORD='s3cret' x\n", MS_E_PARSE,
+	  "1: DB_PASSWORD: text after the closing quote" },
 	{ "# ok\njust some words\n", MS_E_PARSE, "2: expected KEY=VALUE" },
 	{ "=value\n", MS_E_PARSE, "1: expected KEY=VALUE" },
 	{ "DB_HOST\n", MS_E_PARSE, "1: expected KEY=VALUE" },

@@ -157,6 +157,24 @@ static void test_serve(void)
 	request(&h, "GET /health HTTP/1.1\r\n\r\n", out, sizeof(out));
 	ok(!strncmp(out, "HTTP/1.1 200", 12), "still serving after a flood");
 
+	/* Every slot held by an idle client: a new request is still served
+	 * (the longest-waiting idle client makes room), not dropped. */
+	{
+		int fds[MS_HTTP_CONN_MAX];
+		size_t i;
+
+		for (i = 0; i < MS_ARRAY_SIZE(fds); i++)
+			fds[i] = client(&h);
+		ms_http_run(&h, -1, ms_deadline(50), NULL);
+		request(&h, "GET /health HTTP/1.1\r\n\r\n", out,
+			sizeof(out));
+		ok(!strncmp(out, "HTTP/1.1 200", 12),
+		   "idle clients in every slot do not lock out a request");
+		for (i = 0; i < MS_ARRAY_SIZE(fds); i++)
+			close(fds[i]);
+		ms_http_run(&h, -1, ms_deadline(350), NULL);
+	}
+
 	fd = client(&h);
 	ms_http_close(&h);
 	ok(h.fd == -1, "closed");

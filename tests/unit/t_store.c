@@ -6,10 +6,12 @@
 #include "store.h"
 
 #include <poll.h>
+#include <sys/stat.h>
 
 #include "db.h"
 #include "num.h"
 #include "schema.h"
+#include "spool.h"
 #include "time.h"
 #include "harness.h"
 
@@ -171,6 +173,93 @@ static void test_store(struct ms_db *db)
 	free(v);
 }
 
+/* A spooled record that cannot be decoded and cannot be set aside either
+ * (rejected.bad is not writable) stays in the spool: it is not dropped. */
+static void test_reject_fails(void)
+{
+	char dir[PATH_MAX], bad[PATH_MAX + 16];
+	struct ms_err err = { 0 };
+	struct ms_store_stats s;
+	struct ms_sample v[1];
+	struct ms_spool *sp;
+	struct ms_store *st;
+
+	ms_conf_path(&conf, MS_CONF_SPOOL_DIR, "spool", dir, sizeof(dir));
+	snprintf(bad, sizeof(bad), "%s/rejected.bad", dir);
+	unlink(bad);
+	ok(ms_spool_open(&sp, dir, 1 << 20, &err) == 0 &&
+	   ms_spool_append(sp, MS_SPOOL_SAMPLES, 7, "garbage", 7, &err) == 0,
+	   "an undecodable record spooled (%s)", err.msg);
+	ms_spool_close(sp);
+	ok(mkdir(bad, 0700) == 0, "rejected.bad made unwritable");
+	is_int(ms_store_open(&st, &conf, &err), 0, "store opens");
+	ms_store_tick(st, ms_mono_now(), &err);
+	ms_store_stats(st, &s);
+	ok(s.spool_bytes > 0, "the record stays in the spool (%llu bytes)",
+	   (unsigned long long)s.spool_bytes);
+	ok(err.code != 0 && strstr(err.msg, "rejected.bad"),
+	   "and the failure is reported: %s", err.msg);
+	rmdir(bad);
+	ms_store_tick(st, ms_mono_now(), &err);
+	ms_store_stats(st, &s);
+	is_int(s.spool_bytes, 0, "once rejected.bad works it moves there");
+
+	/* The same for a new batch the database refuses as bad data. */
+	make(v, 1, 0, 6);
+	snprintf(v[0].upstream, sizeof(v[0].upstream), "bad\xff\xfe");
+	ok(unlink(bad) == 0 && mkdir(bad, 0700) == 0,
+	   "rejected.bad unwritable again");
+	ok(ms_store_put(st, v, 1, &err) < 0, "a refused batch is an error");
+	ms_store_stats(st, &s);
+	ok(s.spool_bytes > 0, "but it is kept in the spool (%s)", err.msg);
+	rmdir(bad);
+	ms_store_tick(st, ms_mono_now(), &err);
+	ms_store_stats(st, &s);
+	is_int(s.spool_bytes, 0, "and moves to rejected.bad on replay");
+	ms_store_close(st);
+}
+
+/* Two corrupt stretches in one spool file: each is reported, neither
+ * message hides the other (the tick reports one failure). */
+static void test_two_corruptions(void)
+{
+	char dir[PATH_MAX], file[PATH_MAX + 64];
+	struct ms_err err = { 0 };
+	struct ms_store_stats s;
+	struct ms_sample v[3];
+	struct ms_spool *sp;
+	struct ms_store *st;
+	int fd = -1, i, notes = 0;
+
+	ms_conf_path(&conf, MS_CONF_SPOOL_DIR, "spool", dir, sizeof(dir));
+	make(v, 3, 500, 5);
+	ok(ms_spool_open(&sp, dir, 1 << 20, &err) == 0, "spool opens");
+	for (i = 0; i < 3; i++) {
+		ok(ms_spool_put_samples(sp, &v[i], 1, &err) == 0,
+		   "record %d spooled", i);
+		if (i == 0) {
+			snprintf(file, sizeof(file), "%s/spool-%016llx.log",
+				 dir, (unsigned long long)ms_spool_files(sp));
+			fd = open(file, O_WRONLY | O_APPEND);
+		}
+		if (i < 2)
+			ok(write(fd, "GARBAGE!", 8) == 8, "garbage after %d", i);
+	}
+	close(fd);
+	ms_spool_close(sp);
+	is_int(ms_store_open(&st, &conf, &err), 0, "store opens");
+	for (i = 0; i < 10; i++) {
+		ms_store_tick(st, ms_mono_now(), &err);
+		notes += err.code && strstr(err.msg, "NOT replayed") != NULL;
+		ms_store_stats(st, &s);
+		if (!s.spool_bytes)
+			break;
+	}
+	is_int(notes, 2, "both corrupt stretches reported");
+	is_int(s.replayed, 3, "the three good records replayed");
+	ms_store_close(st);
+}
+
 static void test_down(void)
 {
 	struct ms_sample v[10];
@@ -232,6 +321,8 @@ int main(int argc, char **argv)
 	   "schema ready (%s)", err.msg);
 	if (r == 0) {
 		test_store(db);
+		test_reject_fails();
+		test_two_corruptions();
 		ms_db_close(db);
 	}
 	test_down();
