@@ -1,0 +1,36 @@
+#!/bin/sh
+test_description='scan: SIGTERM stops devices still connecting or logging in within STOP_GRACE'
+. "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIR/lib-ccapsim.sh"
+
+# No database: the samples go to the spool.  CCAP000 accepts TCP and never
+# sends an SSH banner; CCAP100 logs in and never shows a prompt.
+ccapsim_start --devices 2 --upstreams 4 --seed 19 \
+	--fault CCAP000=hang --fault CCAP100=hang-prompt
+
+test_expect_success 'setup: long connect and login timeouts, short grace' '
+	scan_config &&
+	cat >>scan.conf <<-EOC
+	CONNECT_TIMEOUT=60
+	LOGIN_TIMEOUT=60
+	DEVICE_TIMEOUT=120
+	STOP_GRACE=1
+	EOC
+'
+
+test_expect_success 'SIGTERM during the key exchange: exit 0 within the grace' '
+	"$MODSCAN" scan --once -c scan.conf 2>err &
+	pid=$! &&
+	test_wait_for 10 grep -q "scanner started" scan.log &&
+	test_wait_for 10 grep -q "scanning" run/status.json &&
+	start=$(date +%s) &&
+	kill -TERM $pid &&
+	wait $pid &&
+	end=$(date +%s) &&
+	echo "stopped in $((end - start)) s" &&
+	test $((end - start)) -le 4 &&
+	test_grep "stopping, 2 devices in flight get 1 s" scan.log &&
+	test_grep "CCAP000: failed: timed out during key exchange" scan.log
+'
+
+test_done
