@@ -438,7 +438,10 @@ static void finish_job(struct engine *e, struct job *j)
 	e->finished++;
 	if (d) {
 		d->busy = false;
-		d->due = ms_sched_next(d->dev.name, ms_wall_now(), iv);
+		/* --once: a device whose next slot comes while the sweep still
+		 * waits for others is not scanned again */
+		d->due = e->o->once ? INT64_MAX
+				    : ms_sched_next(d->dev.name, ms_wall_now(), iv);
 	}
 	count_result(e, j);
 	print_found(e, j);

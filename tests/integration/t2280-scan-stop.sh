@@ -33,4 +33,23 @@ test_expect_success 'SIGTERM during the key exchange: exit 0 within the grace' '
 	test_grep "CCAP000: failed: timed out during key exchange" scan.log
 '
 
+test_expect_success '--once scans each device once, however long the sweep' '
+	: CCAP100 holds the sweep open for LOGIN_TIMEOUT, longer than \
+	  SCAN_INTERVAL: CCAP000 comes due again meanwhile &&
+	ccapsim_stop &&
+	ccapsim_start --devices 2 --upstreams 4 --seed 19 \
+		--fault CCAP100=hang-prompt &&
+	scan_config &&
+	cat >>scan.conf <<-EOC &&
+	LOGIN_TIMEOUT=14
+	SCAN_INTERVAL=10
+	CHECK_INTERVAL=1
+	EOC
+	: >scan.log &&
+	test_expect_code 1 modscan scan --once -c scan.conf 2>err &&
+	cat scan.log &&
+	test "$(grep -c "CCAP000: ok" scan.log)" = 1 &&
+	test_grep "sweep done: 1 ok, 0 partial, 1 failed" scan.log
+'
+
 test_done
