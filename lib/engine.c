@@ -62,6 +62,9 @@ struct engine {
 	size_t ndev;
 	struct ms_pool *pool;
 	struct ms_storeq *store;
+	/* the generation the store was opened with: its database settings
+	 * point into that configuration until the store stops */
+	struct settings *store_set;
 	struct ms_status st;
 	struct ms_lock lock;
 	char status_path[PATH_MAX];
@@ -661,6 +664,8 @@ static void teardown(struct engine *e)
 			close_sweep(e, ms_wall_now());
 		ms_storeq_stop(e->store, &ss);
 		e->store = NULL;
+		settings_put(e->store_set);
+		e->store_set = NULL;
 		store_counts(e, &ss);
 		if (e->o->once) {
 			/* the queue is flushed now: the sweep's real counts */
@@ -686,8 +691,11 @@ static int start(struct engine *e, struct ms_err *err)
 	set_state(e, MS_STATE_STARTING, "starting");
 	if (e->ndev < n)
 		n = e->ndev ? (unsigned)e->ndev : 1;
-	if ((r = ms_storeq_start(&e->store, &e->set->conf, err)) < 0 ||
-	    (r = ms_pool_new(&e->pool, n, worker, e, err)) < 0)
+	if ((r = ms_storeq_start(&e->store, &e->set->conf, err)) < 0)
+		return r;
+	e->store_set = e->set;
+	e->set->refs++;
+	if ((r = ms_pool_new(&e->pool, n, worker, e, err)) < 0)
 		return r;
 	snprintf(e->run_id, sizeof(e->run_id), "%lld-%d",
 		 (long long)ms_wall_now(), (int)getpid());

@@ -1,25 +1,36 @@
 #!/bin/sh
-test_description='scan: SIGTERM stops devices still connecting or logging in within STOP_GRACE'
+test_description='scan: SIGTERM within STOP_GRACE, --once scans a device once, SIGHUP keeps the store settings'
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-ccapsim.sh"
 
 # No database: the samples go to the spool.  CCAP000 accepts TCP and never
-# sends an SSH banner; CCAP100 logs in and never shows a prompt.
-ccapsim_start --devices 2 --upstreams 4 --seed 19 \
+# sends an SSH banner; CCAP100 logs in and never shows a prompt; CCAP200
+# and CCAP001 answer.
+ccapsim_start --devices 4 --upstreams 4 --seed 19 \
 	--fault CCAP000=hang --fault CCAP100=hang-prompt
 
-test_expect_success 'setup: long connect and login timeouts, short grace' '
+pick() {
+	for d in "$@"; do
+		grep "^$d " "$CCAPSIM_INV" || return 1
+	done
+}
+
+test_expect_success 'setup' '
 	scan_config &&
-	cat >>scan.conf <<-EOC
+	pick CCAP000 CCAP100 >hanging &&
+	pick CCAP100 CCAP001 >one-slow &&
+	pick CCAP200 CCAP001 >fast &&
+	test_line_count = 2 fast
+'
+
+test_expect_success 'SIGTERM during the key exchange: exit 0 within the grace' '
+	cat >>scan.conf <<-EOC &&
 	CONNECT_TIMEOUT=60
 	LOGIN_TIMEOUT=60
 	DEVICE_TIMEOUT=120
 	STOP_GRACE=1
 	EOC
-'
-
-test_expect_success 'SIGTERM during the key exchange: exit 0 within the grace' '
-	"$MODSCAN" scan --once -c scan.conf 2>err &
+	"$MODSCAN" scan --once -c scan.conf --devices hanging 2>err &
 	pid=$! &&
 	test_wait_for 10 grep -q "scanner started" scan.log &&
 	test_wait_for 10 grep -q "scanning" run/status.json &&
@@ -35,10 +46,7 @@ test_expect_success 'SIGTERM during the key exchange: exit 0 within the grace' '
 
 test_expect_success '--once scans each device once, however long the sweep' '
 	: CCAP100 holds the sweep open for LOGIN_TIMEOUT, longer than \
-	  SCAN_INTERVAL: CCAP000 comes due again meanwhile &&
-	ccapsim_stop &&
-	ccapsim_start --devices 2 --upstreams 4 --seed 19 \
-		--fault CCAP100=hang-prompt &&
+	  SCAN_INTERVAL: CCAP001 comes due again meanwhile &&
 	scan_config &&
 	cat >>scan.conf <<-EOC &&
 	LOGIN_TIMEOUT=14
@@ -46,10 +54,39 @@ test_expect_success '--once scans each device once, however long the sweep' '
 	CHECK_INTERVAL=1
 	EOC
 	: >scan.log &&
-	test_expect_code 1 modscan scan --once -c scan.conf 2>err &&
+	test_expect_code 1 modscan scan --once -c scan.conf --devices one-slow \
+		2>err &&
 	cat scan.log &&
-	test "$(grep -c "CCAP000: ok" scan.log)" = 1 &&
+	test "$(grep -c "CCAP001: ok" scan.log)" = 1 &&
 	test_grep "sweep done: 1 ok, 0 partial, 1 failed" scan.log
+'
+
+# The store thread keeps the database settings it started with: they must
+# outlive the configuration a reload replaced (no database: it reconnects
+# every second).
+test_expect_success 'SIGHUP, then the store reconnects with the first settings' '
+	scan_config &&
+	cat >>scan.conf <<-EOC &&
+	DB_HOST=127.0.0.1
+	DB_USER=nobody-$$
+	DB_RETRY_MAX=1
+	SCAN_INTERVAL=10
+	CHECK_INTERVAL=1
+	EOC
+	head -n 1 fast >devices &&
+	: >scan.log &&
+	"$MODSCAN" scan -c scan.conf --devices devices 2>err &
+	pid=$! &&
+	test_wait_for 15 grep -q "CCAP200: ok" scan.log &&
+	cp fast devices &&
+	kill -HUP $pid &&
+	test_wait_for 5 grep -q "device CCAP001 added" scan.log &&
+	test_wait_for 15 grep -q "CCAP001: ok" scan.log &&
+	kill -TERM $pid &&
+	wait $pid &&
+	cat err &&
+	test_grep -v AddressSanitizer err &&
+	test_grep "scanner stopped" scan.log
 '
 
 test_done
