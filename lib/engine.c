@@ -486,6 +486,11 @@ static void progress(struct engine *e, bool last)
 		eta, last ? "\n" : "");
 }
 
+static ms_msec_t check_ms(const struct engine *e)
+{
+	return ms_conf_int(&e->set->conf, MS_CONF_CHECK_INTERVAL) * 1000;
+}
+
 static void reload(struct engine *e)
 {
 	struct settings *s = NULL;
@@ -509,6 +514,8 @@ static void reload(struct engine *e)
 							MS_CONF_LOG_LEVEL));
 	settings_put(e->set);
 	e->set = s;
+	/* a shorter CHECK_INTERVAL counts from now, not from the old one */
+	e->next_check = MS_MIN(e->next_check, ms_deadline(check_ms(e)));
 }
 
 static void begin_stop(struct engine *e, int sig)
@@ -579,8 +586,6 @@ static bool loop_done(struct engine *e)
 
 static void loop(struct engine *e)
 {
-	ms_msec_t check = ms_conf_int(&e->set->conf, MS_CONF_CHECK_INTERVAL) *
-			  1000;
 	struct pollfd pfd[2];
 	struct ms_pool_job *pj;
 
@@ -603,7 +608,7 @@ static void loop(struct engine *e)
 			reload(e);
 		}
 		if (ms_left(e->next_check) == 0) {
-			e->next_check = ms_deadline(check);
+			e->next_check = ms_deadline(check_ms(e));
 			maybe_close_sweep(e);
 			dispatch(e);
 		}
@@ -701,8 +706,7 @@ static int start(struct engine *e, struct ms_err *err)
 		 (long long)ms_wall_now(), (int)getpid());
 	e->wdog_ms = ms_notify_watchdog_ms();
 	e->next_ping = ms_deadline(0);
-	e->next_check = ms_deadline(ms_conf_int(&e->set->conf,
-						 MS_CONF_CHECK_INTERVAL) * 1000);
+	e->next_check = ms_deadline(check_ms(e));
 	e->sweep_period = ms_wall_now() /
 		(ms_conf_int(&e->set->conf, MS_CONF_SCAN_INTERVAL) * 1000);
 	ms_log_notice("scanner started: %zu devices, %u workers%s", e->ndev,

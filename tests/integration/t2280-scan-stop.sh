@@ -24,7 +24,7 @@ test_expect_success 'setup' '
 '
 
 test_expect_success 'SIGTERM during the key exchange: exit 0 within the grace' '
-	cat >>scan.conf <<-EOC &&
+	cat >>scan.conf <<-EOC || exit 1
 	CONNECT_TIMEOUT=60
 	LOGIN_TIMEOUT=60
 	DEVICE_TIMEOUT=120
@@ -74,7 +74,7 @@ test_expect_success 'SIGHUP, then the store reconnects with the first settings' 
 	CHECK_INTERVAL=1
 	EOC
 	head -n 1 fast >devices &&
-	: >scan.log &&
+	: >scan.log || exit 1
 	"$MODSCAN" scan -c scan.conf --devices devices 2>err &
 	pid=$! &&
 	test_wait_for 15 grep -q "CCAP200: ok" scan.log &&
@@ -87,6 +87,24 @@ test_expect_success 'SIGHUP, then the store reconnects with the first settings' 
 	cat err &&
 	test_grep -v AddressSanitizer err &&
 	test_grep "scanner stopped" scan.log
+'
+
+test_expect_success 'SIGHUP applies a shorter CHECK_INTERVAL at once' '
+	scan_config &&
+	cat >>scan.conf <<-EOC &&
+	SCAN_INTERVAL=10
+	CHECK_INTERVAL=3600
+	EOC
+	: >scan.log || exit 1
+	"$MODSCAN" scan -c scan.conf --devices fast 2>err &
+	pid=$! &&
+	test_wait_for 10 grep -q "scanner started" scan.log &&
+	echo CHECK_INTERVAL=1 >>scan.conf &&
+	kill -HUP $pid &&
+	test_wait_for 5 grep -q "devices reloaded" scan.log &&
+	test_wait_for 15 grep -q "CCAP200: ok" scan.log &&
+	kill -TERM $pid &&
+	wait $pid
 '
 
 test_done
