@@ -539,8 +539,11 @@ static void begin_stop(struct engine *e, int sig)
 		settings_put(j->set);
 		free(j);
 	}
+	/* the signal's name, like "SIGHUP: reloading" (strsignal() gives
+	 * capitalised prose such as "Terminated") */
 	ms_log_notice("%s: stopping, %zu devices in flight get %lld s",
-		      strsignal(sig), e->inflight, (long long)grace / 1000);
+		      sig == SIGINT ? "SIGINT" : "SIGTERM", e->inflight,
+		      (long long)grace / 1000);
 	ms_notify("STOPPING=1");
 	set_state(e, MS_STATE_STOPPING, "stopping");
 }

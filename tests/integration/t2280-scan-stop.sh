@@ -40,7 +40,7 @@ test_expect_success 'SIGTERM during the key exchange: exit 0 within the grace' '
 	end=$(date +%s) &&
 	echo "stopped in $((end - start)) s" &&
 	test $((end - start)) -le 4 &&
-	test_grep "stopping, 2 devices in flight get 1 s" scan.log &&
+	test_grep "SIGTERM: stopping, 2 devices in flight get 1 s" scan.log &&
 	test_grep "CCAP000: failed: timed out during key exchange" scan.log
 '
 
