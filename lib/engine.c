@@ -697,7 +697,9 @@ static int start(struct engine *e, struct ms_err *err)
 	e->st.devices_total = (uint32_t)e->ndev;
 	e->cur.started = ms_wall_now();
 	set_state(e, MS_STATE_STARTING, "starting");
-	if (e->ndev < n)
+	/* one sweep of a known set needs no more workers than devices; the
+	 * continuous scanner keeps SCAN_CONCURRENCY for what SIGHUP adds */
+	if (e->o->once && e->ndev < n)
 		n = e->ndev ? (unsigned)e->ndev : 1;
 	if ((r = ms_storeq_start(&e->store, &e->set->conf, err)) < 0)
 		return r;

@@ -107,4 +107,36 @@ test_expect_success 'SIGHUP applies a shorter CHECK_INTERVAL at once' '
 	wait $pid
 '
 
+fails() {
+	grep -c " $1 .* FAILED" "$CCAPSIM_TRUTH"
+}
+
+test_expect_success 'devices added by SIGHUP get SCAN_CONCURRENCY workers' '
+	: one device at start, then two that hang: both are scanned at once &&
+	scan_config &&
+	cat >>scan.conf <<-EOC &&
+	CONNECT_TIMEOUT=60
+	LOGIN_TIMEOUT=60
+	DEVICE_TIMEOUT=120
+	STOP_GRACE=1
+	SCAN_INTERVAL=10
+	CHECK_INTERVAL=1
+	EOC
+	pick CCAP001 >devices &&
+	n0=$(fails CCAP000) && n1=$(fails CCAP100) &&
+	: >scan.log || exit 1
+	"$MODSCAN" scan -c scan.conf --devices devices 2>err &
+	pid=$! &&
+	test_wait_for 10 grep -q "scanner started" scan.log &&
+	cat hanging >>devices &&
+	kill -HUP $pid &&
+	test_wait_for 5 grep -q "devices reloaded: 3 devices" scan.log &&
+	test_wait_for 15 sh -c "test \$(grep -c \" CCAP000 .* FAILED\" \
+		$CCAPSIM_TRUTH) -gt $n0" &&
+	test_wait_for 15 sh -c "test \$(grep -c \" CCAP100 .* FAILED\" \
+		$CCAPSIM_TRUTH) -gt $n1" &&
+	kill -TERM $pid &&
+	wait $pid
+'
+
 test_done
