@@ -174,6 +174,7 @@ static int ssh_open(struct session *s, struct ms_devresult *res)
 		o.key_file = NULL;
 	o.connect_deadline = cap(s, now + s->set->connect_ms);
 	o.login_deadline = cap(s, now + s->set->connect_ms + s->set->login_ms);
+	o.abort_at = s->set->abort_at;
 	if (!*o.user)
 		return ms_err_set(&s->err, MS_E_INVAL, "no SSH user "
 				  "configured (SSH_USER%s%s)",

@@ -62,6 +62,9 @@ struct engine {
 	size_t ndev;
 	struct ms_pool *pool;
 	struct ms_storeq *store;
+	/* the generation the store was opened with: its database settings
+	 * point into that configuration until the store stops */
+	struct settings *store_set;
 	struct ms_status st;
 	struct ms_lock lock;
 	char status_path[PATH_MAX];
@@ -438,7 +441,10 @@ static void finish_job(struct engine *e, struct job *j)
 	e->finished++;
 	if (d) {
 		d->busy = false;
-		d->due = ms_sched_next(d->dev.name, ms_wall_now(), iv);
+		/* --once: a device whose next slot comes while the sweep still
+		 * waits for others is not scanned again */
+		d->due = e->o->once ? INT64_MAX
+				    : ms_sched_next(d->dev.name, ms_wall_now(), iv);
 	}
 	count_result(e, j);
 	print_found(e, j);
@@ -480,6 +486,11 @@ static void progress(struct engine *e, bool last)
 		eta, last ? "\n" : "");
 }
 
+static ms_msec_t check_ms(const struct engine *e)
+{
+	return ms_conf_int(&e->set->conf, MS_CONF_CHECK_INTERVAL) * 1000;
+}
+
 static void reload(struct engine *e)
 {
 	struct settings *s = NULL;
@@ -503,6 +514,8 @@ static void reload(struct engine *e)
 							MS_CONF_LOG_LEVEL));
 	settings_put(e->set);
 	e->set = s;
+	/* a shorter CHECK_INTERVAL counts from now, not from the old one */
+	e->next_check = MS_MIN(e->next_check, ms_deadline(check_ms(e)));
 }
 
 static void begin_stop(struct engine *e, int sig)
@@ -526,8 +539,11 @@ static void begin_stop(struct engine *e, int sig)
 		settings_put(j->set);
 		free(j);
 	}
+	/* the signal's name, like "SIGHUP: reloading" (strsignal() gives
+	 * capitalised prose such as "Terminated") */
 	ms_log_notice("%s: stopping, %zu devices in flight get %lld s",
-		      strsignal(sig), e->inflight, (long long)grace / 1000);
+		      sig == SIGINT ? "SIGINT" : "SIGTERM", e->inflight,
+		      (long long)grace / 1000);
 	ms_notify("STOPPING=1");
 	set_state(e, MS_STATE_STOPPING, "stopping");
 }
@@ -573,8 +589,6 @@ static bool loop_done(struct engine *e)
 
 static void loop(struct engine *e)
 {
-	ms_msec_t check = ms_conf_int(&e->set->conf, MS_CONF_CHECK_INTERVAL) *
-			  1000;
 	struct pollfd pfd[2];
 	struct ms_pool_job *pj;
 
@@ -597,7 +611,7 @@ static void loop(struct engine *e)
 			reload(e);
 		}
 		if (ms_left(e->next_check) == 0) {
-			e->next_check = ms_deadline(check);
+			e->next_check = ms_deadline(check_ms(e));
 			maybe_close_sweep(e);
 			dispatch(e);
 		}
@@ -658,6 +672,8 @@ static void teardown(struct engine *e)
 			close_sweep(e, ms_wall_now());
 		ms_storeq_stop(e->store, &ss);
 		e->store = NULL;
+		settings_put(e->store_set);
+		e->store_set = NULL;
 		store_counts(e, &ss);
 		if (e->o->once) {
 			/* the queue is flushed now: the sweep's real counts */
@@ -681,17 +697,21 @@ static int start(struct engine *e, struct ms_err *err)
 	e->st.devices_total = (uint32_t)e->ndev;
 	e->cur.started = ms_wall_now();
 	set_state(e, MS_STATE_STARTING, "starting");
-	if (e->ndev < n)
+	/* one sweep of a known set needs no more workers than devices; the
+	 * continuous scanner keeps SCAN_CONCURRENCY for what SIGHUP adds */
+	if (e->o->once && e->ndev < n)
 		n = e->ndev ? (unsigned)e->ndev : 1;
-	if ((r = ms_storeq_start(&e->store, &e->set->conf, err)) < 0 ||
-	    (r = ms_pool_new(&e->pool, n, worker, e, err)) < 0)
+	if ((r = ms_storeq_start(&e->store, &e->set->conf, err)) < 0)
+		return r;
+	e->store_set = e->set;
+	e->set->refs++;
+	if ((r = ms_pool_new(&e->pool, n, worker, e, err)) < 0)
 		return r;
 	snprintf(e->run_id, sizeof(e->run_id), "%lld-%d",
 		 (long long)ms_wall_now(), (int)getpid());
 	e->wdog_ms = ms_notify_watchdog_ms();
 	e->next_ping = ms_deadline(0);
-	e->next_check = ms_deadline(ms_conf_int(&e->set->conf,
-						 MS_CONF_CHECK_INTERVAL) * 1000);
+	e->next_check = ms_deadline(check_ms(e));
 	e->sweep_period = ms_wall_now() /
 		(ms_conf_int(&e->set->conf, MS_CONF_SCAN_INTERVAL) * 1000);
 	ms_log_notice("scanner started: %zu devices, %u workers%s", e->ndev,

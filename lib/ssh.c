@@ -10,6 +10,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/file.h>
 #include <sys/socket.h>
 
@@ -23,7 +24,8 @@ enum {
 	KEEPINTVL_S = 5,	/* after about 30 s even when the session */
 	KEEPCNT = 3,		/* is idle between deadlines */
 	KBDINT_ROUNDS = 6,	/* info requests before we give up */
-	WRITE_CHUNK = 32768
+	WRITE_CHUNK = 32768,
+	ABORT_SLICE_MS = 250	/* how often a wait looks at abort_at */
 };
 
 /*
@@ -47,6 +49,7 @@ static const char legacy_ciphers[] =
 struct ms_ssh {
 	ssh_session ss;
 	ssh_channel ch;
+	const _Atomic int64_t *abort_at;	/* see ms_ssh_opts */
 	char label[LABEL_MAX];
 };
 
@@ -93,9 +96,18 @@ static int wait_io(struct ms_ssh *s, ms_msec_t deadline, const char *step,
 				  "during %s", s->label, step);
 	if (ssh_get_poll_flags(s->ss) & SSH_WRITE_PENDING)
 		p.events |= POLLOUT;
-	/* A peer that trickles data must not keep us past the deadline. */
-	while (ms_left(deadline) > 0) {
-		r = poll(&p, 1, ms_poll_timeout(deadline));
+	/* A peer that trickles data must not keep us past the deadline, and
+	 * abort_at may move earlier while we wait. */
+	for (;;) {
+		ms_msec_t until = deadline;
+
+		if (s->abort_at)
+			until = MS_MIN(until, atomic_load(s->abort_at));
+		if (ms_left(until) == 0)
+			break;
+		if (s->abort_at)
+			until = MS_MIN(until, ms_deadline(ABORT_SLICE_MS));
+		r = poll(&p, 1, ms_poll_timeout(until));
 		if (r > 0)
 			return 0;
 		if (r < 0 && errno != EINTR)
@@ -499,6 +511,7 @@ int ms_ssh_open(struct ms_ssh **out, const struct ms_ssh_opts *o,
 		dir[0] = '/', dir[1] = '\0';
 	if (!(s = calloc(1, sizeof(*s))))
 		return ms_err_set(err, MS_E_NOMEM, "out of memory");
+	s->abort_at = o->abort_at;
 	snprintf(s->label, sizeof(s->label), strchr(o->host, ':') ?
 		 "[%s]:%d" : "%s:%d", o->host, port);
 	if (!(s->ss = ssh_new())) {

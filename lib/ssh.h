@@ -36,6 +36,10 @@ struct ms_ssh_opts {
 					 * ssh-rsa and CBC ciphers */
 	ms_msec_t connect_deadline;	/* TCP connect + key exchange */
 	ms_msec_t login_deadline;	/* authentication + shell */
+	/* NULL, or a monotonic time read at every wait (at least every
+	 * 250 ms) that cuts all waits of the session short: the scanner
+	 * stopping moves it after the deadlines above were computed. */
+	const _Atomic int64_t *abort_at;
 	int term_width, term_height;	/* 0: 80x24 */
 	bool no_shell;			/* stop after login (SFTP, exec) */
 };
