@@ -480,7 +480,8 @@ static void progress(struct engine *e, bool last)
 	/* no estimate until the first device has finished */
 	if (e->finished && rate > 0)
 		snprintf(eta, sizeof(eta), "ETA %.0f s",
-			 (double)(e->ndev - e->finished) / rate);
+			 (double)(e->ndev > e->finished ?
+				 e->ndev - e->finished : 0) / rate);
 	fprintf(stderr, "\r%zu/%zu devices, %u failed, %.1f devices/s, %s "
 		"\033[K%s", e->finished, e->ndev, e->cur.devices_failed, rate,
 		eta, last ? "\n" : "");
