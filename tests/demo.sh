@@ -16,31 +16,7 @@ DEVICES=${DEMO_DEVICES:-36}
 SWEEPS=${DEMO_SWEEPS:-3}
 export TZ=${TZ:-UTC}
 
-# The pieces of the test library that the server helpers need.
-_cleanup=
-test_atexit() { _cleanup="$*
-$_cleanup"; }
-test_wait_for() {
-	_end=$(($(date +%s) + $1))
-	shift
-	while ! "$@" 2>/dev/null; do
-		[ "$(date +%s)" -ge $_end ] && return 1
-		sleep 0.1
-	done
-}
-test_free_port() {
-	/usr/bin/python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-finish() {
-	printf '%s\n' "$_cleanup" | while IFS= read -r c; do
-		[ -n "$c" ] && eval "$c" >/dev/null 2>&1
-	done
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
+. "$SRC_DIR/tests/integration/lib-common.sh"
 
 step() { printf '==> %s\n' "$*"; }
 die() { printf 'demo: %s\n' "$*" >&2; exit 1; }

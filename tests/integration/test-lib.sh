@@ -40,30 +40,12 @@ export HOME
 test_count=0
 test_failed=0
 test_skipped=0
-_test_cleanup=
+CLEANUP_LOG=$TEST_LOG
+. "$TEST_DIR/lib-common.sh"
 
 modscan() {
 	"$MODSCAN" "$@"
 }
-
-# Run a command at exit (LIFO), e.g. to stop a server the test started.
-test_atexit() {
-	_test_cleanup="$*
-$_test_cleanup"
-}
-
-_test_run_cleanup() {
-	_rc=$?
-	set +e
-	cd "$TRASH" 2>/dev/null || cd /
-	printf '%s\n' "$_test_cleanup" | while IFS= read -r _c; do
-		[ -n "$_c" ] && eval "$_c" >>"$TEST_LOG" 2>&1
-	done
-	_test_cleanup=
-	return $_rc
-}
-trap '_test_run_cleanup' EXIT
-trap 'exit 130' INT TERM
 
 say() {
 	printf '%s\n' "$*"
@@ -161,29 +143,6 @@ test_line_count() {
 		echo "test_line_count: $3 has $_n lines, want $1 $2" >&2
 		return 1
 	fi
-}
-
-# test_wait_for SECONDS COMMAND...: poll until COMMAND succeeds or the
-# deadline passes (a hard deadline, not a fixed sleep).
-test_wait_for() {
-	_end=$(($(date +%s%N) / 1000000 + $1 * 1000))
-	shift
-	while ! "$@" 2>/dev/null; do
-		if [ $(($(date +%s%N) / 1000000)) -ge $_end ]; then
-			echo "test_wait_for: '$*' still false" >&2
-			return 1
-		fi
-		sleep 0.05
-	done
-	return 0
-}
-
-# A free TCP port on 127.0.0.1 (the caller retries if it is taken).
-test_free_port() {
-	/usr/bin/python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
 }
 
 test_done() {

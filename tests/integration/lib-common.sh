@@ -1,0 +1,48 @@
+# What the test library shares with the stand-alone scripts that start
+# the same servers (make demo, the benchmarks): commands run at exit,
+# deadline waits and free ports.  Sourced; the caller sets TRASH (the
+# directory cleanups run in) and CLEANUP_LOG (where their output goes).
+
+_test_cleanup=
+
+# Run a command at exit (LIFO), e.g. to stop a server the test started.
+test_atexit() {
+	_test_cleanup="$*
+$_test_cleanup"
+}
+
+_test_run_cleanup() {
+	_rc=$?
+	set +e
+	cd "$TRASH" 2>/dev/null || cd /
+	printf '%s\n' "$_test_cleanup" | while IFS= read -r _c; do
+		[ -n "$_c" ] && eval "$_c" >>"${CLEANUP_LOG:-/dev/null}" 2>&1
+	done
+	_test_cleanup=
+	return $_rc
+}
+trap '_test_run_cleanup' EXIT
+trap 'exit 130' INT TERM
+
+# test_wait_for SECONDS COMMAND...: poll until COMMAND succeeds or the
+# deadline passes (a hard deadline, not a fixed sleep).
+test_wait_for() {
+	_end=$(($(date +%s%N) / 1000000 + $1 * 1000))
+	shift
+	while ! "$@" 2>/dev/null; do
+		if [ $(($(date +%s%N) / 1000000)) -ge $_end ]; then
+			echo "test_wait_for: '$*' still false" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+	return 0
+}
+
+# A free TCP port on 127.0.0.1 (the caller retries if it is taken).
+test_free_port() {
+	/usr/bin/python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
