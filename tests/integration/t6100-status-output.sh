@@ -89,9 +89,13 @@ test_expect_success 'stalled (SIGSTOP): --nagios WARNING (1) and CRITICAL (2) by
 '
 
 test_expect_success 'a bad threshold: UNKNOWN (3); other usage errors exit 2' '
-	test_expect_code 3 modscan status --nagios -w x --config "$CONF" 2>err &&
+	test_expect_code 3 modscan status --nagios -w x --config "$CONF" >out 2>err &&
 	test_grep "is not AGE,FAILED,SPOOL" err &&
-	test_expect_code 2 modscan status --json --nagios 2>err &&
+	test_grep "^MODSCAN UNKNOWN - .x. is not AGE,FAILED,SPOOL" out &&
+	test_line_count = 1 out &&
+	test_expect_code 3 modscan status --json --nagios >out 2>err &&
+	test_grep "^MODSCAN UNKNOWN - .*exclude each other" out &&
+	test_line_count = 1 out &&
 	test_expect_code 2 modscan status -w 1 2>err &&
 	test_expect_code 2 modscan status --serve nowhere:x 2>err &&
 	test_expect_code 2 modscan status extra 2>err
