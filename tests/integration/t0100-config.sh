@@ -134,6 +134,21 @@ test_expect_success 'a stray argument is a usage error' '
 	test_grep "unexpected argument .--frob." err
 '
 
+test_expect_success '-c FILE is --config FILE in every applet' '
+	test_expect_code 2 modscan --check-config -c nosuch.conf 2>err &&
+	test_grep "^modscan --check-config: cannot open .nosuch.conf." err &&
+	test_expect_code 2 modscan maintain --status -c nosuch.conf 2>err &&
+	test_grep "^modscan maintain: cannot open .nosuch.conf." err &&
+	test_expect_code 2 modscan report -c nosuch.conf 2>err &&
+	test_grep "^modscan report: cannot open .nosuch.conf." err &&
+	test_expect_code 2 modscan scan --once -c nosuch.conf 2>err &&
+	test_grep "^modscan scan: cannot open .nosuch.conf." err &&
+	test_expect_code 2 modscan status -c nosuch.conf 2>err &&
+	test_grep "^modscan status: cannot open .nosuch.conf." err &&
+	test_expect_code 2 modscan watchdog --status -c nosuch.conf 2>err &&
+	test_grep "^modscan watchdog: cannot open .nosuch.conf." err
+'
+
 test_expect_success '--help lists --check-config' '
 	modscan --help >out &&
 	test_grep "modscan --check-config \[--config FILE\]" out
