@@ -1,19 +1,16 @@
 /*
  * The maintain applet: schema (--init, --import-legacy), health (--status,
- * --analyze), retention (--cleanup), --reset-id, --full.  Every change
- * goes through one runner so that --dry-run prints it instead.
+ * --analyze), retention (--cleanup), --reset-id, --full: options and
+ * messages around lib/maintain.  Every change goes through one runner so
+ * that --dry-run prints it instead.
  */
 #include "applets.h"
-
-#include <poll.h>
-#include <cjson/cJSON.h>
 
 #include "db.h"
 #include "err.h"
 #include "maintain.h"
 #include "num.h"
 #include "schema.h"
-#include "spool.h"
 
 enum {
 	A_INIT = 1, A_IMPORT = 2, A_STATUS = 4, A_ANALYZE = 8, A_CLEANUP = 16,
@@ -104,14 +101,6 @@ static int check(struct ms_run *r, int argc, char **argv)
 	return 0;
 }
 
-bool ms_maintain_ident_ok(const char *s)
-{
-	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
-			  "VWXYZ0123456789_");
-
-	return n > 0 && n <= 64 && s[n] == '\0';
-}
-
 static int do_init(struct ms_sql_run *r, bool import)
 {
 	struct ms_err err = { 0 };
@@ -146,37 +135,9 @@ fail:
 static int do_reset(struct ms_sql_run *r, const struct args *a)
 {
 	struct ms_err err = { 0 };
-	char sql[160], v[16];
-	const char *p[] = { a->table };
-	int n;
 
-	n = ms_db_query_str(r->db, "SELECT AUTO_INCREMENT FROM "
-			    "information_schema.TABLES WHERE TABLE_SCHEMA = "
-			    "DATABASE() AND TABLE_NAME = ?", p, 1, v, sizeof(v),
-			    &err);
-	if (n == 0 || (n > 0 && !v[0])) {
-		ms_applet_error("--reset-id: table %s %s", a->table, n == 0 ?
-				"does not exist" : "has no AUTO_INCREMENT");
-		return MS_EXIT_FAIL;
-	}
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM (SELECT 1 FROM `%s` "
-		 "LIMIT 1) x", a->table);
-	if (n > 0)
-		n = ms_db_query_str(r->db, sql, NULL, 0, v, sizeof(v), &err);
-	if (n < 0) {
-		ms_applet_error("%s", err.msg);
-		return MS_EXIT_FAIL;
-	}
-	if (strcmp(v, "0") && !a->force) {
-		ms_applet_error("--reset-id: table %s has rows; not resetting "
-				"its ids (--force resets to the next free id)",
-				a->table);
-		return MS_EXIT_FAIL;
-	}
-	snprintf(sql, sizeof(sql), "ALTER TABLE `%s` AUTO_INCREMENT = 1",
-		 a->table);
-	if (ms_sql_run(r, sql, &err) < 0) {
-		ms_applet_error("%s", err.msg);
+	if (ms_maintain_reset_id(r, a->table, a->force, &err) < 0) {
+		ms_applet_error("--reset-id: %s", err.msg);
 		return MS_EXIT_FAIL;
 	}
 	if (!r->dry)
@@ -188,12 +149,56 @@ static int do_optimize(struct ms_sql_run *r)
 {
 	struct ms_err err = { 0 };
 
-	if (ms_sql_run(r, "ANALYZE TABLE samples, device_scans", &err) < 0 ||
-	    ms_sql_run(r, "OPTIMIZE TABLE device_scans", &err) < 0) {
+	if (ms_maintain_optimize(r, &err) < 0) {
 		ms_applet_error("%s", err.msg);
 		return MS_EXIT_FAIL;
 	}
 	return MS_EXIT_OK;
+}
+
+static int do_cleanup(struct ms_sql_run *r, int days)
+{
+	struct ms_maintain_cleaned res;
+	struct ms_err err = { 0 };
+
+	if (ms_maintain_cleanup(r, days, time(NULL), &res, &err) < 0) {
+		ms_applet_error("%s", err.msg);
+		return MS_EXIT_FAIL;
+	}
+	if (!r->dry)
+		printf("cleanup: kept %d days; dropped %u day partitions, "
+		       "deleted %llu device scans and %llu legacy rows\n", days,
+		       res.partitions, (unsigned long long)res.scans,
+		       (unsigned long long)res.legacy_rows);
+	return MS_EXIT_OK;
+}
+
+/* --status / --analyze on stdout, text or JSON; 1 when analyze finds a
+ * critical table or a query fails. */
+static int do_report(struct ms_db *db, const struct ms_conf *c, bool analyze,
+		     bool json)
+{
+	struct ms_maintain_info in;
+	struct ms_err err = { 0 };
+	struct ms_buf b;
+	int rc = MS_EXIT_FAIL;
+
+	ms_buf_init(&b, MS_BUF_UNBOUNDED);
+	if (ms_maintain_gather(db, c, &in, &err) < 0) {
+		ms_applet_error("%s", err.msg);
+		goto out;
+	}
+	if ((json ? ms_maintain_json(&in, analyze, &b)
+		  : ms_maintain_text(&in, analyze, &b)) < 0) {
+		ms_applet_error("out of memory");
+		goto out;
+	}
+	fputs(b.p, stdout);
+	rc = analyze && ms_maintain_critical(&in) ? MS_EXIT_FAIL : MS_EXIT_OK;
+out:
+	ms_maintain_info_release(&in);
+	ms_buf_release(&b);
+	return rc;
 }
 
 static int connect(const struct ms_conf *c, struct ms_db **db)
@@ -231,12 +236,11 @@ static int run(struct ms_run *r)
 	if (!rc && (actions & A_RESET))
 		rc = do_reset(&run, a);
 	if (!rc && (actions & A_CLEANUP))
-		rc = ms_maintain_cleanup(&run, days);
+		rc = do_cleanup(&run, days);
 	if (!rc && (actions & A_FULL))
 		rc = do_optimize(&run);
 	if (!rc && (actions & (A_STATUS | A_ANALYZE)))
-		rc = ms_maintain_report(db, &r->conf, actions & A_ANALYZE,
-					a->json);
+		rc = do_report(db, &r->conf, actions & A_ANALYZE, a->json);
 	ms_db_close(db);
 	return rc;
 }
