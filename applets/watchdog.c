@@ -5,19 +5,15 @@
  */
 #include "applets.h"
 
-#include <poll.h>
-#include <sys/random.h>
-
 #include "alert.h"
 #include "err.h"
-#include "file.h"
 #include "health.h"
 #include "log.h"
+#include "repair.h"
 #include "scanctl.h"
 #include "sig.h"
 #include "smtp.h"
 #include "superd.h"
-#include "supervise.h"
 #include "time.h"
 
 enum mode { M_CHECK, M_STATUS, M_START, M_STOP, M_RESTART, M_DAEMON, M_FLUSH };
@@ -95,160 +91,32 @@ struct ctx {
 	const struct ms_conf *c;
 	struct ms_scanctl sc;
 	struct ms_alert_conf ac;
-	char gaveup[PATH_MAX];		/* marker: the last check gave up */
+	struct ms_repair rp;		/* the one-shot check */
 	int sfd;			/* signalfd */
 };
 
-static uint32_t rnd32(void)
-{
-	uint32_t v = 0;
-
-	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v))
-		v = (uint32_t)getpid() ^ (uint32_t)ms_mono_now();
-	return v;
-}
-
-/* Wait ms or until SIGTERM/SIGINT (false). */
-static bool pause_for(const struct ctx *x, ms_msec_t ms)
-{
-	ms_msec_t end = ms_deadline(ms);
-	struct pollfd p = { .fd = x->sfd, .events = POLLIN };
-
-	while (ms_left(end) > 0) {
-		if (poll(&p, 1, ms_poll_timeout(end)) > 0) {
-			int sig = ms_sig_read(x->sfd);
-
-			if (sig == SIGTERM || sig == SIGINT)
-				return false;
-		}
-	}
-	return true;
-}
-
-static void alert(struct ctx *x, const char *kind, const char *subject,
-		  const char *body)
-{
-	ms_scanctl_alert(&x->ac, kind, subject, body);
-}
-
-/* Mail a recovery if the last check gave up. */
-static void recovered(struct ctx *x, const char *how)
-{
-	char subject[256];
-
-	if (unlink(x->gaveup) < 0)
-		return;
-	snprintf(subject, sizeof(subject), "modscan scanner recovered: %s",
-		 how);
-	ms_log_notice("recovered after an earlier give-up: %s", how);
-	alert(x, "recovery", subject, subject);
-}
-
-static int stop_and_start(struct ctx *x, const struct ms_health_report *rep,
-			  pid_t *pid, ms_msec_t *took, struct ms_err *err)
-{
-	int r;
-
-	if ((r = ms_scanctl_stop_any(&x->sc, rep, err)) < 0)
-		return r;
-	ms_scanctl_clean(&x->sc);
-	return ms_scanctl_start(&x->sc, pid, took, err);
-}
-
-static int give_up(struct ctx *x, const char *why, int attempts)
-{
-	char subject[256], body[1024];
-	int fd;
-
-	ms_log_error("giving up after %d restart attempts: %s", attempts, why);
-	fd = open(x->gaveup, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-			     O_NOFOLLOW, 0600);
-	if (fd >= 0) {
-		/* Only the first give-up of an outage is mailed. */
-		close(fd);
-		snprintf(subject, sizeof(subject), "modscan watchdog gave up "
-			 "after %d restart attempts", attempts);
-		snprintf(body, sizeof(body), "%s.\n\nLast error: %s\n"
-			 "The watchdog tries again at its next run.\n",
-			 subject, why);
-		alert(x, "gave-up", subject, body);
-	}
-	printf("gave up after %d restart attempts: %s\n", attempts, why);
-	return MS_EXIT_FAIL;
-}
-
-/* SIGTERM or SIGINT between attempts: a graceful stop, not a give-up (no
- * alert, no marker); the next run starts over. */
-static int interrupted(int done, int attempts)
-{
-	ms_log_notice("interrupted after %d of %d restart attempts; the next "
-		      "run tries again", done, attempts);
-	printf("interrupted after %d of %d restart attempts\n", done,
-	       attempts);
-	return MS_EXIT_OK;
-}
-
-/* The unhealthy path: stop, clean, start, confirm; retry with backoff. */
-static int repair(struct ctx *x, struct ms_health_report *rep)
-{
-	int attempts = (int)ms_conf_int(x->c, MS_CONF_MAX_RESTART_ATTEMPTS);
-	ms_msec_t base = ms_conf_int(x->c, MS_CONF_RESTART_DELAY) * 1000;
-	ms_msec_t max = ms_conf_int(x->c, MS_CONF_RESTART_DELAY_MAX) * 1000;
-	char subject[256], body[1024], why[MS_ERR_MSG_MAX] = "";
-	struct ms_err err = { 0 };
-	ms_msec_t took = 0, d;
-	pid_t pid = 0;
-	int i;
-
-	snprintf(why, sizeof(why), "%s", rep->h.reason);
-	for (i = 1; i <= attempts; i++) {
-		if (i > 1) {
-			d = ms_restart_delay(base, (unsigned)i - 1,
-					     MS_MAX(max, base), rnd32());
-			ms_log_info("attempt %d of %d in %lld ms", i, attempts,
-				    (long long)d);
-			if (!pause_for(x, d))
-				return interrupted(i - 1, attempts);
-			ms_health_check(&x->sc.src, rep);
-		}
-		ms_err_clear(&err);
-		if (stop_and_start(x, rep, &pid, &took, &err) == 0)
-			break;
-		ms_log_warn("restart attempt %d of %d failed: %s", i, attempts,
-			    err.msg);
-		snprintf(why, sizeof(why), "%s", err.msg);
-	}
-	if (i > attempts)
-		return give_up(x, why, attempts);
-	ms_log_notice("scanner restarted: pid %d, heartbeat after %lld ms "
-		      "(attempt %d; it was %s)", (int)pid, (long long)took, i,
-		      rep->h.reason);
-	printf("scanner restarted: pid %d\n", (int)pid);
-	snprintf(body, sizeof(body), "The scanner was unhealthy: %s\n\n"
-		 "The watchdog restarted it (attempt %d): pid %d, first "
-		 "heartbeat after %lld ms.\n", rep->h.reason, i, (int)pid,
-		 (long long)took);
-	if (access(x->gaveup, F_OK) == 0) {
-		recovered(x, body);
-	} else {
-		snprintf(subject, sizeof(subject), "modscan scanner restarted "
-			 "(pid %d)", (int)pid);
-		alert(x, "restart", subject, body);
-	}
-	return MS_EXIT_OK;
-}
-
+/* The one-shot check, for cron: lib/repair decides, we say what. */
 static int check(struct ctx *x, struct ms_health_report *rep)
 {
-	ms_health_check(&x->sc.src, rep);
-	if (rep->h.verdict == MS_HEALTH_OK) {
-		ms_log_info("healthy: %s", rep->h.reason);
-		recovered(x, rep->h.reason);
-		return MS_EXIT_OK;
+	struct ms_repair_result res;
+
+	ms_repair_check(&x->rp, rep, &res);
+	switch (res.outcome) {
+	case MS_REPAIR_RESTARTED:
+		printf("scanner restarted: pid %d\n", (int)res.pid);
+		break;
+	case MS_REPAIR_GAVE_UP:
+		printf("gave up after %d restart attempts: %s\n", res.attempts,
+		       res.why);
+		return MS_EXIT_FAIL;
+	case MS_REPAIR_INTERRUPTED:
+		printf("interrupted after %d of %d restart attempts\n",
+		       res.attempts, x->rp.attempts);
+		break;
+	default:
+		break;
 	}
-	ms_log_notice("unhealthy (%s): %s", ms_health_name(rep->h.verdict),
-		      rep->h.reason);
-	return repair(x, rep);
+	return MS_EXIT_OK;
 }
 
 static int do_status(const struct ms_health_report *rep)
@@ -341,17 +209,17 @@ static int setup(struct ctx *x, const struct ms_run *r)
 	x->sfd = -1;
 	x->c = &r->conf;
 	if (ms_scanctl_init(&x->sc, x->c, r->config, &err) < 0 ||
-	    ms_alert_conf_from(&x->ac, x->c, &err) < 0 ||
-	    ms_conf_path(x->c, MS_CONF_RUN_DIR, "", x->gaveup,
-			 sizeof(x->gaveup)) < 0 ||
-	    strlen(x->gaveup) + 20 > sizeof(x->gaveup)) {
-		ms_applet_error("%s", err.msg[0] ? err.msg : "path too long");
+	    ms_alert_conf_from(&x->ac, x->c, &err) < 0) {
+		ms_applet_error("%s", err.msg);
 		return MS_EXIT_USAGE;
 	}
-	snprintf(x->gaveup + strlen(x->gaveup), 20, "/watchdog.gaveup");
 	if ((x->sfd = ms_sig_open(0, &err)) < 0) {
 		ms_applet_error("%s", err.msg);
 		return MS_EXIT_FAIL;
+	}
+	if (ms_repair_init(&x->rp, x->c, &x->sc, &x->ac, x->sfd, &err) < 0) {
+		ms_applet_error("%s", err.msg);
+		return MS_EXIT_USAGE;
 	}
 	return 0;
 }
