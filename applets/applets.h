@@ -94,12 +94,6 @@ void ms_applet_error(const char *fmt, ...) MS_PRINTF(1, 2);
 const char *ms_applet_first_error(void);
 
 /*
- * ms_conf_init + ms_conf_load(path), printing warnings and the error.
- * Returns 0, or MS_EXIT_USAGE after printing why.
- */
-int ms_applet_conf(struct ms_conf *c, const char *path);
-
-/*
  * Parse argv with opts (NULL: the applet's table) and the common options:
  * --config, --quiet and --verbose go into r, --help and --version are
  * answered (-1), own options go to fn (which returns 0 or an exit
