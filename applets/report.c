@@ -42,7 +42,8 @@ static const struct ms_opt opts[] = {
 	  "the legacy tool did" },
 	{ "mail", 0, NULL, O_MAIL, 0,
 	  "mail a summary with the CSV attached (SMTP_*, MAIL_*)" },
-	{ "mail-html", 0, NULL, O_MAIL_HTML, 0, "attach the HTML page as well" },
+	{ "mail-html", 0, NULL, O_MAIL_HTML, 0,
+	  "attach the HTML page as well" },
 	{ "deploy", 0, "TARGET", O_DEPLOY, MS_OPT_OPTIONAL,
 	  "publish to a directory or sftp://user@host[:port]/path\n"
 	  "(an absolute path on the server; default\n"
