@@ -12,7 +12,7 @@
 #include "num.h"
 #include "schema.h"
 #include "spool.h"
-#include "time.h"
+#include "mstime.h"
 #include "harness.h"
 
 static struct ms_conf conf;
