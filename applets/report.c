@@ -14,7 +14,8 @@
 #include "report_db.h"
 #include "report_mail.h"
 #include "smtp.h"
-#include "time.h"
+#include "ssh.h"
+#include "mstime.h"
 
 enum {
 	O_DATE = MS_OPT_OWN, O_TODAY, O_FROM, O_TO, O_DIR, O_CSV_ONLY,

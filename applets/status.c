@@ -12,7 +12,7 @@
 #include "nagios.h"
 #include "sig.h"
 #include "supervise.h"
-#include "time.h"
+#include "mstime.h"
 
 enum { O_JSON = MS_OPT_OWN, O_NAGIOS, O_PROM, O_TEXTFILE, O_SERVE, O_WARN,
        O_CRIT };

@@ -14,7 +14,8 @@
 #include "sig.h"
 #include "smtp.h"
 #include "superd.h"
-#include "time.h"
+#include "supervise.h"
+#include "mstime.h"
 
 enum mode { M_CHECK, M_STATUS, M_START, M_STOP, M_RESTART, M_DAEMON, M_FLUSH };
 

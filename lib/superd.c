@@ -17,7 +17,7 @@
 #include "proc.h"
 #include "sig.h"
 #include "supervise.h"
-#include "time.h"
+#include "mstime.h"
 
 enum {
 	NJOBS = 2, TICK_MS = 1000, WRITE_EVERY_MS = 10000,
