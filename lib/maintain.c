@@ -9,9 +9,9 @@
 #include <cjson/cJSON.h>
 
 #include "err.h"
+#include "mstime.h"
 #include "num.h"
 #include "spool.h"
-#include "mstime.h"
 
 enum { DAY = 86400 };
 
