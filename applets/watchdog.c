@@ -7,9 +7,9 @@
 
 #include <getopt.h>
 #include <poll.h>
-#include <sys/random.h>
 
 #include "alert.h"
+#include "backoff.h"
 #include "err.h"
 #include "file.h"
 #include "health.h"
@@ -107,15 +107,6 @@ struct ctx {
 	int sfd;			/* signalfd */
 };
 
-static uint32_t rnd32(void)
-{
-	uint32_t v = 0;
-
-	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v))
-		v = (uint32_t)getpid() ^ (uint32_t)ms_mono_now();
-	return v;
-}
-
 /* Wait ms or until SIGTERM/SIGINT (false). */
 static bool pause_for(const struct ctx *x, ms_msec_t ms)
 {
@@ -212,7 +203,7 @@ static int repair(struct ctx *x, struct ms_health_report *rep)
 	for (i = 1; i <= attempts; i++) {
 		if (i > 1) {
 			d = ms_restart_delay(base, (unsigned)i - 1,
-					     MS_MAX(max, base), rnd32());
+					     MS_MAX(max, base), ms_backoff_random());
 			ms_log_info("attempt %d of %d in %lld ms", i, attempts,
 				    (long long)d);
 			if (!pause_for(x, d))
