@@ -12,6 +12,7 @@
 
 struct ms_report_family {
 	struct ms_inventory inv;	/* the devices file; empty: none */
+	const struct ms_device **by_name;	/* inv.v sorted, for lookups */
 	const char *rules;		/* HOSTNAME_RULES, borrowed */
 };
 
