@@ -35,6 +35,13 @@ void ms_applet_error(const char *fmt, ...) MS_PRINTF(1, 2);
 int ms_applet_conf(struct ms_conf *c, const char *path);
 
 /*
+ * The runtime directories (ms_rundir_check; create makes a missing
+ * RUN_DIR): 0, or the exit status after printing why (MS_EXIT_USAGE for
+ * an unsafe directory).  Before anything is started or written.
+ */
+int ms_applet_rundir(const struct ms_conf *c, bool create);
+
+/*
  * For an unknown option or a missing argument (getopt_long already said
  * which): "Try 'modscan <applet> --help'." and MS_EXIT_USAGE.
  */

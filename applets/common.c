@@ -2,6 +2,7 @@
 #include "applets.h"
 
 #include "err.h"
+#include "rundir.h"
 
 const char *ms_applet_name = "modscan";
 
@@ -38,6 +39,16 @@ int ms_applet_conf(struct ms_conf *c, const char *path)
 		return MS_EXIT_USAGE;
 	}
 	return 0;
+}
+
+int ms_applet_rundir(const struct ms_conf *c, bool create)
+{
+	struct ms_err err = { 0 };
+
+	if (ms_rundir_check(c, create, &err) == 0)
+		return 0;
+	ms_applet_error("%s", err.msg);
+	return err.code == MS_E_INVAL ? MS_EXIT_USAGE : MS_EXIT_FAIL;
 }
 
 int ms_applet_usage_error(void)

@@ -239,6 +239,10 @@ int ms_maintain_main(int argc, char **argv)
 		return rc;
 	if ((rc = ms_applet_conf(&conf, a.config)) != 0)
 		return rc;
+	if ((rc = ms_applet_rundir(&conf, false)) != 0) {
+		ms_conf_release(&conf);
+		return rc;
+	}
 	if (ms_db_global_init() < 0) {
 		ms_applet_error("database: cannot initialise Connector/C");
 		ms_conf_release(&conf);

@@ -270,6 +270,11 @@ static int collect_main(const struct scan_opts *o)
 
 	if ((r = ms_applet_conf(&c, o->config)) != 0)
 		return r;
+	/* before the log file, which may live in RUN_DIR */
+	if ((r = ms_applet_rundir(&c, false)) != 0) {
+		ms_conf_release(&c);
+		return r;
+	}
 	if ((r = ms_log_open_conf("scan", &c, &err)) < 0) {
 		ms_applet_error("%s", err.msg);
 		ms_conf_release(&c);

@@ -34,7 +34,9 @@ const char ms_status_usage[] =
 	"                     field keeps NAGIOS_WARNING\n"
 	"  -c, --critical LIST  the same for CRITICAL (NAGIOS_CRITICAL)\n"
 	"  --prometheus       Prometheus text exposition on stdout\n"
-	"  --textfile DIR     write DIR/modscan.prom atomically (node_exporter)\n"
+	"  --textfile DIR     write DIR/modscan.prom atomically (node_exporter);\n"
+	"                     DIR must exist, belong to us or root and not be\n"
+	"                     writable by group or others (else exit 2)\n"
 	"  --serve ADDR:PORT  answer GET /health (200 or 503, JSON) and\n"
 	"                     /metrics until SIGTERM; ADDR defaults to\n"
 	"                     127.0.0.1\n"
@@ -257,6 +259,17 @@ static int serve(const struct ms_health_src *src, const char *addr)
 	return MS_EXIT_OK;
 }
 
+/* --textfile DIR: published, so it must be safe before we write. */
+static int textfile_dir(const char *dir)
+{
+	struct ms_err err = { 0 };
+
+	if (ms_dir_check(dir, "--textfile", MS_DIR_PUBLISH, &err) == 0)
+		return 0;
+	ms_applet_error("%s", err.msg);
+	return err.code == MS_E_SYS ? MS_EXIT_FAIL : MS_EXIT_USAGE;
+}
+
 static int machine(const struct ms_conf *c, const struct opts *o,
 		   const struct ms_health_report *r)
 {
@@ -315,6 +328,9 @@ int ms_status_main(int argc, char **argv)
 		return rc;
 	if ((rc = ms_applet_conf(&c, o.config)) != 0)
 		return rc;
+	if ((rc = ms_applet_rundir(&c, false)) != 0 ||
+	    (o.mode == M_TEXTFILE && (rc = textfile_dir(o.arg)) != 0))
+		goto out;
 	if (ms_health_src_from(&src, &c, &err) < 0) {
 		ms_applet_error("%s", err.msg);
 		rc = MS_EXIT_USAGE;

@@ -349,11 +349,10 @@ static int setup(struct ctx *x, const struct opts *o)
 	x->sfd = -1;
 	if ((rc = ms_applet_conf(&x->c, o->config)) != 0)
 		return rc;
-	/* First: a RUN_DIR made here for the alert queue must be 0700 too. */
-	if (ms_dir_private(ms_conf_str(&x->c, MS_CONF_RUN_DIR), &err) < 0) {
-		ms_applet_error("%s", err.msg);
-		return MS_EXIT_FAIL;
-	}
+	/* First, before the log or anything else writes into it; RUN_DIR
+	 * is made here when missing, for the alert queue. */
+	if ((rc = ms_applet_rundir(&x->c, true)) != 0)
+		return rc;
 	if (ms_log_open_conf("watchdog", &x->c, &err) < 0 ||
 	    ms_scanctl_init(&x->sc, &x->c, o->config, &err) < 0 ||
 	    ms_alert_conf_from(&x->ac, &x->c, &err) < 0 ||

@@ -206,7 +206,7 @@ int ms_alert_queue(const struct ms_alert_conf *ac, const char *kind,
 		return MS_ALERT_OFF;
 	if (!kind_ok(kind))
 		return ms_err_set(err, MS_E_INVAL, "bad alert kind '%s'", kind);
-	if ((r = ms_dir_private(ac->dir, err)) < 0)
+	if ((r = ms_dir_ensure(ac->dir, "alert queue", MS_DIR_DATA, err)) < 0)
 		return r;
 	if (snprintf(state, sizeof(state), "%s/.rate-%s", ac->dir, kind) >=
 	    (int)sizeof(state))
@@ -327,7 +327,7 @@ int ms_alert_flush(const struct ms_smtp_conf *sc, const char *dir,
 	size_t i, n = 0;
 	int lock, r, sent = 0;
 
-	if ((r = ms_dir_private(dir, err)) < 0)
+	if ((r = ms_dir_ensure(dir, "alert queue", MS_DIR_DATA, err)) < 0)
 		return r;
 	/* Two flushes at once would mail the same alert twice. */
 	if ((lock = lock_dir(dir, ".flush", LOCK_EX | LOCK_NB, err)) < 0)

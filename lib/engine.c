@@ -18,6 +18,7 @@
 #include "modmap.h"
 #include "notify.h"
 #include "pool.h"
+#include "rundir.h"
 #include "sched.h"
 #include "sig.h"
 #include "status.h"
@@ -635,7 +636,8 @@ static int setup_files(struct engine *e, struct ms_err *err)
 	char pid_path[PATH_MAX];
 	int r;
 
-	if ((r = ms_dir_private(ms_conf_str(c, MS_CONF_RUN_DIR), err)) < 0)
+	/* every directory is checked before the lock writes anything */
+	if ((r = ms_rundir_check(c, true, err)) < 0)
 		return r;
 	if ((r = ms_conf_path(c, MS_CONF_PID_FILE, "scan.pid", pid_path,
 			      sizeof(pid_path))) < 0 ||
@@ -644,9 +646,8 @@ static int setup_files(struct engine *e, struct ms_err *err)
 		return ms_err_set(err, r, "RUN_DIR: path too long");
 	if ((r = ms_lock_acquire(&e->lock, pid_path, err)) < 0)
 		return r;
-	if ((r = ms_dir_private(e->set->raw_dir, err)) < 0)
-		return r;
-	return 0;
+	return ms_dir_ensure(e->set->raw_dir, "raw-output directory",
+			     MS_DIR_DATA, err);
 }
 
 /* Collect what is still in flight (it honours abort_at), flush, stop. */

@@ -153,11 +153,8 @@ int ms_spool_open(struct ms_spool **out, const char *dir, uint64_t max_bytes,
 	*out = NULL;
 	if (strlen(dir) + 64 >= PATH_MAX)
 		return ms_err_set(err, MS_E_TOOBIG, "spool: path too long");
-	r = ms_dir_private(dir, err);
-	if (r < 0) {
-		ms_err_prefix(err, "spool");
+	if ((r = ms_dir_ensure(dir, "SPOOL_DIR", MS_DIR_DATA, err)) < 0)
 		return r;
-	}
 	if (!(sp = calloc(1, sizeof(*sp))))
 		return ms_err_set(err, MS_E_NOMEM, "spool: out of memory");
 	snprintf(sp->dir, sizeof(sp->dir), "%s", dir);

@@ -598,10 +598,11 @@ static int setup(struct superd *d, const char *serve)
 	if (d->http.fd >= 0)
 		ms_log_notice("serving /health and /metrics on http://%s",
 			      d->http.addr);
-	if (ms_dir_private(ms_conf_str(c, MS_CONF_RUN_DIR), &err) < 0 ||
+	if (ms_dir_ensure(ms_conf_str(c, MS_CONF_RUN_DIR), "RUN_DIR",
+			  MS_DIR_RUN, &err) < 0 ||
 	    ms_lock_acquire(&d->lock, d->lock_path, &err) < 0) {
 		ms_log_error("%s", err.msg);
-		return 1;
+		return err.code == MS_E_INVAL ? 2 : 1;
 	}
 	d->ping_ms = ms_notify_watchdog_ms() / 2;
 	return 0;

@@ -1,0 +1,46 @@
+/* The runtime directories of a configuration (see rundir.h). */
+#include "rundir.h"
+
+#include "file.h"
+
+int ms_rundir_path(const struct ms_conf *c, const char *leaf, char *out,
+		   size_t size, struct ms_err *err)
+{
+	int n = snprintf(out, size, "%s/%s", ms_conf_str(c, MS_CONF_RUN_DIR),
+			 leaf);
+
+	if (n < 0 || (size_t)n >= size)
+		return ms_err_set(err, MS_E_TOOBIG, "RUN_DIR: path too long");
+	return 0;
+}
+
+/* An existing dir must be safe; a missing one is left to its user. */
+static int check_if_there(const char *dir, const char *label,
+			  enum ms_dir_role role, struct ms_err *err)
+{
+	int r = ms_dir_check(dir, label, role, err);
+
+	return r == MS_E_NOENT ? 0 : r;
+}
+
+int ms_rundir_check(const struct ms_conf *c, bool create,
+		    struct ms_err *err)
+{
+	const char *run = ms_conf_str(c, MS_CONF_RUN_DIR);
+	char path[PATH_MAX];
+	int r;
+
+	r = create ? ms_dir_ensure(run, "RUN_DIR", MS_DIR_RUN, err)
+		   : check_if_there(run, "RUN_DIR", MS_DIR_RUN, err);
+	if (r < 0)
+		return r;
+	if (ms_conf_path(c, MS_CONF_SPOOL_DIR, "spool", path,
+			 sizeof(path)) < 0)
+		return ms_err_set(err, MS_E_TOOBIG, "SPOOL_DIR: path too long");
+	if ((r = check_if_there(path, "SPOOL_DIR", MS_DIR_DATA, err)) < 0 ||
+	    (r = ms_rundir_path(c, "alerts", path, sizeof(path), err)) < 0 ||
+	    (r = check_if_there(path, "alert queue", MS_DIR_DATA, err)) < 0 ||
+	    (r = ms_rundir_path(c, "raw", path, sizeof(path), err)) < 0)
+		return r;
+	return check_if_there(path, "raw-output directory", MS_DIR_DATA, err);
+}
