@@ -50,9 +50,8 @@ static int lock_dir(const char *dir, const char *leaf, int op,
 	if (snprintf(path, sizeof(path), "%s/%s", dir, leaf) >=
 	    (int)sizeof(path))
 		return ms_err_set(err, MS_E_TOOBIG, "path too long: '%s'", dir);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return ms_err_sys(err, "cannot open '%s'", path);
+	if ((fd = ms_file_open(path, O_RDWR | O_CREAT, 0600, err)) < 0)
+		return fd;
 	while (flock(fd, op) < 0) {
 		if (errno == EINTR)
 			continue;

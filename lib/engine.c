@@ -644,6 +644,9 @@ static int setup_files(struct engine *e, struct ms_err *err)
 	    (r = ms_conf_path(c, MS_CONF_STATUS_FILE, "status.json",
 			      e->status_path, sizeof(e->status_path))) < 0)
 		return ms_err_set(err, r, "RUN_DIR: path too long");
+	/* a link planted where the heartbeat goes: refused, not logged on */
+	if ((r = ms_file_no_link(e->status_path, err)) < 0)
+		return r;
 	if ((r = ms_lock_acquire(&e->lock, pid_path, err)) < 0)
 		return r;
 	return ms_dir_ensure(e->set->raw_dir, "raw-output directory",

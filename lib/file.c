@@ -107,6 +107,11 @@ static bool is_link(const char *path)
 	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
 }
 
+int ms_file_no_link(const char *path, struct ms_err *err)
+{
+	return is_link(path) ? refuse_link(path, err) : 0;
+}
+
 int ms_file_open(const char *path, int flags, mode_t mode,
 		 struct ms_err *err)
 {
@@ -149,8 +154,8 @@ int ms_file_replace(const char *path, const void *data, size_t len,
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
 		return ms_err_set(err, MS_E_TOOBIG, "path too long: '%s'",
 				  path);
-	if (is_link(path))
-		return refuse_link(path, err);
+	if ((r = ms_file_no_link(path, err)) < 0)
+		return r;
 	if ((fd = open_tmp(tmp, mode, err)) < 0)
 		return fd;
 	if (ms_file_write_all(fd, data, len) < 0) {

@@ -41,6 +41,12 @@ int ms_file_open(const char *path, int flags, mode_t mode,
 		 struct ms_err *err);
 
 /*
+ * 0 when path is missing or not a symbolic link; a link there is refused
+ * (MS_E_INVAL, one line), for a file modscan will create or replace.
+ */
+int ms_file_no_link(const char *path, struct ms_err *err);
+
+/*
  * What a directory holds decides what makes it unsafe (the rules of
  * OpenSSH's StrictModes).  For every role: not `/` or a top-level system
  * directory (/tmp, /var, /var/lib, /run, /etc, /usr, /home, ...), not a
