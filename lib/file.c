@@ -291,11 +291,10 @@ static int bad_owner(const char *dir, const char *label,
 
 	who(uid, owner, sizeof(owner));
 	who(geteuid(), me, sizeof(me));
-	return ms_err_set(err, MS_E_INVAL, "%s '%s' belongs to %s, modscan "
-			  "runs as %s%s: chown it, or %s", label, dir, owner,
-			  me, role == MS_DIR_PUBLISH ? " (or root may own it)"
-						     : "",
-			  own_dir_fix[role]);
+	return ms_err_set(err, MS_E_INVAL, "%s '%s' belongs to %s, not to "
+			  "%s%s that runs modscan: chown it, or %s", label,
+			  dir, owner, role == MS_DIR_PUBLISH ? "root or " : "",
+			  me, own_dir_fix[role]);
 }
 
 /* The rules on what lstat found; see file.h. */
