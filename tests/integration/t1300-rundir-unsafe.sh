@@ -146,22 +146,26 @@ ns_every_applet() {
 	done
 }
 
-test_expect_success MOUNTNS 'RUN_DIR=/tmp (1777, private mount namespace): refused as shared, left 1777' '
-	mkdir faketmp && chmod 1777 faketmp &&
+# ns_case NAME MODE LINE "MODE USER GROUP": a fresh directory NAME with
+# MODE, bound over /tmp, makes every applet refuse RUN_DIR=/tmp with LINE
+# and is left as it was.
+ns_case() {
+	mkdir "$1" && chmod "$2" "$1" &&
 	export RUN_DIR=/tmp &&
-	ns_every_applet "$TRASH/faketmp" \
+	ns_every_applet "$TRASH/$1" "$3" "$4" &&
+	as_before "$1" "$4"
+}
+
+test_expect_success MOUNTNS 'RUN_DIR=/tmp (1777, private mount namespace): refused as shared, left 1777' '
+	ns_case faketmp 1777 \
 		"RUN_DIR '\''/tmp'\'' is shared (mode 1777): $FIX_RUN" \
-		"1777 root root" &&
-	as_before faketmp "1777 root root"
+		"1777 root root"
 '
 
 test_expect_success MOUNTNS 'RUN_DIR=/tmp with a safe-looking 0700 mode: refused by name' '
-	mkdir privtmp && chmod 700 privtmp &&
-	export RUN_DIR=/tmp &&
-	ns_every_applet "$TRASH/privtmp" \
+	ns_case privtmp 700 \
 		"RUN_DIR '\''/tmp'\'' is a system directory: $FIX_RUN" \
-		"700 root root" &&
-	as_before privtmp "700 root root"
+		"700 root root"
 '
 
 test_expect_success 'report: REPORT_DIR shared, a symlink, group-writable: refused before the database, left as they were' '
