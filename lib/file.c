@@ -335,6 +335,25 @@ static int judge(const char *dir, const char *label, enum ms_dir_role role,
 	return 0;
 }
 
+int ms_file_dir_check(const char *path, const char *label,
+		      struct ms_err *err)
+{
+	char copy[PATH_MAX];
+	const char *dir;
+	struct stat st;
+
+	if (snprintf(copy, sizeof(copy), "%s", path) >= (int)sizeof(copy))
+		return ms_err_set(err, MS_E_TOOBIG, "%s: path too long", label);
+	dir = dirname(copy);
+	/* links in the way to the directory are fine: the file's is not */
+	if (stat(dir, &st) < 0 || !(st.st_mode & (S_ISVTX | S_IWOTH)))
+		return 0;
+	return ms_err_set(err, MS_E_INVAL, "%s '%s' is in a shared directory "
+			  "(mode %04o): put it in a directory of its own, "
+			  "e.g. under RUN_DIR", label, path,
+			  (unsigned)st.st_mode & 07777);
+}
+
 int ms_dir_check(const char *dir, const char *label, enum ms_dir_role role,
 		 struct ms_err *err)
 {

@@ -82,6 +82,15 @@ int ms_dir_check(const char *dir, const char *label, enum ms_dir_role role,
 int ms_dir_ensure(const char *dir, const char *label, enum ms_dir_role role,
 		  struct ms_err *err);
 
+/*
+ * The directory holding a file set by its own key (STATUS_FILE=...,
+ * label): refused (MS_E_INVAL) when it is shared, i.e. has the sticky bit
+ * or is writable by others, where anyone could plant or hold the file
+ * first.  0 when it is not, or does not exist (the write fails later).
+ */
+int ms_file_dir_check(const char *path, const char *label,
+		      struct ms_err *err);
+
 /* mkdir -p with mode for the last component (existing ones are kept). */
 int ms_dir_make(const char *dir, mode_t mode, struct ms_err *err);
 

@@ -23,6 +23,27 @@ static int check_if_there(const char *dir, const char *label,
 	return r == MS_E_NOENT ? 0 : r;
 }
 
+/* Files that their own key may put outside RUN_DIR. */
+static const enum ms_conf_key file_keys[] = {
+	MS_CONF_STATUS_FILE, MS_CONF_PID_FILE, MS_CONF_WATCHDOG_STATUS_FILE,
+	MS_CONF_WATCHDOG_PID_FILE, MS_CONF_LOG_FILE, MS_CONF_SSH_KNOWN_HOSTS,
+};
+
+static int check_files(const struct ms_conf *c, struct ms_err *err)
+{
+	const char *v;
+	size_t i;
+	int r;
+
+	for (i = 0; i < MS_ARRAY_SIZE(file_keys); i++) {
+		v = ms_conf_str(c, file_keys[i]);
+		if (*v && (r = ms_file_dir_check(v, ms_conf_table[
+				file_keys[i]].name, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 int ms_rundir_check(const struct ms_conf *c, bool create,
 		    struct ms_err *err)
 {
@@ -40,7 +61,9 @@ int ms_rundir_check(const struct ms_conf *c, bool create,
 	if ((r = check_if_there(path, "SPOOL_DIR", MS_DIR_DATA, err)) < 0 ||
 	    (r = ms_rundir_path(c, "alerts", path, sizeof(path), err)) < 0 ||
 	    (r = check_if_there(path, "alert queue", MS_DIR_DATA, err)) < 0 ||
-	    (r = ms_rundir_path(c, "raw", path, sizeof(path), err)) < 0)
+	    (r = ms_rundir_path(c, "raw", path, sizeof(path), err)) < 0 ||
+	    (r = check_if_there(path, "raw-output directory", MS_DIR_DATA,
+				err)) < 0)
 		return r;
-	return check_if_there(path, "raw-output directory", MS_DIR_DATA, err);
+	return check_files(c, err);
 }

@@ -225,6 +225,13 @@ test_expect_success 'status --textfile: a safe directory gets modscan.prom' '
 	test "$(ls prom)" = modscan.prom
 '
 
+test_expect_success 'STATUS_FILE in a 1777 directory: every applet refuses, left as it was' '
+	mkdir fshared && chmod 1777 fshared &&
+	export RUN_DIR=$TRASH/good STATUS_FILE=$TRASH/fshared/status.json &&
+	every_applet "STATUS_FILE '\''$STATUS_FILE'\'' is in a shared directory (mode 1777): put it in a directory of its own, e.g. under RUN_DIR" &&
+	as_before fshared "1777 root root"
+'
+
 test_expect_success 'a symlink planted at RUN_DIR/status.json: scan refuses, the target untouched' '
 	mkdir -m 700 planted &&
 	echo keep >victim &&

@@ -264,6 +264,35 @@ static void test_system_dirs(void)
 	       "a directory below one is fine");
 }
 
+/* A file set by its own key must not sit in a shared directory. */
+static void test_file_keys(struct ms_conf *c)
+{
+	struct ms_err err = { 0 };
+	char shared[160], mine[160], path[200];
+
+	t_mkdir(shared, sizeof(shared), "shared-files", 01777);
+	t_mkdir(mine, sizeof(mine), "my-files", 0755);
+	snprintf(path, sizeof(path), "%s/status.json", shared);
+	if (ms_conf_set(c, MS_CONF_STATUS_FILE, path, &err) < 0)
+		exit(99);
+	is_int(ms_rundir_check(c, false, &err), MS_E_INVAL,
+	       "STATUS_FILE in a 1777 directory is refused");
+	ok(strstr(err.msg, "STATUS_FILE '") && strstr(err.msg, path) &&
+	   strstr(err.msg, "shared directory (mode 1777)"), "saying so: %s",
+	   err.msg);
+	chmod(shared, 0757);
+	is_int(ms_file_dir_check(path, "LOG_FILE", &err), MS_E_INVAL,
+	       "so is one writable by others without the sticky bit");
+	is_int(mode_of(shared), 0757, "left as it was");
+	snprintf(path, sizeof(path), "%s/scan.pid", mine);
+	is_int(ms_file_dir_check(path, "PID_FILE", &err), 0,
+	       "a 0755 directory of ours is fine for a file");
+	is_int(ms_file_dir_check("/nonexistent-dir/x.log", "LOG_FILE", &err),
+	       0, "a missing directory is left to the write");
+	if (ms_conf_set(c, MS_CONF_STATUS_FILE, "", &err) < 0)
+		exit(99);
+}
+
 static void test_rundir(void)
 {
 	struct ms_err err = { 0 };
@@ -296,6 +325,9 @@ static void test_rundir(void)
 	       "an unsafe SPOOL_DIR is refused");
 	ok(strstr(err.msg, "SPOOL_DIR '") != NULL, "naming it: %s", err.msg);
 	is_int(mode_of(spool), 0755, "and left as it was");
+	if (ms_conf_set(&c, MS_CONF_SPOOL_DIR, "", &err) < 0)
+		exit(99);
+	test_file_keys(&c);
 	ms_conf_release(&c);
 }
 
