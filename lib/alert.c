@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "file.h"
 #include "num.h"
+#include "rundir.h"
 #include "time.h"
 
 static const char suffix[] = ".alert";
@@ -21,13 +22,12 @@ enum {
 int ms_alert_conf_from(struct ms_alert_conf *ac, const struct ms_conf *c,
 		       struct ms_err *err)
 {
-	int n;
+	int r;
 
 	memset(ac, 0, sizeof(*ac));
-	n = snprintf(ac->dir, sizeof(ac->dir), "%s/alerts",
-		     ms_conf_str(c, MS_CONF_RUN_DIR));
-	if (n < 0 || (size_t)n >= sizeof(ac->dir))
-		return ms_err_set(err, MS_E_TOOBIG, "RUN_DIR: path too long");
+	if ((r = ms_rundir_path(c, "alerts", ac->dir, sizeof(ac->dir),
+				err)) < 0)
+		return r;
 	ac->interval_ms = ms_conf_int(c, MS_CONF_ALERT_INTERVAL) * 1000;
 	ac->enabled = *ms_conf_str(c, MS_CONF_SMTP_HOST) != '\0';
 	return 0;

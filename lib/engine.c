@@ -138,9 +138,8 @@ static int settings_new(struct settings **out, struct ms_conf *conf,
 	}
 	if ((r = ms_conf_path(&s->conf, MS_CONF_SSH_KNOWN_HOSTS, "known_hosts",
 			      s->known_hosts, sizeof(s->known_hosts))) < 0 ||
-	    snprintf(s->raw_dir, sizeof(s->raw_dir), "%s/raw",
-		     ms_conf_str(&s->conf, MS_CONF_RUN_DIR)) >=
-	    (int)sizeof(s->raw_dir)) {
+	    (r = ms_rundir_path(&s->conf, "raw", s->raw_dir,
+				sizeof(s->raw_dir), err)) < 0) {
 		r = ms_err_set(err, MS_E_TOOBIG, "RUN_DIR: path too long");
 		goto fail;
 	}
