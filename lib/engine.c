@@ -502,6 +502,7 @@ static void reload(struct engine *e)
 	ms_conf_init(&conf);
 	if (ms_conf_load(&conf, e->o->config_path, &err) < 0 ||
 	    settings_new(&s, &conf, e->o, &err) < 0 ||
+	    ms_rundir_check(&s->conf, false, &err) < 0 ||
 	    load_devices(e, s, &err) < 0) {
 		ms_log_error("reload failed, keeping the old configuration: "
 			     "%s", err.msg);

@@ -244,4 +244,22 @@ test_expect_success 'a symlink planted at RUN_DIR/status.json: scan refuses, the
 	test ! -e planted/scan.pid
 '
 
+test_expect_success 'SIGHUP onto a shared RUN_DIR: the reload is refused, the directory left 1777' '
+	mkdir -m 700 hup-run && mkdir hup-shared && chmod 1777 hup-shared &&
+	sed "s|^REPORT_DIR=.*|RUN_DIR=$TRASH/hup-run|" c.conf >hup.conf &&
+	echo "LOG_FILE=$TRASH/hup.log" >>hup.conf &&
+	"$MODSCAN" scan --config hup.conf &
+	pid=$! &&
+	{
+		test_wait_for 60 test -f hup-run/status.json &&
+		sed -i "s|^RUN_DIR=.*|RUN_DIR=$TRASH/hup-shared|" hup.conf &&
+		kill -HUP $pid &&
+		test_wait_for 60 grep -q "reload failed, keeping the old configuration: RUN_DIR .$TRASH/hup-shared. is shared (mode 1777)" hup.log
+		seen=$?
+	} &&
+	kill -TERM $pid && wait $pid &&
+	test $seen = 0 &&
+	as_before hup-shared "1777 root root"
+'
+
 test_done
