@@ -47,7 +47,8 @@ const char ms_report_usage[] =
 	"  --deploy [TARGET] publish to a directory or sftp://user@host[:port]/path\n"
 	"                    (an absolute path on the server; default\n"
 	"                    DEPLOY_TARGET), with latest.* and\n"
-	"                    removal of reports older than DEPLOY_KEEP_DAYS\n"
+	"                    removal of reports older than DEPLOY_KEEP_DAYS; a\n"
+	"                    local directory follows the rules of REPORT_DIR\n"
 	"\n"
 	"Exit: 0 ok (also for a day without data), 1 database, mail or deploy\n"
 	"failure (files already written stay), 2 usage, bad date or config.\n";
@@ -320,6 +321,14 @@ static int deploy_opts(const struct ms_conf *c, const struct args *a,
 
 	if (ms_deploy_opts_from_conf(d, c, a->deploy_to, kh, khsize,
 				     &err) < 0) {
+		ms_applet_error("%s", err.msg);
+		return MS_EXIT_USAGE;
+	}
+	/* a local target is published like REPORT_DIR; a missing one is
+	 * reported by the deploy itself */
+	if (!d->target.sftp && ms_dir_check(d->target.path, "deploy target",
+					    MS_DIR_PUBLISH, &err) ==
+				       MS_E_INVAL) {
 		ms_applet_error("%s", err.msg);
 		return MS_EXIT_USAGE;
 	}

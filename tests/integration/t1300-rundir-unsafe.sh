@@ -185,6 +185,15 @@ test_expect_success 'report: REPORT_DIR shared, a symlink, group-writable: refus
 	as_before rgroup "775 root root"
 '
 
+test_expect_success 'report --deploy into a shared directory: refused before the database' '
+	export RUN_DIR=$TRASH/good &&
+	mkdir dshared && chmod 1777 dshared &&
+	refused "deploy target '\''$TRASH/dshared'\'' is shared (mode 1777): $FIX_PUB" \
+		report --deploy "$TRASH/dshared" &&
+	as_before dshared "1777 root root" &&
+	test ! -e reports
+'
+
 test_expect_success TESTUSER 'report: REPORT_DIR of another user is refused' '
 	export RUN_DIR=$TRASH/good &&
 	mkdir rtheirs && chown "$TUSER:$TUSER" rtheirs && chmod 755 rtheirs &&
