@@ -247,27 +247,32 @@ static void tidy(const char *path, char *out, size_t size)
 	out[n] = '\0';
 }
 
-static bool system_dir(const char *dir)
+/*
+ * MS_E_INVAL when dir names a system directory, by its text or (for "..",
+ * links in parents, a relative path) by where it resolves to.
+ */
+static int refuse_system(const char *dir, const char *label,
+			 enum ms_dir_role role, struct ms_err *err)
 {
 	char t[PATH_MAX], real[PATH_MAX];
+	const char *s;
 	size_t i;
 
 	tidy(dir, t, sizeof(t));
-	/* realpath sees through "..", links in parents and a relative path */
 	if (!realpath(dir, real))
 		real[0] = '\0';
-	for (i = 0; i < MS_ARRAY_SIZE(system_dirs); i++)
-		if (!strcmp(t, system_dirs[i]) ||
-		    !strcmp(real, system_dirs[i]))
-			return true;
-	return false;
-}
-
-static int system_refused(const char *dir, const char *label,
-			  enum ms_dir_role role, struct ms_err *err)
-{
-	return ms_err_set(err, MS_E_INVAL, "%s '%s' is a system directory: "
-			  "%s", label, dir, own_dir_fix[role]);
+	for (i = 0; i < MS_ARRAY_SIZE(system_dirs); i++) {
+		s = system_dirs[i];
+		if (!strcmp(t, s))
+			return ms_err_set(err, MS_E_INVAL, "%s '%s' is a "
+					  "system directory: %s", label, dir,
+					  own_dir_fix[role]);
+		if (!strcmp(real, s))
+			return ms_err_set(err, MS_E_INVAL, "%s '%s' is the "
+					  "system directory '%s': %s", label,
+					  dir, s, own_dir_fix[role]);
+	}
+	return 0;
 }
 
 /* "uid 1001 ('name')" for messages */
@@ -321,8 +326,8 @@ static int judge(const char *dir, const char *label, enum ms_dir_role role,
 		return ms_err_set(err, MS_E_INVAL, "%s '%s' is writable by "
 				  "its group (mode %04o): chmod g-w it, or %s",
 				  label, dir, mode, own_dir_fix[role]);
-	if (system_dir(dir))
-		return system_refused(dir, label, role, err);
+	if (refuse_system(dir, label, role, err) < 0)
+		return MS_E_INVAL;
 	if (st->st_uid != geteuid() &&
 	    (role != MS_DIR_PUBLISH || st->st_uid != 0))
 		return bad_owner(dir, label, role, st->st_uid, err);
@@ -366,8 +371,8 @@ int ms_dir_check(const char *dir, const char *label, enum ms_dir_role role,
 		return judge(dir, label, role, &st, err);
 	if (errno != ENOENT)
 		return ms_err_sys(err, "%s: cannot stat '%s'", label, dir);
-	if (system_dir(dir))
-		return system_refused(dir, label, role, err);
+	if (refuse_system(dir, label, role, err) < 0)
+		return MS_E_INVAL;
 	return ms_err_set(err, MS_E_NOENT, "%s '%s' does not exist", label,
 			  dir);
 }

@@ -259,6 +259,11 @@ static void test_system_dirs(void)
 	is_str(err.msg, "RUN_DIR '/var/lib' is a system directory: give "
 	       "modscan a directory of its own, e.g. /var/lib/modscan",
 	       "naming the path, the problem and the fix");
+	is_int(ms_dir_check("/var/lib/../lib", "REPORT_DIR", MS_DIR_PUBLISH,
+			    &err), MS_E_INVAL, "by where a path resolves to");
+	is_str(err.msg, "REPORT_DIR '/var/lib/../lib' is the system directory "
+	       "'/var/lib': use a directory that only its owner can write",
+	       "naming both");
 	is_int(ms_dir_check("/var/lib/modscan-unit-test-missing", "RUN_DIR",
 			    MS_DIR_RUN, &err), MS_E_NOENT,
 	       "a directory below one is fine");
