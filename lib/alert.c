@@ -8,8 +8,8 @@
 #include "buf.h"
 #include "file.h"
 #include "num.h"
+#include "mstime.h"
 #include "rundir.h"
-#include "time.h"
 
 static const char suffix[] = ".alert";
 

@@ -23,22 +23,39 @@ static int check_if_there(const char *dir, const char *label,
 	return r == MS_E_NOENT ? 0 : r;
 }
 
-/* Files that their own key may put outside RUN_DIR. */
-static const enum ms_conf_key file_keys[] = {
-	MS_CONF_STATUS_FILE, MS_CONF_PID_FILE, MS_CONF_WATCHDOG_STATUS_FILE,
-	MS_CONF_WATCHDOG_PID_FILE, MS_CONF_LOG_FILE, MS_CONF_SSH_KNOWN_HOSTS,
+/* The files modscan writes by key: its own, or this leaf in RUN_DIR. */
+static const struct {
+	enum ms_conf_key key;
+	const char *leaf;		/* NULL: none when the key is empty */
+} files[] = {
+	{ MS_CONF_STATUS_FILE, "status.json" },
+	{ MS_CONF_PID_FILE, "scan.pid" },
+	{ MS_CONF_WATCHDOG_STATUS_FILE, "watchdog.json" },
+	{ MS_CONF_WATCHDOG_PID_FILE, "watchdog.pid" },
+	{ MS_CONF_SSH_KNOWN_HOSTS, "known_hosts" },
+	{ MS_CONF_LOG_FILE, NULL },
 };
 
+/* No link planted at any of them; none set into a shared directory. */
 static int check_files(const struct ms_conf *c, struct ms_err *err)
 {
+	char path[PATH_MAX];
 	const char *v;
 	size_t i;
 	int r;
 
-	for (i = 0; i < MS_ARRAY_SIZE(file_keys); i++) {
-		v = ms_conf_str(c, file_keys[i]);
+	for (i = 0; i < MS_ARRAY_SIZE(files); i++) {
+		v = ms_conf_str(c, files[i].key);
 		if (*v && (r = ms_file_dir_check(v, ms_conf_table[
-				file_keys[i]].name, err)) < 0)
+				files[i].key].name, err)) < 0)
+			return r;
+		if (!*v && !files[i].leaf)
+			continue;
+		if (ms_conf_path(c, files[i].key, files[i].leaf ?
+				 files[i].leaf : "", path, sizeof(path)) < 0)
+			return ms_err_set(err, MS_E_TOOBIG, "%s: path too long",
+					  ms_conf_table[files[i].key].name);
+		if ((r = ms_file_no_link(path, err)) < 0)
 			return r;
 	}
 	return 0;

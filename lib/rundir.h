@@ -13,10 +13,11 @@
 /*
  * Check RUN_DIR and, when they exist, SPOOL_DIR, RUN_DIR/alerts and
  * RUN_DIR/raw; with create, a missing RUN_DIR is made (0700), else it is
- * fine (nothing to read yet).  Then the directories of the files set
- * outside RUN_DIR (STATUS_FILE, PID_FILE, WATCHDOG_*_FILE, LOG_FILE,
- * SSH_KNOWN_HOSTS) must not be shared (ms_file_dir_check).  Never changes
- * an existing directory.  MS_E_INVAL with one line (path, problem, fix)
+ * fine (nothing to read yet).  Then the files modscan writes by key
+ * (STATUS_FILE, PID_FILE, WATCHDOG_*_FILE, SSH_KNOWN_HOSTS, LOG_FILE, in
+ * RUN_DIR when empty) must not be symbolic links, and those set outside
+ * RUN_DIR not be in a shared directory (ms_file_dir_check).  Never
+ * changes an existing directory.  MS_E_INVAL with one line (path, problem, fix)
  * for an unsafe one.
  */
 int ms_rundir_check(const struct ms_conf *c, bool create,
