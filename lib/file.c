@@ -123,7 +123,7 @@ int ms_file_open(const char *path, int flags, mode_t mode,
 	if ((errno == ELOOP || errno == EEXIST) && is_link(path))
 		return refuse_link(path, err);
 	return ms_err_sys(err, "cannot %s '%s'",
-			  flags & O_CREAT ? "create" : "open", path);
+			  flags & O_EXCL ? "create" : "open", path);
 }
 
 /* "<path>.tmp", exclusively; a stale one of ours (a crash) goes first. */
