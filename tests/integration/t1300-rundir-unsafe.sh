@@ -72,6 +72,16 @@ test_expect_success 'RUN_DIR with mode 1777: refused, still 1777 and empty' '
 	as_before shared "1777 root root"
 '
 
+test_expect_success 'status --nagios: the refusal is its UNKNOWN line (exit 3)' '
+	export RUN_DIR=$TRASH/shared &&
+	test_expect_code 3 "$MODSCAN" status --nagios --config c.conf \
+		>out 2>err &&
+	printf "%s\n" "MODSCAN UNKNOWN - RUN_DIR '\''$TRASH/shared'\'' is shared (mode 1777): $FIX_RUN" >expect &&
+	test_cmp expect out &&
+	test_line_count = 1 err &&
+	as_before shared "1777 root root"
+'
+
 test_expect_success 'an existing 0755 RUN_DIR is refused, not chmod'\''ed to 0700' '
 	mkdir open && chmod 755 open &&
 	export RUN_DIR=$TRASH/open &&
@@ -95,6 +105,10 @@ if [ "$(id -u)" = 0 ] &&
 	--shell /usr/sbin/nologin "$TUSER"; then
 	test_atexit "userdel '$TUSER'"
 	TUID=$(id -u "$TUSER")
+	# somewhere the test user can reach (the test root may be 0700)
+	OPEN_TOP=$(mktemp -d /tmp/modscan-t1300.XXXXXX) &&
+	chmod 755 "$OPEN_TOP" &&
+	test_atexit "rm -rf '$OPEN_TOP'" &&
 	test_set_prereq TESTUSER
 fi
 
@@ -106,11 +120,12 @@ test_expect_success TESTUSER 'RUN_DIR of another user: refused, owner and mode a
 '
 
 test_expect_success TESTUSER 'a 0750 RUN_DIR of the service user (tmpfiles) is used as it is' '
+	cp c.conf "$OPEN_TOP" && cd "$OPEN_TOP" &&
 	mkdir svc && chown "$TUSER:$TUSER" svc && chmod 750 svc &&
-	export RUN_DIR=$TRASH/svc &&
+	export RUN_DIR=$OPEN_TOP/svc &&
 	setpriv --reuid="$TUSER" --regid="$TUSER" \
 		--clear-groups -- "$MODSCAN" scan --once --devices /dev/null \
-		--config c.conf 2>err &&
+		--config c.conf &&
 	test "$(stat -c "%a %U" svc)" = "750 $TUSER" &&
 	test -f svc/status.json &&
 	test "$(stat -c "%a %U" svc/spool)" = "700 $TUSER"
