@@ -269,6 +269,7 @@ test_expect_success 'a symlink planted at RUN_DIR/status.json: scan refuses, the
 '
 
 test_expect_success 'SIGHUP onto a shared RUN_DIR: the reload is refused, the directory left 1777' '
+	unset RUN_DIR &&
 	mkdir -m 700 hup-run && mkdir hup-shared && chmod 1777 hup-shared &&
 	sed "s|^REPORT_DIR=.*|RUN_DIR=$TRASH/hup-run|" c.conf >hup.conf &&
 	echo "LOG_FILE=$TRASH/hup.log" >>hup.conf &&
