@@ -206,7 +206,6 @@ int ms_dir_make(const char *dir, mode_t mode, struct ms_err *err)
 	return 0;
 }
 
-
 /*
  * Directories whose mode or contents belong to the whole system: refused
  * by name for every role, whatever their mode, because one typo there
