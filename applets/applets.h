@@ -17,12 +17,16 @@
  */
 enum {
 	MS_RUN_CONF = 1 << 0,	/* load --config (or the default) */
-	MS_RUN_DIR = 1 << 1,	/* RUN_DIR exists, mode 0700, ours */
+	MS_RUN_DIR = 1 << 1,	/* RUN_DIR made 0700 if missing; it and its
+				 * spool, alerts, raw meet the rules of
+				 * file.h (ms_rundir_check), never chmod'ed */
 	MS_RUN_LOG = 1 << 2,	/* log to LOG_FILE as the applet */
 	MS_RUN_SSH = 1 << 3,	/* libssh's global init */
 	MS_RUN_DB = 1 << 4,	/* Connector/C's global init */
 	MS_RUN_LOCK = 1 << 5,	/* hold the lock column's pid file */
-	MS_RUN_OPTION = 1 << 6	/* run as "modscan --name"; no link */
+	MS_RUN_OPTION = 1 << 6,	/* run as "modscan --name"; no link */
+	MS_RUN_DIR_READ = 1 << 7 /* as MS_RUN_DIR, but nothing is created:
+				  * for applets that only read RUN_DIR */
 };
 
 enum { MS_NO_LOCK = -1 };

@@ -9,9 +9,9 @@
 #include "buf.h"
 #include "db.h"
 #include "err.h"
-#include "file.h"
 #include "log.h"
 #include "nagios.h"
+#include "rundir.h"
 #include "ssh.h"
 #include "version.h"
 
@@ -164,9 +164,12 @@ static int setup(struct ms_run *r)
 	if ((r->need & MS_RUN_CONF) && (rc = load_conf(&r->conf, r->config)))
 		return rc;
 	r->done |= r->need & MS_RUN_CONF;
-	if ((r->need & (MS_RUN_DIR | MS_RUN_LOCK)) &&
-	    ms_dir_private(ms_conf_str(&r->conf, MS_CONF_RUN_DIR), &err) < 0)
-		return failed(r, err.msg, MS_EXIT_FAIL);
+	/* before the log, the lock or anything else writes into it */
+	if ((r->need & (MS_RUN_DIR | MS_RUN_LOCK | MS_RUN_DIR_READ)) &&
+	    ms_rundir_check(&r->conf, r->need & (MS_RUN_DIR | MS_RUN_LOCK),
+			    &err) < 0)
+		return failed(r, err.msg, err.code == MS_E_INVAL ?
+			      MS_EXIT_USAGE : MS_EXIT_FAIL);
 	if ((r->need & MS_RUN_LOG) &&
 	    ms_log_open_conf(r->name, &r->conf, &err) < 0)
 		return failed(r, err.msg, MS_EXIT_USAGE);
@@ -180,7 +183,8 @@ static int setup(struct ms_run *r)
 			      MS_EXIT_FAIL);
 	r->done |= r->need & MS_RUN_DB;
 	if ((r->need & MS_RUN_LOCK) && take_lock(r, &err) < 0)
-		return failed(r, err.msg, MS_EXIT_FAIL);
+		return failed(r, err.msg, err.code == MS_E_INVAL ?
+			      MS_EXIT_USAGE : MS_EXIT_FAIL);
 	r->done |= r->need & MS_RUN_LOCK;
 	return 0;
 }

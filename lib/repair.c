@@ -4,8 +4,8 @@
 #include "repair.h"
 
 #include <poll.h>
-#include <sys/random.h>
 
+#include "backoff.h"
 #include "log.h"
 #include "mstime.h"
 #include "sig.h"
@@ -58,12 +58,8 @@ static void real_alert(void *ctx, const char *kind, const char *subject,
 
 static uint32_t real_rnd(void *ctx)
 {
-	uint32_t v = 0;
-
 	(void)ctx;
-	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v))
-		v = (uint32_t)getpid() ^ (uint32_t)ms_mono_now();
-	return v;
+	return ms_backoff_random();
 }
 
 static const struct ms_repair_ops real_ops = {
