@@ -47,7 +47,7 @@ struct ms_applet;
 /* One run of an applet: what main.c set up for it, and its options. */
 struct ms_run {
 	const struct ms_applet *applet;
-	const char *name;		/* "scan", "check-config" */
+	const char *name;		/* "scan", "--check-config" */
 	unsigned need;		/* MS_RUN_*: the table's; parse may drop
 				 * steps a mode does not need */
 	unsigned done;		/* steps taken, for the teardown */
