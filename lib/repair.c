@@ -7,9 +7,9 @@
 
 #include "backoff.h"
 #include "log.h"
+#include "mstime.h"
 #include "sig.h"
 #include "supervise.h"
-#include "mstime.h"
 
 static int real_restart(void *ctx, const struct ms_health_report *rep,
 			pid_t *pid, ms_msec_t *took, struct ms_err *err)

@@ -38,6 +38,11 @@ for _k in $(conf_table | sed 's/^\([A-Z0-9_]*\) "*\([A-Z0-9_]*\)"* .*/\1 \2/;
 done
 unset MODSCAN_CONFIG NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID _k
 export TZ=${TEST_TZ:-UTC}
+# Never the host's /var/lib/modscan, which every applet checks (and scan
+# and watchdog write into): the scratch directory's, as the configs that
+# the test helpers write name it.
+RUN_DIR=$TRASH/run
+export RUN_DIR
 
 rm -rf "$TRASH" && mkdir -p "$TRASH" || exit 1
 cd "$TRASH" || exit 1
