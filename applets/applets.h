@@ -45,10 +45,10 @@ struct ms_applet;
 struct ms_run {
 	const struct ms_applet *applet;
 	const char *name;		/* "scan", "check-config" */
-	unsigned need;			/* MS_RUN_*: the table's; parse may
-					 * drop steps a mode does not need */
-	unsigned done;			/* steps taken, for the teardown */
-	int lock_key;			/* enum ms_conf_key or MS_NO_LOCK */
+	unsigned need;		/* MS_RUN_*: the table's; parse may drop
+				 * steps a mode does not need */
+	unsigned done;		/* steps taken, for the teardown */
+	int lock_key;		/* enum ms_conf_key or MS_NO_LOCK */
 	const char *config;		/* -c, --config */
 	bool quiet, verbose;		/* -q, -v */
 	bool nagios;			/* every exit is one plugin line */
@@ -68,7 +68,7 @@ struct ms_run {
  * status.
  */
 struct ms_applet {
-	const char *synopsis;		/* usage and description (--help) */
+	const char *synopsis;		/* usage, description (--help) */
 	const char *epilogue;		/* after the options, or NULL */
 	const struct ms_opt *opts;	/* the applet's own options */
 	unsigned common;		/* MS_OPT_F_*: common options taken */
@@ -96,12 +96,6 @@ void ms_applet_error(const char *fmt, ...) MS_PRINTF(1, 2);
 
 /* The first message ms_applet_error printed, or "". */
 const char *ms_applet_first_error(void);
-
-/*
- * ms_conf_init + ms_conf_load(path), printing warnings and the error.
- * Returns 0, or MS_EXIT_USAGE after printing why.
- */
-int ms_applet_conf(struct ms_conf *c, const char *path);
 
 /*
  * Parse argv with opts (NULL: the applet's table) and the common options:

@@ -10,6 +10,7 @@
 #include "db.h"
 #include "err.h"
 #include "log.h"
+#include "nagios.h"
 #include "rundir.h"
 #include "ssh.h"
 #include "version.h"
@@ -109,6 +110,30 @@ static void usage(FILE *f)
 	      "'modscan --OPTION --help' one option.\n", f);
 }
 
+/*
+ * ms_conf_init + ms_conf_load(path), printing warnings and the error.
+ * Returns 0, or MS_EXIT_USAGE after printing why.
+ */
+static int load_conf(struct ms_conf *c, const char *path)
+{
+	struct ms_err err = { 0 };
+	const char *p, *nl;
+	int r;
+
+	ms_conf_init(c);
+	r = ms_conf_load(c, path, &err);
+	for (p = c->warnings.p; (nl = strchr(p, '\n')); p = nl + 1)
+		fprintf(stderr, "modscan %s: warning: %.*s\n", ms_applet_name,
+			(int)(nl - p), p);
+	ms_buf_reset(&c->warnings);
+	if (r < 0) {
+		ms_applet_error("%s", err.msg);
+		ms_conf_release(c);
+		return MS_EXIT_USAGE;
+	}
+	return 0;
+}
+
 /* The lock file of r: its key, else RUN_DIR/<name>.pid. */
 static int take_lock(struct ms_run *r, struct ms_err *err)
 {
@@ -136,8 +161,7 @@ static int setup(struct ms_run *r)
 	struct ms_err err = { 0 };
 	int rc;
 
-	if ((r->need & MS_RUN_CONF) && (rc = ms_applet_conf(&r->conf,
-							   r->config)))
+	if ((r->need & MS_RUN_CONF) && (rc = load_conf(&r->conf, r->config)))
 		return rc;
 	r->done |= r->need & MS_RUN_CONF;
 	/* before the log, the lock or anything else writes into it */
@@ -188,7 +212,7 @@ static int nagios_unknown(struct ms_run *r, int rc)
 	if (!r->nagios || r->said || rc < 0)
 		return rc;
 	printf("MODSCAN UNKNOWN - %s\n", *why ? why : "no verdict");
-	return 3;
+	return MS_NAGIOS_UNKNOWN;
 }
 
 static int run_row(const struct row *w, int argc, char **argv)

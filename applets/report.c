@@ -12,6 +12,7 @@
 #include "render.h"
 #include "report.h"
 #include "report_db.h"
+#include "report_family.h"
 #include "report_mail.h"
 #include "smtp.h"
 #include "ssh.h"
@@ -43,7 +44,8 @@ static const struct ms_opt opts[] = {
 	  "the legacy tool did" },
 	{ "mail", 0, NULL, O_MAIL, 0,
 	  "mail a summary with the CSV attached (SMTP_*, MAIL_*)" },
-	{ "mail-html", 0, NULL, O_MAIL_HTML, 0, "attach the HTML page as well" },
+	{ "mail-html", 0, NULL, O_MAIL_HTML, 0,
+	  "attach the HTML page as well" },
 	{ "deploy", 0, "TARGET", O_DEPLOY, MS_OPT_OPTIONAL,
 	  "publish to a directory or sftp://user@host[:port]/path\n"
 	  "(an absolute path on the server; default\n"
@@ -159,30 +161,42 @@ static int build(const struct ms_conf *c, const struct args *a,
 		 const struct ms_report_period *p, struct ms_report **out)
 {
 	struct ms_report_opts ro = { 0 };
+	struct ms_report_family fam;
 	struct ms_err err = { 0 };
 	struct ms_db_opts dbo;
 	struct ms_db *db = NULL;
 	int64_t n = 0;
 	int r;
 
+	/* A file the configuration names is missing, bad rules: config. */
+	r = ms_report_family_init(&fam, ms_conf_str(c, MS_CONF_DEVICES_FILE),
+				  ms_conf_str(c, MS_CONF_HOSTNAME_RULES), &err);
+	if (r < 0)
+		goto out;
 	ro.legacy_hops = a->legacy_hops;
 	ro.top_n = (unsigned)ms_conf_int(c, MS_CONF_REPORT_TOP_N);
 	ro.max_gap = ms_conf_int(c, MS_CONF_REPORT_MAX_GAP);
 	ro.label = p->label;
+	ro.family = ms_report_family_of;
+	ro.family_ctx = &fam;
 	if (!(*out = ms_report_begin(p->start, p->end, &ro))) {
-		ms_applet_error("out of memory");
-		return MS_EXIT_FAIL;
+		r = ms_err_set(&err, MS_E_NOMEM, "out of memory");
+		goto out;
 	}
 	ms_db_opts_from_conf(&dbo, c);
-	if ((r = ms_db_connect(&db, &dbo, &err)) < 0 ||
-	    (n = ms_report_db_load(db, *out, p->start, p->end, &err)) < 0 ||
-	    ms_report_end(*out, &err) < 0) {
-		ms_applet_error("%s", err.msg);
-		ms_db_close(db);
-		/* A file the configuration names is missing: config error. */
-		return r == MS_E_NOENT ? MS_EXIT_USAGE : MS_EXIT_FAIL;
-	}
+	if ((r = ms_db_connect(&db, &dbo, &err)) < 0)
+		goto out;
+	if ((n = ms_report_db_load(db, *out, p->start, p->end, &err)) < 0 ||
+	    ms_report_end(*out, &err) < 0)
+		r = MS_E_DB;
+out:
 	ms_db_close(db);
+	ms_report_family_release(&fam);
+	if (r < 0) {
+		ms_applet_error("%s", err.msg);
+		return r == MS_E_NOENT || r == MS_E_INVAL ? MS_EXIT_USAGE
+							  : MS_EXIT_FAIL;
+	}
 	if (!n)
 		ms_applet_error("no samples for %s: the report says so",
 				p->label);

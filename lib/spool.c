@@ -345,24 +345,6 @@ int ms_spool_encode_samples(const struct ms_sample *v, size_t n,
 	return 0;
 }
 
-int ms_spool_put_samples(struct ms_spool *sp, const struct ms_sample *v,
-			 size_t n, struct ms_err *err)
-{
-	struct ms_buf b;
-	int r;
-
-	ms_buf_init(&b, MS_BUF_UNBOUNDED);
-	r = ms_spool_encode_samples(v, n, &b);
-	if (r < 0)
-		r = ms_err_set(err, r, "spool: batch of %zu samples: %s", n,
-			       ms_strerror(r));
-	else
-		r = ms_spool_append(sp, MS_SPOOL_SAMPLES, (uint32_t)n, b.p,
-				    b.len, err);
-	ms_buf_release(&b);
-	return r;
-}
-
 int ms_spool_decode_samples(const struct ms_spool_rec *rec,
 			    struct ms_sample *out, size_t max,
 			    struct ms_err *err)
@@ -412,22 +394,6 @@ int ms_spool_encode_devscan(const struct ms_devscan *d, struct ms_buf *out)
 	return 0;
 }
 
-int ms_spool_put_devscan(struct ms_spool *sp, const struct ms_devscan *d,
-			 struct ms_err *err)
-{
-	struct ms_buf b;
-	int r;
-
-	ms_buf_init(&b, MS_BUF_UNBOUNDED);
-	r = ms_spool_encode_devscan(d, &b);
-	if (r < 0)
-		r = ms_err_set(err, r, "spool: out of memory");
-	else
-		r = ms_spool_append(sp, MS_SPOOL_DEVSCAN, 1, b.p, b.len, err);
-	ms_buf_release(&b);
-	return r;
-}
-
 int ms_spool_decode_devscan(const struct ms_spool_rec *rec,
 			    struct ms_devscan *d, struct ms_err *err)
 {
@@ -459,15 +425,6 @@ int ms_spool_encode_sweep(int64_t unix_time, struct ms_buf *out)
 	out->len = 8;
 	out->p[8] = '\0';
 	return 0;
-}
-
-int ms_spool_put_sweep(struct ms_spool *sp, int64_t unix_time,
-		       struct ms_err *err)
-{
-	unsigned char buf[8];
-
-	put_le(buf, (uint64_t)unix_time, 8);
-	return ms_spool_append(sp, MS_SPOOL_SWEEP, 1, buf, 8, err);
 }
 
 int ms_spool_decode_sweep(const struct ms_spool_rec *rec, int64_t *out,

@@ -47,8 +47,14 @@ static void test_acquire(void)
 	ms_lock_release(&a);
 	is_int(a.fd, -1, "release drops the descriptor");
 	ok(access(lock_path, F_OK) < 0, "release removes the file");
+	is_int(ms_lock_acquire(&b, lock_path, &err), 0,
+	       "released: another holder takes it");
 	ms_lock_release(&a);
-	ok(1, "a second release is a no-op");
+	ok(a.fd == -1 && access(lock_path, F_OK) == 0,
+	   "a second release is a no-op: the new holder's file stays");
+	is_int(ms_lock_holder(lock_path, &holder, &err), 1,
+	       "a second release is a no-op: the new holder's lock holds");
+	ms_lock_release(&b);
 	is_int(ms_lock_holder(lock_path, &holder, &err), 0,
 	       "released: the probe sees it free");
 }
