@@ -64,6 +64,12 @@ struct ms_report_line {
 	const char *upstream;
 	const char *family;
 	uint32_t hops;
+	/*
+	 * Runs of equal modulation among the samples other than UNKNOWN: the
+	 * first such sample counts, then every change (the legacy tool's
+	 * hops, which never saw an UNKNOWN sample).
+	 */
+	uint32_t runs;
 	uint32_t samples;
 	uint32_t n[MS_MOD__COUNT];	/* samples per enum ms_mod */
 	uint32_t below_secs;		/* seconds at QAM16 or QPSK */
