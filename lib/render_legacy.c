@@ -146,10 +146,10 @@ static int jstr(struct ms_buf *b, const char *s)
 				r = ms_buf_addc(b, (int)cp);
 			else if (cp < 0x10000)
 				r = ms_buf_printf(b, "\\u%04x", cp);
-			else
+			else	/* a UTF-16 surrogate pair */
 				r = ms_buf_printf(b, "\\u%04x\\u%04x",
-						  0xd800 + ((cp - 0x10000) >> 10),
-						  0xdc00 + ((cp - 0x10000) & 0x3ff));
+						  0xd7c0 + (cp >> 10),
+						  0xdc00 + (cp & 0x3ff));
 		}
 	}
 	return r < 0 ? r : ms_buf_addc(b, '"');
@@ -185,13 +185,19 @@ static int kint(struct ms_buf *b, int depth, bool first, const char *k,
 	return r < 0 ? r : ms_buf_printf(b, "%lld", v);
 }
 
-/* Python's repr of round(v, 1): correctly rounded, ties to even. */
+/*
+ * round(mean, 1) on the numpy float64 that pandas returns: numpy scales,
+ * rounds to the nearest integer with ties to even and scales back; then
+ * the float's repr, which for such a value is its "%.1f" text.
+ */
 static int kdec(struct ms_buf *b, int depth, bool first, const char *k,
 		double v)
 {
 	int r = key(b, depth, first, k);
 
-	return r < 0 ? r : ms_buf_printf(b, "%.1f", v);
+	if (r < 0)
+		return r;
+	return ms_buf_printf(b, "%.1f", nearbyint(v * 10.0) / 10.0);
 }
 
 static int row_obj(struct ms_buf *b, int depth, const struct ms_report_line *l)

@@ -1,8 +1,9 @@
 /*
  * Unit tests of the report: statistics from hand-made sample sets against
  * numbers written here, periods (DST days), modscan's CSV, JSON and HTML,
- * and the legacy tool's CSV and JSON byte for byte.  `t_report --render-html OUT [--extra N]` writes the HTML
- * of the fixture day (plus N synthetic upstreams) for the browser test.
+ * and the legacy tool's CSV byte for byte.  `t_report --render-html OUT
+ * [--extra N]` writes the HTML of the fixture day (plus N synthetic
+ * upstreams) for the browser test.
  */
 #include "report.h"
 #include "render.h"
