@@ -12,7 +12,7 @@
 #include "err.h"
 #include "num.h"
 #include "spool.h"
-#include "time.h"
+#include "mstime.h"
 
 enum { DAY = 86400 };
 

@@ -20,7 +20,7 @@
 #include "report_mail.h"
 #include "smtp.h"
 #include "ssh.h"
-#include "time.h"
+#include "mstime.h"
 
 const char ms_report_usage[] =
 	"usage: modscan report [DATE | --date YYYY-MM-DD | --today |\n"

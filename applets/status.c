@@ -14,7 +14,7 @@
 #include "nagios.h"
 #include "sig.h"
 #include "supervise.h"
-#include "time.h"
+#include "mstime.h"
 
 const char ms_status_usage[] =
 	"usage: modscan status [--config FILE] [--json | --nagios [-w LIST]\n"

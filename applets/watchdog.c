@@ -19,7 +19,7 @@
 #include "smtp.h"
 #include "superd.h"
 #include "supervise.h"
-#include "time.h"
+#include "mstime.h"
 
 const char ms_watchdog_usage[] =
 	"usage: modscan watchdog [--config FILE] [--status | --start | --stop |\n"

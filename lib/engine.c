@@ -18,12 +18,12 @@
 #include "modmap.h"
 #include "notify.h"
 #include "pool.h"
-#include "sched.h"
+#include "schedule.h"
 #include "sig.h"
 #include "status.h"
 #include "store.h"
 #include "storeq.h"
-#include "time.h"
+#include "mstime.h"
 
 enum {
 	HEARTBEAT_MS = 10000,		/* status file at least this often */

@@ -7,7 +7,7 @@
 
 #include <math.h>
 
-#include "time.h"
+#include "mstime.h"
 
 static const char csv_header[] =
 	"CMTS;upstream;hops;%QAM64;%QAM16;%QPSK;Metingen\n";

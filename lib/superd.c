@@ -18,7 +18,7 @@
 #include "proc.h"
 #include "sig.h"
 #include "supervise.h"
-#include "time.h"
+#include "mstime.h"
 
 enum {
 	NJOBS = 3, TICK_MS = 1000, WRITE_EVERY_MS = 10000,
