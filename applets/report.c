@@ -252,6 +252,8 @@ static int build(const struct ms_conf *c, const struct args *a,
 	ro.top_n = (unsigned)ms_conf_int(c, MS_CONF_REPORT_TOP_N);
 	ro.max_gap = ms_conf_int(c, MS_CONF_REPORT_MAX_GAP);
 	ro.label = p->label;
+	ro.title = ms_conf_str(c, MS_CONF_REPORT_TITLE);
+	ro.footer = ms_conf_str(c, MS_CONF_REPORT_FOOTER);
 	if (!(*out = ms_report_begin(p->start, p->end, &ro))) {
 		ms_applet_error("out of memory");
 		return MS_EXIT_FAIL;

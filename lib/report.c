@@ -122,7 +122,13 @@ struct ms_report *ms_report_begin(int64_t start, int64_t end,
 		rep->o.family = ms_report_family_default;
 	snprintf(rep->info.label, sizeof(rep->info.label), "%s",
 		 rep->o.label ? rep->o.label : "");
-	rep->o.label = NULL;	/* borrowed: copied above */
+	snprintf(rep->info.title, sizeof(rep->info.title), "%s",
+		 rep->o.title && *rep->o.title ? rep->o.title
+					       : "Upstream modulation report");
+	snprintf(rep->info.footer, sizeof(rep->info.footer), "%s",
+		 rep->o.footer ? rep->o.footer : "");
+	/* borrowed: copied above */
+	rep->o.label = rep->o.title = rep->o.footer = NULL;
 	rep->start = start;
 	rep->end = end > start ? end : start + 1;
 	ms_buf_init(&rep->names, NAMES_MAX);

@@ -169,4 +169,16 @@ test_expect_success 'REPORT_DIR defaults to RUN_DIR/reports, made 0750; nothing 
 	test -s old/modscan-report-2025-03-12.csv
 '
 
+test_expect_success 'REPORT_TITLE and REPORT_FOOTER name the page, as text' '
+	REPORT_TITLE="Noord & Oost <ops>" REPORT_FOOTER="Storing? Bel 0800-1234" \
+		modscan report --date 2025-03-12 --html-only --dir titled >stdout &&
+	page=titled/modscan-report-2025-03-12.html &&
+	test_grep "<title>Noord &amp; Oost &lt;ops&gt; 2025-03-12</title>" $page &&
+	test_grep "<h1>Noord &amp; Oost &lt;ops&gt; <span id=\"date\">2025-03-12</span>" $page &&
+	test_grep "<footer class=\"meta\" id=\"footer\">Storing? Bel 0800-1234</footer>" $page &&
+	modscan report --date 2025-03-12 --html-only --dir plainpage >stdout &&
+	test_grep "<h1>Upstream modulation report <span" plainpage/modscan-report-2025-03-12.html &&
+	! test_grep -q "<footer" plainpage/modscan-report-2025-03-12.html
+'
+
 test_done
