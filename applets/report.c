@@ -482,11 +482,17 @@ static int deploy_opts(const struct ms_conf *c, const struct plan *pl,
 {
 	struct ms_err err = { 0 };
 
+	const char *title = ms_conf_str(c, MS_CONF_REPORT_TITLE);
+
 	if (ms_deploy_opts_from_conf(d, c, pl->target, kh, khsize,
 				     &err) < 0) {
 		ms_applet_error("%s", err.msg);
 		return MS_EXIT_USAGE;
 	}
+	/* The published site: its index takes the totals from our files. */
+	d->site_dir = *pl->dir ? pl->dir : NULL;
+	d->site_title = *title ? title : "Upstream modulation reports";
+	d->site_footer = ms_conf_str(c, MS_CONF_REPORT_FOOTER);
 	return 0;
 }
 

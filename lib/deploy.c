@@ -11,6 +11,7 @@
 #include "deploy_dest.h"
 #include "file.h"
 #include "num.h"
+#include "site.h"
 
 enum { OLD_NAMES_MAX = 4u << 20 };
 
@@ -327,7 +328,17 @@ struct sweep {
 	size_t n;
 	int64_t before;
 	struct ms_buf names;	/* NUL-separated names to remove */
+	struct ms_site_day *days;	/* day pages that stay (site only) */
+	size_t ndays;
 };
+
+/* A day page that stays goes into the site's index. */
+static void sweep_day(struct sweep *s, const char *name)
+{
+	if (s->days && s->ndays < MS_SITE_DAYS_MAX &&
+	    ms_site_page_date(name, s->days[s->ndays].date))
+		s->ndays++;
+}
 
 /* modscan's report files and the legacy tool's published JSON. */
 static bool expires(const char *name)
@@ -347,12 +358,38 @@ static int sweep_one(void *ctx, const char *name, int64_t mtime, bool reg)
 	struct sweep *s = ctx;
 	size_t i;
 
-	if (!reg || mtime >= s->before || !expires(name))
+	if (!reg)
 		return 0;
 	for (i = 0; i < s->n; i++)
 		if (!strcmp(name, s->f[i].name))
-			return 0;
+			break;
+	if (i < s->n || mtime >= s->before || !expires(name)) {
+		sweep_day(s, name);
+		return 0;
+	}
 	return ms_buf_add(&s->names, name, strlen(name) + 1);
+}
+
+/* index.html of the day pages that stay, replaced atomically. */
+static int site_index(struct ms_deploy_dest *d, const struct ms_deploy_opts *o,
+		      struct ms_site_day *days, size_t n, struct ms_err *err)
+{
+	static const char name[] = "index.html", tmp[] = ".index.html.tmp";
+	struct ms_buf b;
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++)
+		ms_site_day_load(&days[i], o->site_dir);
+	ms_buf_init(&b, MS_RENDER_MAX);
+	if ((r = ms_site_index(days, n, o->site_title ? o->site_title : "",
+			       o->site_footer ? o->site_footer : "", &b,
+			       err)) >= 0 &&
+	    ((r = d->ops->put(d, tmp, b.p, b.len, err)) < 0 ||
+	     (r = d->ops->rename(d, tmp, name, err)) < 0))
+		d->ops->unlink(d, tmp, NULL);
+	ms_buf_release(&b);
+	return r;
 }
 
 static int housekeeping(struct ms_deploy_dest *d,
@@ -366,7 +403,15 @@ static int housekeeping(struct ms_deploy_dest *d,
 
 	s.before = (int64_t)o->now - (int64_t)o->keep_days * 86400;
 	ms_buf_init(&s.names, OLD_NAMES_MAX);
+	if (o->site_dir && !(s.days = calloc(MS_SITE_DAYS_MAX,
+					     sizeof(*s.days)))) {
+		ms_buf_release(&s.names);
+		return ms_err_set(err, MS_E_NOMEM, "out of memory");
+	}
 	r = d->ops->list(d, sweep_one, &s, err);
+	if (r >= 0 && o->site_dir)
+		r = site_index(d, o, s.days, s.ndays, err);
+	free(s.days);
 	for (p = s.names.p; r >= 0 && p && p < s.names.p + s.names.len;
 	     p += strlen(p) + 1) {
 		if ((r = d->ops->unlink(d, p, err)) >= 0)

@@ -54,6 +54,13 @@ struct ms_deploy_opts {
 	const char *known_hosts;
 	enum ms_ssh_policy policy;
 	ms_msec_t timeout_ms;	/* connect+login, then each SFTP request */
+	/*
+	 * The site: when site_dir is set, index.html lists every day page on
+	 * the target (totals from site_dir/modscan-report-D.json), written
+	 * before old reports are removed and never listing one of them.
+	 */
+	const char *site_dir;
+	const char *site_title, *site_footer;
 };
 
 /* Room for any target string. */
@@ -91,7 +98,8 @@ struct ms_deploy_result {
  * file its latest link (latest.EXT unless the file names another) -> NAME
  * (a copy where links fail), and the removal of report files (not
  * symlinks) whose modification time is more than keep_days days before
- * now: MS_RENDER_PREFIX* and the legacy MS_LEGACY_PREFIX*_web.json.
+ * now: MS_RENDER_PREFIX* and the legacy MS_LEGACY_PREFIX*_web.json.  With
+ * site_dir, index.html is replaced (atomically) between the two.
  */
 int ms_deploy(const struct ms_deploy_opts *o,
 	      const struct ms_deploy_file *files, size_t n,

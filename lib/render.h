@@ -48,6 +48,9 @@ int ms_render_json(const struct ms_report *rep, struct ms_buf *out,
 int ms_render_html(const struct ms_report *rep, struct ms_buf *out,
 		   struct ms_err *err);
 
+/* Append REPORT_FOOTER's line as a <footer> ("" appends nothing). */
+int ms_render_html_footer(struct ms_buf *out, const char *footer);
+
 /* Append s with & < > " ' as character references. */
 int ms_render_html_text(struct ms_buf *out, const char *s);
 

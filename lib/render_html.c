@@ -175,15 +175,36 @@ static const char page_script[] =
 	"})();\n"
 	"</script>\n";
 
-/* Today's page reloads every 5 minutes; the page knows its own date. */
+/*
+ * Today's page reloads every 5 minutes (the page knows its own date); the
+ * date picker goes to the site's index, which resolves the day.
+ */
 static const char reload_script[] =
 	"<script>\n"
 	"(function(){var d=new Date(),p=function(n){return (n<10?'0':'')+n;},"
 	"t=d.getFullYear()+'-'+p(d.getMonth()+1)+'-'+p(d.getDate());\n"
 	"if(document.getElementById('date').textContent===t){"
 	"document.documentElement.dataset.reload='300';"
-	"setTimeout(function(){location.reload();},300000);}})();\n"
+	"setTimeout(function(){location.reload();},300000);}\n"
+	"var k=document.getElementById('pick');if(k)k.addEventListener("
+	"'change',function(){if(k.value)location.href='index.html#day:'+"
+	"k.value;});})();\n"
 	"</script>\n";
+
+/* Links to the neighbouring days and the index of the published site. */
+static int nav(struct ms_buf *b, const char *label)
+{
+	if (strlen(label) != 10)	/* a range: no neighbours */
+		return 0;
+	return ms_buf_printf(b, "<nav class=\"meta\" id=\"nav\"><a "
+			     "id=\"nav-prev\" href=\"index.html#prev:%s\">"
+			     "\u2039 previous day</a> \u00b7 <a id=\"nav-index\" "
+			     "href=\"index.html\">all days</a> \u00b7 <a "
+			     "id=\"nav-next\" href=\"index.html#next:%s\">"
+			     "next day \u203a</a> \u00b7 <input type=\"date\" "
+			     "id=\"pick\" value=\"%s\" aria-label=\"go to "
+			     "day\"></nav>\n", label, label, label);
+}
 
 static const char *const mod_class[MS_MOD__COUNT] = {
 	[MS_MOD_QAM64] = "c6", [MS_MOD_QAM16] = "c1",
@@ -252,6 +273,7 @@ static int header(struct ms_buf *b, const struct ms_report_info *in)
 			       when(in->start, s), when(in->end, e),
 			       (double)(in->end - in->start) / 3600,
 			       when(in->generated_ms / 1000, g))) < 0 ||
+	    (r = nav(b, in->label)) < 0 ||
 	    (r = ms_buf_adds(b, "<div class=\"cards\" id=\"totals\">")) < 0 ||
 	    (r = card(b, "CCAPs", "%u", t->devices)) < 0 ||
 	    (r = card(b, "upstreams", "%u", t->upstreams)) < 0 ||
@@ -544,15 +566,14 @@ out:
 	return r;
 }
 
-/* REPORT_FOOTER, the operator's own line under the page. */
-static int footer(struct ms_buf *b, const struct ms_report_info *in)
+int ms_render_html_footer(struct ms_buf *b, const char *footer)
 {
 	int r;
 
-	if (!*in->footer)
+	if (!*footer)
 		return 0;
 	if ((r = ms_buf_adds(b, "<footer class=\"meta\" id=\"footer\">")) < 0 ||
-	    (r = ms_render_html_text(b, in->footer)) < 0)
+	    (r = ms_render_html_text(b, footer)) < 0)
 		return r;
 	return ms_buf_adds(b, "</footer>\n");
 }
@@ -584,7 +605,7 @@ int ms_render_html(const struct ms_report *rep, struct ms_buf *out,
 		goto fail;
 	if (in->tot.samples && (r = ms_buf_adds(out, page_script)) < 0)
 		goto fail;
-	if ((r = footer(out, in)) < 0 ||
+	if ((r = ms_render_html_footer(out, in->footer)) < 0 ||
 	    (r = ms_buf_adds(out, "</body></html>\n")) < 0)
 		goto fail;
 	return 0;

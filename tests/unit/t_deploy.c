@@ -3,6 +3,7 @@
  * latest links, housekeeping, refusals) and of the report mail text.
  */
 #include "deploy.h"
+#include "site.h"
 #include "harness.h"
 #include "report_mail.h"
 #include "tfile.h"
@@ -173,6 +174,20 @@ static void test_legacy(void)
 	ok(access(p, F_OK) == 0, "other legacy names stay");
 }
 
+static void test_site_names(void)
+{
+	char d[MS_SITE_DATE_LEN + 1];
+
+	ok(ms_site_page_date("modscan-report-2025-03-12.html", d) &&
+	   !strcmp(d, "2025-03-12"), "a day page names its day");
+	ok(!ms_site_page_date("modscan-report-2025-03-12.csv", d),
+	   "a CSV is no page");
+	ok(!ms_site_page_date("modscan-report-2025-03-11_2025-03-12.html", d),
+	   "a range is no day page");
+	ok(!ms_site_page_date("modscan-report-2025-3-12x.html", d),
+	   "a bad date is no day page");
+}
+
 /* The day of t_report's fixture: one hopping and one clean upstream. */
 static struct ms_report *small_report(bool empty)
 {
@@ -233,6 +248,7 @@ int main(void)
 	test_parse();
 	test_local();
 	test_legacy();
+	test_site_names();
 	test_mail_text();
 	t_rmdir();
 	return done_testing();

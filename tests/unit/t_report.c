@@ -339,8 +339,10 @@ static void test_html(const struct ms_report *rep)
 	is_int(ms_render_html(rep, &b, NULL), 0, "render the HTML");
 	ok(!strstr(b.p, "http://") && !strstr(b.p, "https://") &&
 	   !strstr(b.p, "src=") && !strstr(b.p, "url(") &&
-	   !strstr(b.p, "href=") && !strstr(b.p, "@import"),
-	   "HTML has no external reference");
+	   !strstr(b.p, "@import"), "HTML has no external reference");
+	ok(strstr(b.p, "href=\"index.html#prev:2025-03-10\"") &&
+	   strstr(b.p, "href=\"index.html#next:2025-03-10\"") &&
+	   !strstr(b.p, "href=\"http"), "links only to the site's index");
 	ok(strstr(b.p, "default-src 'none'") != NULL, "HTML carries a CSP");
 	ok(strstr(b.p, "name=\"viewport\"") != NULL, "HTML has a viewport");
 	ok(!strstr(b.p, "evil</script>") &&
