@@ -181,4 +181,15 @@ test_expect_success 'REPORT_TITLE and REPORT_FOOTER name the page, as text' '
 	! test_grep -q "<footer" plainpage/modscan-report-2025-03-12.html
 '
 
+test_expect_success 'a refresh while another report run holds the directory skips its turn, exit 0' '
+	mkdir busy &&
+	flock busy/.modscan-report.lock "$MODSCAN" report --refresh --dir busy >stdout 2>err &&
+	test_grep "^refresh skipped: another report run is busy" stdout &&
+	test ! -s err &&
+	test -z "$(ls busy)" &&
+	"$MODSCAN" report --refresh --dir busy >stdout &&
+	test -s busy/modscan-report-$(date +%Y-%m-%d).csv &&
+	test ! -e busy/.modscan-report.lock
+'
+
 test_done
