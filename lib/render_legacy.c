@@ -63,10 +63,32 @@ int ms_render_legacy_rows(const struct ms_report *rep,
 	return 0;
 }
 
+/*
+ * A name as pandas' to_csv(sep=";") wrote it (csv.QUOTE_MINIMAL): quoted,
+ * quotes doubled, when it holds ';', '"', CR or LF.  Kept apart from
+ * modscan's own CSV cells on purpose: these bytes never change.
+ */
+static int csv_name(struct ms_buf *b, const char *s)
+{
+	const char *p;
+	int r;
+
+	if (!s[strcspn(s, ";\"\r\n")])
+		return ms_buf_adds(b, s);
+	r = ms_buf_addc(b, '"');
+	for (p = s; *p && r >= 0; p++)
+		r = *p == '"' ? ms_buf_adds(b, "\"\"") : ms_buf_addc(b, *p);
+	return r < 0 ? r : ms_buf_addc(b, '"');
+}
+
 static int csv_line(struct ms_buf *b, const struct ms_report_line *l)
 {
-	return ms_buf_printf(b, "%s;%s;%u;%d;%d;%d;%u\n", l->device,
-			     l->upstream, l->runs,
+	int r;
+
+	if ((r = csv_name(b, l->device)) < 0 || (r = ms_buf_addc(b, ';')) < 0 ||
+	    (r = csv_name(b, l->upstream)) < 0)
+		return r;
+	return ms_buf_printf(b, ";%u;%d;%d;%d;%u\n", l->runs,
 			     ms_render_legacy_pct(l->n[MS_MOD_QAM64],
 						  l->samples),
 			     ms_render_legacy_pct(l->n[MS_MOD_QAM16],

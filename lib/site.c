@@ -12,7 +12,8 @@ bool ms_site_page_date(const char *name, char date[MS_SITE_DATE_LEN + 1])
 {
 	size_t p = strlen(MS_RENDER_PREFIX), i;
 
-	if (strncmp(name, MS_RENDER_PREFIX, p) ||
+	if (strlen(name) != p + MS_SITE_DATE_LEN + 5 ||
+	    strncmp(name, MS_RENDER_PREFIX, p) ||
 	    strcmp(name + p + MS_SITE_DATE_LEN, ".html"))
 		return false;
 	for (i = 0; i < MS_SITE_DATE_LEN; i++) {

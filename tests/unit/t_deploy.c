@@ -186,6 +186,8 @@ static void test_site_names(void)
 	   "a range is no day page");
 	ok(!ms_site_page_date("modscan-report-2025-3-12x.html", d),
 	   "a bad date is no day page");
+	ok(!ms_site_page_date("modscan-report-x.html", d),
+	   "a short name is no day page");
 }
 
 /* The day of t_report's fixture: one hopping and one clean upstream. */

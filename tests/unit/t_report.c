@@ -450,6 +450,25 @@ static void test_legacy_csv(void)
 	ms_report_free(rep);
 }
 
+/* Names quoted as Python's csv module (pandas) quotes them. */
+static void test_legacy_quoting(void)
+{
+	struct ms_report *rep = ms_report_begin(DAY, DAY + 86400, NULL);
+	struct ms_buf b;
+
+	ms_buf_init(&b, 1 << 16);
+	ms_report_row(rep, "CC;AP9", "up \"x\"", DAY, 0, MS_MOD_QAM64, NULL);
+	ms_report_end(rep, NULL);
+	is_int(ms_render_legacy_csv(rep, &b, NULL), 0, "quoted csv renders");
+	is_int(ms_buf_addc(&b, '\0'), 0, "terminated");
+	/* csv.writer(delimiter=";").writerow(["CC;AP9", 'up "x"', ...]) */
+	is_str(b.p, "CMTS;upstream;hops;%QAM64;%QAM16;%QPSK;Metingen\n"
+	       "\"CC;AP9\";\"up \"\"x\"\"\";1;100;0;0;1\n",
+	       "a ';' or '\"' in a name is quoted as pandas did");
+	ms_buf_release(&b);
+	ms_report_free(rep);
+}
+
 static void test_dst(void)
 {
 	struct ms_report_period p;
@@ -665,6 +684,7 @@ int main(int argc, char **argv)
 	test_names();
 	test_legacy_pct();
 	test_legacy_csv();
+	test_legacy_quoting();
 	ms_report_free(rep);
 	rep = fixture(true, 0, 0);
 	ok(rep != NULL, "the fixture day with legacy hops");
