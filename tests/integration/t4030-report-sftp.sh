@@ -175,7 +175,11 @@ test_expect_success SSHD 'the legacy .env keys (ENABLE_WEB_DEPLOYMENT, WEB_SERVE
 	test_cmp lout/modulation_report_2025-03-12_web.json "$SITE/legacy/modulation_report_latest_web.json" &&
 	test "$(stat -c %a "$SITE/legacy/modulation_report_2025-03-12_web.json")" = 644 &&
 	test ! -e "$SITE/legacy/$old" &&
-	test -s "$SITE/legacy/modscan-report-2025-03-12.html"
+	test -s "$SITE/legacy/modscan-report-2025-03-12.html" &&
+	grep -o "<a href=\"[^\"]*\">" "$SITE/legacy/index.html" >links &&
+	echo "<a href=\"modscan-report-2025-03-12.html\">" >want-links &&
+	test_cmp want-links links &&
+	test -z "$(ls -A "$SITE/legacy" | grep tmp)"
 '
 
 test_expect_success SSHD 'ENABLE_WEB_DEPLOYMENT without an absolute WEB_PATH: exit 2 before any work' '

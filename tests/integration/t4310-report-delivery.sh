@@ -60,6 +60,14 @@ test_expect_success SMTPD '--no-mail and --no-deploy suppress what the config as
 	test "$(smtp_count "$PLAIN_DIR")" = 1
 '
 
+test_expect_success SMTPD '--stdout delivers nothing that is not asked for' '
+	rm -r www && mkdir www &&
+	modscan report --date 2025-03-12 --config plain.conf --stdout >so.csv &&
+	test_cmp run/reports/modscan-report-2025-03-12.csv so.csv &&
+	test "$(smtp_count "$PLAIN_DIR")" = 1 &&
+	test -z "$(ls -A www)"
+'
+
 test_expect_success SMTPD 'a run without the CSV (--json-only) mails nothing; --mail forces it' '
 	modscan report --date 2025-03-12 --config plain.conf --json-only --no-deploy >stdout &&
 	test "$(smtp_count "$PLAIN_DIR")" = 1 &&
