@@ -16,6 +16,7 @@
 #include "render.h"
 #include "report.h"
 #include "report_db.h"
+#include "report_family.h"
 #include "report_mail.h"
 #include "smtp.h"
 #include "ssh.h"
@@ -66,7 +67,8 @@ static const struct ms_opt opts[] = {
 	  "publish to a directory or sftp://user@host[:port]/path\n"
 	  "(an absolute path on the server; default\n"
 	  "DEPLOY_TARGET), with latest.*, index.html and\n"
-	  "removal of reports older than DEPLOY_KEEP_DAYS" },
+	  "removal of reports older than DEPLOY_KEEP_DAYS; a\n"
+	  "local directory follows the rules of REPORT_DIR" },
 	{ "no-deploy", 0, NULL, O_NO_DEPLOY, 0,
 	  "do not publish, whatever DEPLOY_TARGET says" },
 	{ "debug", 0, NULL, O_DEBUG, 0,
@@ -104,7 +106,8 @@ struct out {
 struct plan {
 	unsigned what;		/* modscan's files written (MS_RENDER_*) */
 	bool legacy, mail, deploy;
-	char dir[PATH_MAX];
+	char dir[PATH_MAX];	/* "": standard output */
+	const char *dir_label;	/* "REPORT_DIR" or "--dir", for messages */
 	char target[MS_DEPLOY_TARGET_MAX];
 };
 
@@ -217,32 +220,44 @@ static int build(const struct ms_conf *c, const struct args *a,
 		 const struct ms_report_period *p, struct ms_report **out)
 {
 	struct ms_report_opts ro = { 0 };
+	struct ms_report_family fam;
 	struct ms_err err = { 0 };
 	struct ms_db_opts dbo;
 	struct ms_db *db = NULL;
 	int64_t n = 0;
 	int r;
 
+	/* A file the configuration names is missing, bad rules: config. */
+	r = ms_report_family_init(&fam, ms_conf_str(c, MS_CONF_DEVICES_FILE),
+				  ms_conf_str(c, MS_CONF_HOSTNAME_RULES), &err);
+	if (r < 0)
+		goto out;
 	ro.legacy_hops = a->legacy_hops;
 	ro.top_n = (unsigned)ms_conf_int(c, MS_CONF_REPORT_TOP_N);
 	ro.max_gap = ms_conf_int(c, MS_CONF_REPORT_MAX_GAP);
 	ro.label = p->label;
 	ro.title = ms_conf_str(c, MS_CONF_REPORT_TITLE);
 	ro.footer = ms_conf_str(c, MS_CONF_REPORT_FOOTER);
+	ro.family = ms_report_family_of;
+	ro.family_ctx = &fam;
 	if (!(*out = ms_report_begin(p->start, p->end, &ro))) {
-		ms_applet_error("out of memory");
-		return MS_EXIT_FAIL;
+		r = ms_err_set(&err, MS_E_NOMEM, "out of memory");
+		goto out;
 	}
 	ms_db_opts_from_conf(&dbo, c);
-	if ((r = ms_db_connect(&db, &dbo, &err)) < 0 ||
-	    (n = ms_report_db_load(db, *out, p->start, p->end, &err)) < 0 ||
-	    ms_report_end(*out, &err) < 0) {
-		ms_applet_error("%s", err.msg);
-		ms_db_close(db);
-		/* A file the configuration names is missing: config error. */
-		return r == MS_E_NOENT ? MS_EXIT_USAGE : MS_EXIT_FAIL;
-	}
+	if ((r = ms_db_connect(&db, &dbo, &err)) < 0)
+		goto out;
+	if ((n = ms_report_db_load(db, *out, p->start, p->end, &err)) < 0 ||
+	    ms_report_end(*out, &err) < 0)
+		r = MS_E_DB;
+out:
 	ms_db_close(db);
+	ms_report_family_release(&fam);
+	if (r < 0) {
+		ms_applet_error("%s", err.msg);
+		return r == MS_E_NOENT || r == MS_E_INVAL ? MS_EXIT_USAGE
+							  : MS_EXIT_FAIL;
+	}
 	if (!n)
 		ms_applet_error("no samples for %s: the report says so",
 				p->label);
@@ -274,6 +289,7 @@ static int make_plan(const struct ms_conf *c, const struct args *a,
 				   !a->to_stdout);
 	if (a->to_stdout)
 		return 0;
+	pl->dir_label = a->dir ? "--dir" : "REPORT_DIR";
 	if (a->dir)
 		ms_strlcpy(pl->dir, a->dir, sizeof(pl->dir));
 	else if (ms_conf_path(c, MS_CONF_REPORT_DIR, "reports", pl->dir,
@@ -282,6 +298,25 @@ static int make_plan(const struct ms_conf *c, const struct args *a,
 		return MS_EXIT_USAGE;
 	}
 	return 0;
+}
+
+/*
+ * The directory the files go to (REPORT_DIR, default RUN_DIR/reports, or
+ * --dir): published, so anyone may read it, but only its owner (us or
+ * root) may write it.  With make, a missing one is created 0750.
+ */
+static int out_dir(const struct plan *pl, bool make)
+{
+	struct ms_err err = { 0 };
+	int r = ms_dir_check(pl->dir, pl->dir_label, MS_DIR_PUBLISH, &err);
+
+	if (r == MS_E_NOENT && make &&
+	    (r = ms_dir_make(pl->dir, 0750, &err)) == 0)
+		r = ms_dir_check(pl->dir, pl->dir_label, MS_DIR_PUBLISH, &err);
+	if (r == 0 || (!make && r == MS_E_NOENT))
+		return 0;
+	ms_applet_error("%s", err.msg);
+	return r == MS_E_INVAL ? MS_EXIT_USAGE : MS_EXIT_FAIL;
 }
 
 static int render_one(const struct ms_report *rep, size_t f,
@@ -377,14 +412,10 @@ static int write_one(const char *dir, const char *name,
 /* The plan's files into its directory (made 0750), each atomically. */
 static int write_files(const struct out *o, const struct plan *pl)
 {
-	struct ms_err err = { 0 };
 	unsigned f;
 	int st = 0;
 
-	if (ms_dir_make(pl->dir, 0750, &err) < 0) {
-		ms_applet_error("%s", err.msg);
-		return MS_EXIT_FAIL;
-	}
+	/* the directory was made and checked with the lock (take_lock) */
 	for (f = 0; f < F_COUNT && !st; f++) {
 		if ((f < F_LCSV && !(pl->what & kinds[f])) ||
 		    !(o->have & (1u << f)))
@@ -455,9 +486,8 @@ static int mail(const struct ms_conf *c, const struct args *a,
 static int deploy_opts(const struct ms_conf *c, const struct plan *pl,
 		       struct ms_deploy_opts *d, char *kh, size_t khsize)
 {
-	struct ms_err err = { 0 };
-
 	const char *title = ms_conf_str(c, MS_CONF_REPORT_TITLE);
+	struct ms_err err = { 0 };
 
 	if (ms_deploy_opts_from_conf(d, c, pl->target, kh, khsize,
 				     &err) < 0) {
@@ -468,6 +498,14 @@ static int deploy_opts(const struct ms_conf *c, const struct plan *pl,
 	d->site_dir = *pl->dir ? pl->dir : NULL;
 	d->site_title = *title ? title : "Upstream modulation reports";
 	d->site_footer = ms_conf_str(c, MS_CONF_REPORT_FOOTER);
+	/* a local target is published like REPORT_DIR; a missing one is
+	 * reported by the deploy itself */
+	if (!d->target.sftp && ms_dir_check(d->target.path, "deploy target",
+					    MS_DIR_PUBLISH, &err) ==
+				       MS_E_INVAL) {
+		ms_applet_error("%s", err.msg);
+		return MS_EXIT_USAGE;
+	}
 	return 0;
 }
 
@@ -541,10 +579,8 @@ static int take_lock(const struct plan *pl, bool refresh, struct ms_lock *l)
 	char path[PATH_MAX];
 	int r;
 
-	if (ms_dir_make(pl->dir, 0750, &err) < 0) {
-		ms_applet_error("%s", err.msg);
-		return MS_EXIT_FAIL;
-	}
+	if ((r = out_dir(pl, true)))
+		return r;
 	if (snprintf(path, sizeof(path), "%s/.modscan-report.lock",
 		     pl->dir) >= (int)sizeof(path)) {
 		ms_applet_error("report path in '%s' too long", pl->dir);
@@ -637,7 +673,9 @@ const struct ms_applet ms_report_applet = {
 	"REPORT_DIR (default RUN_DIR/reports) as\n"
 	"modscan-report-LABEL.{csv,json,html}.  It mails when REPORT_MAIL=yes\n"
 	"and publishes when DEPLOY_TARGET is set; with REPORT_LEGACY=yes it also\n"
-	"writes, mails and publishes the legacy tool's files.\n"
+	"writes, mails and publishes the legacy tool's files.  REPORT_DIR (or\n"
+	"--dir) is made 0750 when missing; an existing one must belong to us\n"
+	"or root and not be writable by group or others (else exit 2).\n"
 	"\n"
 	"Options:\n",
 	.epilogue =
