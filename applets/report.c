@@ -108,6 +108,7 @@ struct plan {
 	bool legacy, mail, deploy;
 	char dir[PATH_MAX];	/* "": standard output */
 	const char *dir_label;	/* "REPORT_DIR" or "--dir", for messages */
+	const char *run_dir;	/* RUN_DIR when dir is its reports/, else "" */
 	char target[MS_DEPLOY_TARGET_MAX];
 };
 
@@ -290,6 +291,8 @@ static int make_plan(const struct ms_conf *c, const struct args *a,
 	if (a->to_stdout)
 		return 0;
 	pl->dir_label = a->dir ? "--dir" : "REPORT_DIR";
+	pl->run_dir = a->dir || *ms_conf_str(c, MS_CONF_REPORT_DIR) ? "" :
+		      ms_conf_str(c, MS_CONF_RUN_DIR);
 	if (a->dir)
 		ms_strlcpy(pl->dir, a->dir, sizeof(pl->dir));
 	else if (ms_conf_path(c, MS_CONF_REPORT_DIR, "reports", pl->dir,
@@ -310,6 +313,10 @@ static int out_dir(const struct plan *pl, bool make)
 	struct ms_err err = { 0 };
 	int r = ms_dir_check(pl->dir, pl->dir_label, MS_DIR_PUBLISH, &err);
 
+	/* the default's parent is RUN_DIR, made private as such */
+	if (r == MS_E_NOENT && make && *pl->run_dir &&
+	    (r = ms_dir_ensure(pl->run_dir, "RUN_DIR", MS_DIR_RUN, &err)) == 0)
+		r = MS_E_NOENT;
 	if (r == MS_E_NOENT && make &&
 	    (r = ms_dir_make(pl->dir, 0750, &err)) == 0)
 		r = ms_dir_check(pl->dir, pl->dir_label, MS_DIR_PUBLISH, &err);
@@ -642,17 +649,21 @@ static int run(const struct ms_conf *c, const struct args *a,
 	struct plan pl;
 	int st;
 
+	/* every refusal before the database is asked anything */
 	if ((st = make_plan(c, a, &pl)) ||
 	    (pl.mail && (st = mail_check(c, a))) ||
-	    (pl.deploy && (st = deploy_opts(c, &pl, &dopt, kh, sizeof(kh)))))
+	    (pl.deploy && (st = deploy_opts(c, &pl, &dopt, kh, sizeof(kh)))) ||
+	    (*pl.dir && (st = out_dir(&pl, false))))
 		return st;
-	if (*pl.dir && (st = take_lock(&pl, a->refresh, &lock)))
-		return st == SKIPPED ? MS_EXIT_OK : st;
-	if (!(st = build(c, a, p, &rep)))
-		st = produce(c, a, &pl, rep, &dopt);
+	/* nothing is made before the configuration proved good */
+	if ((st = build(c, a, p, &rep)) ||
+	    (*pl.dir && (st = take_lock(&pl, a->refresh, &lock))))
+		goto out;
+	st = produce(c, a, &pl, rep, &dopt);
+out:
 	ms_report_free(rep);
 	ms_lock_release(&lock);
-	return st;
+	return st == SKIPPED ? MS_EXIT_OK : st;
 }
 
 static int run_report(struct ms_run *r)
