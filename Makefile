@@ -8,9 +8,10 @@
 #   make fuzz       the parser fuzzers, longer
 #   make bench      the benchmarks under tests/bench (bench-report: one)
 #
-# The static libraries (libssh, Connector/C, mbedTLS, OpenSSL, cJSON, zlib)
-# are built once from Debian's sources by contrib/build-deps.sh into
-# $(DEPS_CACHE), keyed on that script, so later builds only compile modscan.
+# The static libraries (libssh, Connector/C, mbedTLS, OpenSSL, cJSON, zlib,
+# mimalloc) are built once from Debian's sources by contrib/build-deps.sh
+# into $(DEPS_CACHE), keyed on that script, so later builds only compile
+# modscan.
 
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -40,6 +41,8 @@ APPLET_SRC := $(sort $(wildcard applets/*.c))
 # --- static musl build (the shipped binary) ---
 STATIC_CC = musl-gcc
 STATIC_INC = -isystem $(DEPS)/include -isystem $(DEPS)/include/mariadb
+# mimalloc.o goes first: its malloc replaces musl's (one global lock).
+STATIC_MALLOC = $(DEPS)/lib/mimalloc.o
 STATIC_LIBS = -L$(DEPS)/lib -lssh -lcjson -lmariadbclient -lmbedtls \
 	      -lmbedx509 -lmbedcrypto -lssl -lcrypto -lz -lpthread -lm
 STATIC_LIB_OBJ := $(patsubst %.c,build/static/%.o,$(LIB_SRC))
@@ -89,8 +92,8 @@ build/static/libms.a: $(STATIC_LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 build/static/modscan: $(STATIC_APPLET_OBJ) build/static/libms.a
-	$(call say,LINK,$@)$(STATIC_CC) -static -o $@ $(STATIC_APPLET_OBJ) \
-		build/static/libms.a $(STATIC_LIBS)
+	$(call say,LINK,$@)$(STATIC_CC) -static -o $@ $(STATIC_MALLOC) \
+		$(STATIC_APPLET_OBJ) build/static/libms.a $(STATIC_LIBS)
 
 modscan: build/static/modscan
 	$(Q)objcopy --strip-all $< $@.tmp && mv $@.tmp $@
