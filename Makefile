@@ -141,7 +141,14 @@ build/bench/modscan: $(BENCH_APPLET_OBJ) build/bench/libms.a
 	$(call say,LINK,$@)$(DEV_CC) -o $@ $(BENCH_APPLET_OBJ) \
 		build/bench/libms.a $(DEV_LIBS)
 
-bench: all dev build/bench/ingest build/bench/modscan
+# The floor of a sweep: a minimal libssh client on modscan's own static
+# libraries (tests/bench/sweep compares modscan with it).
+build/static/floor: tests/bench/floor.c | $(DEPS)/.done
+	@mkdir -p $(@D)
+	$(call say,LINK,$@)$(STATIC_CC) $(BASE_CFLAGS) $(CFLAGS) $(STATIC_INC) \
+		-static -o $@ $(STATIC_MALLOC) $< $(STATIC_LIBS)
+
+bench: all dev build/bench/ingest build/bench/modscan build/static/floor
 	$(Q)tests/bench/ingest
 	$(Q)tests/bench/sweep
 	$(Q)tests/bench/report
@@ -149,7 +156,7 @@ bench: all dev build/bench/ingest build/bench/modscan
 bench-report: dev build/bench/modscan
 	$(Q)tests/bench/report
 
-bench-sweep: all
+bench-sweep: all build/static/floor
 	$(Q)tests/bench/sweep
 
 # --- test tools (not shipped) ---
