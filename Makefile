@@ -9,7 +9,7 @@
 #   make bench      the benchmarks under tests/bench (bench-report: one)
 #
 # The static libraries (libssh, Connector/C, mbedTLS, OpenSSL, cJSON, zlib,
-# mimalloc) are built once from Debian's sources by contrib/build-deps.sh
+# jemalloc) are built once from Debian's sources by contrib/build-deps.sh
 # into $(DEPS_CACHE), keyed on that script, so later builds only compile
 # modscan.
 
@@ -41,8 +41,9 @@ APPLET_SRC := $(sort $(wildcard applets/*.c))
 # --- static musl build (the shipped binary) ---
 STATIC_CC = musl-gcc
 STATIC_INC = -isystem $(DEPS)/include -isystem $(DEPS)/include/mariadb
-# mimalloc.o goes first: its malloc replaces musl's (one global lock).
-STATIC_MALLOC = $(DEPS)/lib/mimalloc.o
+# jemalloc, whole and first: its malloc replaces musl's (one global lock).
+STATIC_MALLOC = -Wl,--whole-archive $(DEPS)/lib/libjemalloc.a \
+		-Wl,--no-whole-archive
 STATIC_LIBS = -L$(DEPS)/lib -lssh -lcjson -lmariadbclient -lmbedtls \
 	      -lmbedx509 -lmbedcrypto -lssl -lcrypto -lz -lpthread -lm
 STATIC_LIB_OBJ := $(patsubst %.c,build/static/%.o,$(LIB_SRC))
@@ -143,7 +144,7 @@ build/bench/modscan: $(BENCH_APPLET_OBJ) build/bench/libms.a
 
 # The floor of a sweep: a minimal libssh client on modscan's own static
 # libraries (tests/bench/sweep compares modscan with it).
-build/static/floor: tests/bench/floor.c | $(DEPS)/.done
+build/static/floor: tests/bench/floor.c $(DEPS)/.done
 	@mkdir -p $(@D)
 	$(call say,LINK,$@)$(STATIC_CC) $(BASE_CFLAGS) $(CFLAGS) $(STATIC_INC) \
 		-static -o $@ $(STATIC_MALLOC) $< $(STATIC_LIBS)

@@ -17,12 +17,13 @@
 #   Connector/C     PREFIX/lib/libmariadbclient.a     include/mariadb/
 #                   (TLS via OpenSSL, auth plugins compiled in)
 #   cJSON           PREFIX/lib/libcjson.a             include/cjson/cJSON.h
-#   mimalloc 2.0    PREFIX/lib/mimalloc.o             include/mimalloc.h
-#                   (one object that replaces musl's malloc, whose single
-#                   lock serialises every thread of a sweep)
+#   jemalloc 5.3    PREFIX/lib/libjemalloc.a          include/jemalloc/
+#                   (replaces musl's malloc, whose single lock serialises
+#                   every thread of a sweep)
 #
 # Compile with  -isystem PREFIX/include -isystem PREFIX/include/mariadb
-# link with     -static PREFIX/lib/mimalloc.o -L PREFIX/lib -lssh -lcjson
+# link with     -static -Wl,--whole-archive PREFIX/lib/libjemalloc.a
+#               -Wl,--no-whole-archive -L PREFIX/lib -lssh -lcjson
 #               -lmariadbclient -lmbedtls -lmbedx509 -lmbedcrypto -lssl
 #               -lcrypto -lz -lpthread -lm
 #
@@ -55,7 +56,7 @@ LIBSSH_V=0.10.6-0+deb12u2
 OPENSSL_V=3.0.20-1~deb12u2
 MARIADB_V=1:10.11.18-0+deb12u1
 CJSON_V=1.7.15-1+deb12u4
-MIMALLOC_V=2.0.9+ds-2
+JEMALLOC_V=5.3.0-1
 
 me=build-deps
 say() { printf '%s: %s\n' "$me" "$*"; }
@@ -189,7 +190,7 @@ build_sources() {
 	rm -rf "$SRCDIR"/dl.*    # downloads of runs that died
 	for p in zlib:$ZLIB_V mbedtls:$MBEDTLS_V libssh:$LIBSSH_V \
 		openssl:$OPENSSL_V mariadb:$MARIADB_V cjson:$CJSON_V \
-		mimalloc:$MIMALLOC_V; do
+		jemalloc:$JEMALLOC_V; do
 		d=$(fetch "${p%%:*}" "${p#*:}")
 		echo "${p%%:*} $d" >>"$W/dscs"
 	done
@@ -396,19 +397,20 @@ build_mariadb() {
 	done
 }
 
-build_mimalloc() {
-	extract mimalloc
-	grep -q 'set(mi_version_major 2)' cmake/mimalloc-config-version.cmake ||
-		{ echo "not mimalloc 2"; return 1; }
-	# MI_OVERRIDE: malloc, free, ... are mimalloc's; the single object
-	# (MI_BUILD_OBJECT) is linked first so that it wins over libc's.
-	cmake_build . \
-		-DMI_BUILD_SHARED=OFF -DMI_BUILD_STATIC=OFF -DMI_BUILD_OBJECT=ON \
-		-DMI_BUILD_TESTS=OFF -DMI_OVERRIDE=ON -DMI_SECURE=OFF \
-		-DMI_INSTALL_TOPLEVEL=ON
-	[ -f "$R/lib/mimalloc.o" ] || { echo "mimalloc.o not installed"; return 1; }
-	nm "$R/lib/mimalloc.o" | grep -q ' T malloc$' ||
-		{ echo "mimalloc.o does not define malloc"; return 1; }
+build_jemalloc() {
+	extract jemalloc
+	grep -q '^5\.3\.' VERSION || { echo "not jemalloc 5.3"; return 1; }
+	# No prefix: its malloc, free, ... replace musl's.  No stats, no
+	# profiling, no dlopen.
+	CC=musl-gcc CFLAGS="$CFLAGS_COMMON" ./configure --prefix="$PREFIX" \
+		--libdir="$PREFIX/lib" --with-jemalloc-prefix= --disable-cxx \
+		--disable-shared --enable-static --disable-libdl \
+		--disable-stats --disable-prof --disable-doc
+	make -j"$JOBS" build_lib_static
+	make install_lib_static install_include DESTDIR="$DESTDIR"
+	rm -f "$R"/lib/libjemalloc_pic.a
+	nm "$R/lib/libjemalloc.a" 2>/dev/null | grep -q ' T malloc$' ||
+		{ echo "libjemalloc.a does not define malloc"; return 1; }
 }
 
 build_cjson() {
@@ -427,12 +429,12 @@ step openssl "$(uv openssl)"
 step libssh "$(uv libssh) (OpenSSL backend)"
 step mariadb "Connector/C ($(uv mariadb))"
 step cjson "$(uv cjson)"
-step mimalloc "$(uv mimalloc)"
+step jemalloc "$(uv jemalloc)"
 
 # ------------------------------------------------------------------ finish
 
 for f in libssh.a libmariadbclient.a libmbedtls.a libmbedx509.a \
-	libmbedcrypto.a libssl.a libcrypto.a libz.a libcjson.a mimalloc.o; do
+	libmbedcrypto.a libssl.a libcrypto.a libz.a libcjson.a libjemalloc.a; do
 	[ -f "$R/lib/$f" ] || die "$R/lib/$f missing"
 done
 for f in libssh/libssh.h libssh/server.h libssh/sftp.h mariadb/mysql.h \
