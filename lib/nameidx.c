@@ -1,7 +1,7 @@
 /* Name index (see nameidx.h): open addressing, linear probing on FNV-1a. */
 #include "nameidx.h"
 
-#include "sched.h"
+#include "schedule.h"
 
 enum { NAMEIDX_MIN = 64 };
 
