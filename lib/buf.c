@@ -150,3 +150,19 @@ size_t ms_strlcpy(char *dst, const char *src, size_t size)
 	dst[n] = '\0';
 	return len;
 }
+
+int ms_grow(void **p, size_t *cap, size_t n, size_t size, size_t first)
+{
+	size_t c = *cap ? *cap * 2 : first;
+	void *q;
+
+	if (n < *cap)
+		return 0;
+	if (c > SIZE_MAX / size)
+		return MS_E_NOMEM;
+	if (!(q = realloc(*p, c * size)))
+		return MS_E_NOMEM;
+	*p = q;
+	*cap = c;
+	return 0;
+}

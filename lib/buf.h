@@ -43,4 +43,11 @@ char *ms_buf_detach(struct ms_buf *b, size_t *len);
  */
 size_t ms_strlcpy(char *dst, const char *src, size_t size);
 
+/*
+ * Room for element n of the array *p of *cap elements of size bytes:
+ * nothing while n < *cap, else *cap doubles (first: the first capacity)
+ * and *p is reallocated.  MS_E_NOMEM leaves both as they were.
+ */
+int ms_grow(void **p, size_t *cap, size_t n, size_t size, size_t first);
+
 #endif

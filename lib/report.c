@@ -166,22 +166,6 @@ static const char *name_at(const struct ms_report *rep, uint32_t off)
 	return rep->names.p + off;
 }
 
-static int grow(void **p, size_t *cap, size_t n, size_t size)
-{
-	size_t c = *cap ? *cap * 2 : 256;
-	void *q;
-
-	if (n < *cap)
-		return 0;
-	if (c > SIZE_MAX / size)
-		return MS_E_NOMEM;
-	if (!(q = realloc(*p, c * size)))
-		return MS_E_NOMEM;
-	*p = q;
-	*cap = c;
-	return 0;
-}
-
 static uint8_t family_index(struct ms_report *rep, const char *device)
 {
 	const char *name = rep->o.family(device, rep->o.family_ctx);
@@ -316,8 +300,8 @@ static int chan_close(struct ms_report *rep)
 	hold(rep, rep->last_mod, rep->last_t, rep->end);
 	if (rep->o.legacy_hops)
 		r->hops++;
-	if ((e = grow((void **)&rep->rows, &rep->cap_rows, rep->n_rows,
-		      sizeof(*r))) < 0)
+	if ((e = ms_grow((void **)&rep->rows, &rep->cap_rows, rep->n_rows,
+			 sizeof(*r), 256)) < 0)
 		return e;
 	rep->rows[rep->n_rows++] = *r;
 	d = &rep->devs[rep->n_devs - 1];
@@ -354,8 +338,8 @@ static int dev_open(struct ms_report *rep, const char *device)
 	struct dev *d;
 	int e;
 
-	if ((e = grow((void **)&rep->devs, &rep->cap_devs, rep->n_devs,
-		      sizeof(*d))) < 0)
+	if ((e = ms_grow((void **)&rep->devs, &rep->cap_devs, rep->n_devs,
+			 sizeof(*d), 256)) < 0)
 		return e;
 	d = &rep->devs[rep->n_devs];
 	memset(d, 0, sizeof(*d));
