@@ -6,7 +6,8 @@
 #   make check      unit, integration (on both binaries) and fuzz-smoke tests
 #   make demo       the whole job end to end on this machine
 #   make fuzz       the parser fuzzers, longer
-#   make bench      the benchmarks under tests/bench (bench-report: one)
+#   make bench      the benchmarks under tests/bench (bench-report,
+#                   bench-sweep, bench-scrape: one)
 #
 # The static libraries (libssh, Connector/C, mbedTLS, OpenSSL, cJSON, zlib,
 # jemalloc) are built once from Debian's sources by contrib/build-deps.sh
@@ -78,7 +79,7 @@ $(TOOLS_OK): contrib/install-deps.sh
 	@mkdir -p $(@D) && touch $@
 
 .PHONY: all pkgs dev check check-unit check-asan demo fuzz bench bench-report \
-	bench-sweep clean \
+	bench-sweep bench-scrape clean \
 	ccapsim unit FORCE
 
 # Version, regenerated only when it changes.  Every object waits for it
@@ -164,12 +165,16 @@ bench: all dev build/bench/ingest build/bench/modscan build/static/floor
 	$(Q)tests/bench/ingest
 	$(Q)tests/bench/sweep
 	$(Q)tests/bench/report
+	$(Q)tests/bench/scrape
 
 bench-report: dev build/bench/modscan
 	$(Q)tests/bench/report
 
 bench-sweep: all build/static/floor
 	$(Q)tests/bench/sweep
+
+bench-scrape: all
+	$(Q)tests/bench/scrape
 
 # --- test tools (not shipped) ---
 ccapsim: tests/ccapsim/ccapsim

@@ -34,7 +34,8 @@ static const struct ms_opt opts[] = {
 	  "(NAGIOS_CRITICAL); -c is --config without\n"
 	  "--nagios" },
 	{ "prometheus", 0, NULL, O_PROM, 0,
-	  "Prometheus text exposition on stdout" },
+	  "Prometheus text exposition on stdout, with\n"
+	  "the devices and upstreams of the last sweep" },
 	{ "textfile", 0, "DIR", O_TEXTFILE, 0,
 	  "write DIR/modscan.prom atomically (node_exporter);\n"
 	  "DIR must exist, belong to us or root and not be\n"
@@ -289,7 +290,8 @@ static int textfile_dir(const char *dir)
 	return err.code == MS_E_SYS ? MS_EXIT_FAIL : MS_EXIT_USAGE;
 }
 
-static int machine(struct ms_run *run, const struct ms_health_report *r)
+static int machine(struct ms_run *run, const struct ms_health_src *src,
+		   const struct ms_health_report *r)
 {
 	const struct ms_conf *c = &run->conf;
 	const struct opts *o = run->opts;
@@ -314,7 +316,8 @@ static int machine(struct ms_run *run, const struct ms_health_report *r)
 		rc = r->h.verdict == MS_HEALTH_OK ? MS_EXIT_OK : MS_EXIT_FAIL;
 	} else {
 		if (ms_metrics_render(&r->f, &r->h, r->have_sup ? &r->sup : NULL,
-				      &b, &err) < 0)
+				      &b, &err) < 0 ||
+		    ms_metrics_plant_file(src->plant, &b, &err) < 0)
 			goto fail;
 	}
 	if (o->mode != M_TEXTFILE) {
@@ -358,7 +361,7 @@ static int run(struct ms_run *run)
 		return MS_EXIT_FAIL;
 	}
 	ms_health_check(&src, r);
-	rc = o->mode == M_HUMAN ? human(r) : machine(run, r);
+	rc = o->mode == M_HUMAN ? human(r) : machine(run, &src, r);
 	free(r);
 	return rc;
 }

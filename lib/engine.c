@@ -17,6 +17,7 @@
 #include "modmap.h"
 #include "nameidx.h"
 #include "notify.h"
+#include "plant.h"
 #include "pool.h"
 #include "rundir.h"
 #include "schedule.h"
@@ -71,6 +72,8 @@ struct engine {
 	struct settings *store_set;
 	struct ms_status st;
 	char status_path[PATH_MAX];
+	struct ms_plant plant;		/* the last sweep, per upstream */
+	char plant_path[PATH_MAX];
 	int sigfd;
 	_Atomic int64_t abort_at;
 	bool stopping;
@@ -190,15 +193,18 @@ static bool device_changed(const struct ms_device *a,
 }
 
 /* The devices of the old table that the new one (v, by idx) lacks. */
-static void log_gone(const struct engine *e, const struct dev_state *v,
+static void log_gone(struct engine *e, const struct dev_state *v,
 		     const struct ms_nameidx *idx)
 {
 	size_t i;
 
-	for (i = 0; i < e->ndev; i++)
-		if (ms_nameidx_find(idx, v, sizeof(*v), e->devs[i].dev.name) < 0)
-			ms_log_notice("device %s removed",
-				      e->devs[i].dev.name);
+	for (i = 0; i < e->ndev; i++) {
+		if (ms_nameidx_find(idx, v, sizeof(*v), e->devs[i].dev.name) >= 0)
+			continue;
+		ms_log_notice("device %s removed", e->devs[i].dev.name);
+		if (ms_plant_forget(&e->plant, e->devs[i].dev.name) < 0)
+			ms_log_error("plant state: out of memory, reset");
+	}
 }
 
 static struct dev_state *find_dev(struct engine *e, const char *name)
@@ -361,6 +367,14 @@ static void sweep_counts(struct engine *e, struct ms_sweep_stats *sw)
 	sw->samples_spooled = e->st.total.samples_spooled - e->spooled_base;
 }
 
+static void write_plant(struct engine *e)
+{
+	struct ms_err err;
+
+	if (ms_plant_write(&e->plant, e->plant_path, &err) < 0)
+		ms_log_error("plant state: %s", err.msg);
+}
+
 static void close_sweep(struct engine *e, int64_t now)
 {
 	struct ms_storeq_stats ss;
@@ -378,6 +392,7 @@ static void close_sweep(struct engine *e, int64_t now)
 	e->st.sweeps++;
 	e->st.last_sweep_ok = now;
 	ms_storeq_sweep_done(e->store, now / 1000);
+	write_plant(e);
 	ms_log_info("sweep done: %u ok, %u partial, %u failed, %llu "
 		    "channels in %.1f s", e->cur.devices_ok,
 		    e->cur.devices_partial, e->cur.devices_failed,
@@ -463,6 +478,9 @@ static void finish_job(struct engine *e, struct job *j)
 	}
 	count_result(e, j);
 	print_found(e, j);
+	if (ms_plant_scan(&e->plant, j->dev.name, j->res.samples, j->res.n,
+			  j->res.outcome == MS_SCAN_OK, j->res.end) < 0)
+		ms_log_error("plant state of %s: out of memory", j->dev.name);
 	memset(&ds, 0, sizeof(ds));
 	ms_strlcpy(ds.run_id, e->run_id, sizeof(ds.run_id));
 	ms_strlcpy(ds.device, j->dev.name, sizeof(ds.device));
@@ -531,6 +549,7 @@ static void reload(struct engine *e)
 							MS_CONF_LOG_LEVEL));
 	settings_put(e->set);
 	e->set = s;
+	e->plant.max_gap = ms_conf_int(&s->conf, MS_CONF_REPORT_MAX_GAP);
 	/* a shorter CHECK_INTERVAL counts from now, not from the old one */
 	e->next_check = MS_MIN(e->next_check, ms_deadline(check_ms(e)));
 }
@@ -656,6 +675,9 @@ static int setup_files(struct engine *e, struct ms_err *err)
 	if ((r = ms_conf_path(c, MS_CONF_STATUS_FILE, "status.json",
 			      e->status_path, sizeof(e->status_path))) < 0)
 		return ms_err_set(err, r, "RUN_DIR: path too long");
+	if ((r = ms_plant_path(e->status_path, e->plant_path,
+			       sizeof(e->plant_path))) < 0)
+		return ms_err_set(err, r, "RUN_DIR: path too long");
 	return ms_dir_ensure(e->set->raw_dir, "raw-output directory",
 			     MS_DIR_DATA, err);
 }
@@ -709,6 +731,7 @@ static int start(struct engine *e, struct ms_err *err)
 	e->st.devices_total = (uint32_t)e->ndev;
 	e->cur.started = ms_wall_now();
 	set_state(e, MS_STATE_STARTING, "starting");
+	write_plant(e);		/* no figures of an earlier scanner */
 	/* one sweep of a known set needs no more workers than devices; the
 	 * continuous scanner keeps SCAN_CONCURRENCY for what SIGHUP adds */
 	if (e->o->once && e->ndev < n)
@@ -741,6 +764,7 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 
 	memset(&e, 0, sizeof(e));
 	e.o = o;
+	ms_plant_init(&e.plant, ms_conf_int(conf, MS_CONF_REPORT_MAX_GAP));
 	e.sigfd = -1;
 	atomic_init(&e.abort_at, MS_NEVER);
 	/* problems of the configuration or the devices file: MS_E_INVAL */
@@ -757,6 +781,7 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 	loop(&e);
 	progress(&e, true);
 	teardown(&e);
+	write_plant(&e);	/* with the scans of an unfinished sweep */
 	heartbeat(&e);
 	set_state(&e, MS_STATE_STOPPED, e.stopping ? "stopped by signal"
 						  : "stopped");
@@ -767,6 +792,7 @@ out:
 	if (e.sigfd >= 0)
 		close(e.sigfd);
 	ms_nameidx_release(&e.idx);
+	ms_plant_release(&e.plant);
 	free(e.devs);
 	settings_put(e.set);
 	return r;

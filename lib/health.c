@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "lock.h"
+#include "plant.h"
 #include "proc.h"
 #include "mstime.h"
 
@@ -183,7 +184,8 @@ int ms_health_src_from(struct ms_health_src *src, const struct ms_conf *c,
 	    ms_conf_path(c, MS_CONF_PID_FILE, "scan.pid", src->pid,
 			 sizeof(src->pid)) < 0 ||
 	    ms_conf_path(c, MS_CONF_WATCHDOG_STATUS_FILE, "watchdog.json",
-			 src->sup, sizeof(src->sup)) < 0)
+			 src->sup, sizeof(src->sup)) < 0 ||
+	    ms_plant_path(src->status, src->plant, sizeof(src->plant)) < 0)
 		return ms_err_set(err, MS_E_TOOBIG, "RUN_DIR: path too long");
 	src->max_age_ms = ms_conf_int(c, MS_CONF_MAX_HEARTBEAT_AGE) * 1000;
 	return 0;

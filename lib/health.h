@@ -68,6 +68,7 @@ struct ms_health_src {
 	char status[PATH_MAX];		/* STATUS_FILE */
 	char pid[PATH_MAX];		/* PID_FILE */
 	char sup[PATH_MAX];		/* WATCHDOG_STATUS_FILE */
+	char plant[PATH_MAX];		/* the plant state, by STATUS_FILE */
 	int64_t max_age_ms;		/* MAX_HEARTBEAT_AGE */
 };
 

@@ -10,6 +10,7 @@
 #include "err.h"
 #include "health.h"
 #include "http.h"
+#include "plant.h"
 #include "status.h"
 
 enum { MS_METRICS_MAX = 256 * 1024 };
@@ -22,13 +23,23 @@ int ms_metrics_render(const struct ms_health_facts *f,
 		      const struct ms_health *h, const struct ms_status *sup,
 		      struct ms_buf *out, struct ms_err *err);
 
+/*
+ * Append the per-device and per-upstream families of p (samples of every
+ * device and upstream in it).
+ */
+int ms_metrics_plant(const struct ms_plant *p, struct ms_buf *out,
+		     struct ms_err *err);
+/* The same from the state file at path; nothing when it does not exist. */
+int ms_metrics_plant_file(const char *path, struct ms_buf *out,
+			  struct ms_err *err);
+
 /* Append v as a label value with Prometheus escaping. */
 int ms_metrics_label(struct ms_buf *out, const char *v);
 
 /*
  * An ms_http_handler for ctx, a const struct ms_health_src *: GET /health
  * gives the health JSON with 200 when healthy, else 503; /metrics the
- * Prometheus text; anything else 404.
+ * Prometheus text with the plant's families; anything else 404.
  */
 void ms_metrics_http(void *ctx, const char *path, struct ms_http_reply *rep);
 
