@@ -160,6 +160,7 @@ time.sleep(30)" "$port" & } &&
 	test "$(curl -s -m 5 -o /dev/null -w "%{http_code}" "http://127.0.0.1:$port/nope")" = 404 &&
 	test "$(curl -s -m 5 -o /dev/null -w "%{http_code}" -X POST "http://127.0.0.1:$port/health")" = 405 &&
 	kill -9 "$SCAN" &&
+	test_wait_for 10 gone "$SCAN" &&
 	test "$(curl -s -m 5 -o body -w "%{http_code}" "http://127.0.0.1:$port/health")" = 503 &&
 	test "$(status_field body verdict)" = dead &&
 	kill "$slow" &&
