@@ -196,7 +196,8 @@ static void log_gone(const struct engine *e, const struct dev_state *v,
 	size_t i;
 
 	for (i = 0; i < e->ndev; i++)
-		if (ms_nameidx_find(idx, v, sizeof(*v), e->devs[i].dev.name) < 0)
+		if (ms_nameidx_find(idx, v, sizeof(*v),
+				    e->devs[i].dev.name) < 0)
 			ms_log_notice("device %s removed",
 				      e->devs[i].dev.name);
 }
