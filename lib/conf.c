@@ -10,6 +10,7 @@
 
 #include "file.h"
 #include "num.h"
+#include "proc.h"
 
 enum { CONF_FILE_MAX = 1 << 20 };
 
@@ -458,6 +459,9 @@ int ms_conf_load(struct ms_conf *c, const char *path, struct ms_err *err)
 {
 	int r;
 
+	/* Before any secret is read into memory. */
+	if ((r = ms_proc_nodump(err)) < 0)
+		return r;
 	if (!path || !*path)
 		path = getenv("MODSCAN_CONFIG");
 	if ((!path || !*path) && access(default_path, F_OK) == 0)
