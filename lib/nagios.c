@@ -38,6 +38,43 @@ static enum ms_nagios_code level(long long v, long long warn, long long crit)
 	return v > warn ? MS_NAGIOS_WARNING : MS_NAGIOS_OK;
 }
 
+static void problem(struct ms_buf *out, int *n, const char *text)
+{
+	ms_buf_printf(out, "%s%s", (*n)++ ? "; " : "", text);
+}
+
+int ms_nagios_problems(const struct ms_status *st, struct ms_buf *out)
+{
+	char lost[64];
+	int n = 0;
+
+	if (st->no_space)
+		problem(out, &n, "RUN_DIR: no space left");
+	if (st->last.samples_lost) {
+		snprintf(lost, sizeof(lost), "%llu samples lost in the last "
+			 "sweep", (unsigned long long)st->last.samples_lost);
+		problem(out, &n, lost);
+	}
+	if (!strcmp(st->applet, "scan") && !st->devices_total &&
+	    (st->state == MS_STATE_IDLE || st->state == MS_STATE_SCANNING))
+		problem(out, &n, "no valid device to scan");
+	return n;
+}
+
+/* WARNING for a problem, CRITICAL when samples were lost. */
+static enum ms_nagios_code problems_level(const struct ms_status *st)
+{
+	struct ms_buf b;
+	int n;
+
+	ms_buf_init(&b, 1024);
+	n = ms_nagios_problems(st, &b);
+	ms_buf_release(&b);
+	if (st->last.samples_lost)
+		return MS_NAGIOS_CRITICAL;
+	return n ? MS_NAGIOS_WARNING : MS_NAGIOS_OK;
+}
+
 enum ms_nagios_code ms_nagios_render(const struct ms_health_report *rep,
 				     const struct ms_nagios_limits *warn,
 				     const struct ms_nagios_limits *crit,
@@ -62,11 +99,16 @@ enum ms_nagios_code ms_nagios_render(const struct ms_health_report *rep,
 		c = MS_MAX(c, x);
 		x = level((long long)st->spool_bytes, warn->spool, crit->spool);
 		c = MS_MAX(c, x);
+		c = MS_MAX(c, problems_level(st));
 	}
-	ms_buf_printf(out, "MODSCAN %s - %s; %lld of %u devices failed, "
+	ms_buf_printf(out, "MODSCAN %s - ", names[c]);
+	/* a dead or hung scanner's problems are as old as its heartbeat */
+	if (h->verdict == MS_HEALTH_OK && ms_nagios_problems(st, out))
+		ms_buf_adds(out, "; ");
+	ms_buf_printf(out, "%s; %lld of %u devices failed, "
 		      "spool %llu bytes | heartbeat_age=%llds;%lld;%lld;0 "
 		      "failed_devices=%lld;%lld;%lld;0;%u "
-		      "spool_bytes=%lluB;%lld;%lld;0\n", names[c], h->reason,
+		      "spool_bytes=%lluB;%lld;%lld;0\n", h->reason,
 		      failed, st->devices_total,
 		      (unsigned long long)st->spool_bytes, age, warn->age_s,
 		      crit->age_s, failed, warn->failed, crit->failed,

@@ -51,10 +51,10 @@ test_expect_success '--json: one object with the verdict and the status file' '
 	test "$(status_field out status.applet)" = scan
 '
 
-test_expect_success '--nagios OK (0) with perfdata' '
-	modscan status --nagios --config "$CONF" >out &&
+test_expect_success '--nagios with perfdata: WARNING (1) for a scanner with no device to scan' '
+	test_expect_code 1 modscan status --nagios --config "$CONF" >out &&
 	test_line_count = 1 out &&
-	test_grep "^MODSCAN OK - pid $SCAN is [a-z]*, heartbeat [0-9]* s ago; 0 of 0 devices failed, spool 0 bytes | heartbeat_age=[0-9]*s;120;300;0 failed_devices=0;0;10;0;0 spool_bytes=0B;0;104857600;0$" out
+	test_grep "^MODSCAN WARNING - no valid device to scan; pid $SCAN is [a-z]*, heartbeat [0-9]* s ago; 0 of 0 devices failed, spool 0 bytes | heartbeat_age=[0-9]*s;120;300;0 failed_devices=0;0;10;0;0 spool_bytes=0B;0;104857600;0$" out
 '
 
 test_expect_success '--prometheus: valid exposition text' '
