@@ -5,8 +5,6 @@
  */
 #include "applets.h"
 
-#include <getopt.h>
-
 #include "db.h"
 #include "deploy.h"
 #include "err.h"
@@ -14,72 +12,54 @@
 #include "render.h"
 #include "report.h"
 #include "report_db.h"
+#include "report_family.h"
 #include "report_mail.h"
 #include "smtp.h"
 #include "ssh.h"
-#include "time.h"
-
-const char ms_report_usage[] =
-	"usage: modscan report [DATE | --date YYYY-MM-DD | --today |\n"
-	"                       --from YYYY-MM-DD --to YYYY-MM-DD] [options]\n"
-	"\n"
-	"The modulation-hop report of one local day (default yesterday): per\n"
-	"CCAP and upstream the hops, the share of samples at QAM64, QAM16 and\n"
-	"QPSK and the sample count, as CSV, JSON and one HTML page written to\n"
-	"REPORT_DIR as modscan-report-LABEL.{csv,json,html}.\n"
-	"\n"
-	"Options:\n"
-	"  --date D          the local day D (YYYY-MM-DD)\n"
-	"  --today           today so far\n"
-	"  --from D --to D   the days D to D, both included\n"
-	"  --config FILE     configuration file\n"
-	"  --dir DIR         write into DIR instead of REPORT_DIR\n"
-	"  --csv-only, --json-only, --html-only\n"
-	"                    write only that output\n"
-	"  --stdout          the CSV on standard output; no files\n"
-	"  --csv-format F    legacy (;-separated) or rfc4180 (comma CSV)\n"
-	"  --legacy-hops     count the first sample of a channel as a hop, as\n"
-	"                    the legacy tool did\n"
-	"  --mail            mail a summary with the CSV attached (SMTP_*, MAIL_*)\n"
-	"  --mail-html       attach the HTML page as well\n"
-	"  --deploy [TARGET] publish to a directory or sftp://user@host[:port]/path\n"
-	"                    (an absolute path on the server; default\n"
-	"                    DEPLOY_TARGET), with latest.* and\n"
-	"                    removal of reports older than DEPLOY_KEEP_DAYS\n"
-	"\n"
-	"Exit: 0 ok (also for a day without data), 1 database, mail or deploy\n"
-	"failure (files already written stay), 2 usage, bad date or config.\n";
+#include "mstime.h"
 
 enum {
-	O_DATE = 256, O_TODAY, O_FROM, O_TO, O_CONFIG, O_DIR, O_CSV_ONLY,
+	O_DATE = MS_OPT_OWN, O_TODAY, O_FROM, O_TO, O_DIR, O_CSV_ONLY,
 	O_JSON_ONLY, O_HTML_ONLY, O_STDOUT, O_CSV_FORMAT, O_LEGACY_HOPS,
 	O_MAIL, O_MAIL_HTML, O_DEPLOY
 };
 
-static const struct option longopts[] = {
-	{ "date", required_argument, NULL, O_DATE },
-	{ "today", no_argument, NULL, O_TODAY },
-	{ "from", required_argument, NULL, O_FROM },
-	{ "to", required_argument, NULL, O_TO },
-	{ "config", required_argument, NULL, O_CONFIG },
-	{ "dir", required_argument, NULL, O_DIR },
-	{ "csv-only", no_argument, NULL, O_CSV_ONLY },
-	{ "json-only", no_argument, NULL, O_JSON_ONLY },
-	{ "html-only", no_argument, NULL, O_HTML_ONLY },
-	{ "web-only", no_argument, NULL, O_HTML_ONLY },
-	{ "stdout", no_argument, NULL, O_STDOUT },
-	{ "csv-format", required_argument, NULL, O_CSV_FORMAT },
-	{ "legacy-hops", no_argument, NULL, O_LEGACY_HOPS },
-	{ "mail", no_argument, NULL, O_MAIL },
-	{ "mail-html", no_argument, NULL, O_MAIL_HTML },
-	{ "deploy", optional_argument, NULL, O_DEPLOY },
-	{ NULL, 0, NULL, 0 }
+static const struct ms_opt opts[] = {
+	{ "date", 0, "D", O_DATE, 0, "the local day D (YYYY-MM-DD)" },
+	{ "today", 0, NULL, O_TODAY, 0, "today so far" },
+	{ "from", 0, "D", O_FROM, 0, "with --to D: the days D to D, both "
+	  "included" },
+	{ "to", 0, "D", O_TO, 0, "the last day of --from" },
+	{ "dir", 0, "DIR", O_DIR, 0, "write into DIR instead of REPORT_DIR" },
+	{ "csv-only", 0, NULL, O_CSV_ONLY, 0, "write only the CSV" },
+	{ "json-only", 0, NULL, O_JSON_ONLY, 0, "write only the JSON" },
+	{ "html-only", 0, NULL, O_HTML_ONLY, 0, "write only the HTML page" },
+	{ "web-only", 0, NULL, O_HTML_ONLY, 0, "the same as --html-only" },
+	{ "stdout", 0, NULL, O_STDOUT, 0, "the CSV on standard output; no "
+	  "files" },
+	{ "csv-format", 0, "F", O_CSV_FORMAT, 0,
+	  "legacy (;-separated) or rfc4180 (comma CSV)" },
+	{ "legacy-hops", 0, NULL, O_LEGACY_HOPS, 0,
+	  "count the first sample of a channel as a hop, as\n"
+	  "the legacy tool did" },
+	{ "mail", 0, NULL, O_MAIL, 0,
+	  "mail a summary with the CSV attached (SMTP_*, MAIL_*)" },
+	{ "mail-html", 0, NULL, O_MAIL_HTML, 0,
+	  "attach the HTML page as well" },
+	{ "deploy", 0, "TARGET", O_DEPLOY, MS_OPT_OPTIONAL,
+	  "publish to a directory or sftp://user@host[:port]/path\n"
+	  "(an absolute path on the server; default\n"
+	  "DEPLOY_TARGET), with latest.* and\n"
+	  "removal of reports older than DEPLOY_KEEP_DAYS; a\n"
+	  "local directory follows the rules of REPORT_DIR" },
+	{ NULL, 0, NULL, 0, 0, NULL }
 };
 
 struct args {
-	const char *date, *from, *to, *config, *dir, *csv_format, *deploy_to;
+	const char *date, *from, *to, *dir, *csv_format, *deploy_to;
 	bool today, to_stdout, legacy_hops, mail, mail_html, deploy;
 	unsigned only;		/* MS_RENDER_* or 0: all */
+	struct ms_report_period p;
 };
 
 /* The three outputs, each rendered at most once. */
@@ -92,52 +72,54 @@ struct out {
 	unsigned have;
 };
 
-static int parse_opt(int c, struct args *a)
+static int opt(struct ms_run *r, int c, const char *arg)
 {
+	struct args *a = r->opts;
+
 	switch (c) {
-	case O_DATE: a->date = optarg; break;
+	case O_DATE: a->date = arg; break;
 	case O_TODAY: a->today = true; break;
-	case O_FROM: a->from = optarg; break;
-	case O_TO: a->to = optarg; break;
-	case O_CONFIG: a->config = optarg; break;
-	case O_DIR: a->dir = optarg; break;
+	case O_FROM: a->from = arg; break;
+	case O_TO: a->to = arg; break;
+	case O_DIR: a->dir = arg; break;
 	case O_CSV_ONLY: a->only = MS_RENDER_CSV; break;
 	case O_JSON_ONLY: a->only = MS_RENDER_JSON; break;
 	case O_HTML_ONLY: a->only = MS_RENDER_HTML; break;
 	case O_STDOUT: a->to_stdout = true; break;
-	case O_CSV_FORMAT: a->csv_format = optarg; break;
+	case O_CSV_FORMAT: a->csv_format = arg; break;
 	case O_LEGACY_HOPS: a->legacy_hops = true; break;
 	case O_MAIL: a->mail = true; break;
 	case O_MAIL_HTML: a->mail = a->mail_html = true; break;
-	case O_DEPLOY: a->deploy = true; a->deploy_to = optarg; break;
-	default: return ms_applet_usage_error();
+	default: a->deploy = true; a->deploy_to = arg; break;
 	}
 	return 0;
 }
 
-static int parse_args(int argc, char **argv, struct args *a)
+static int deploy_target(struct ms_run *r, int c, const char *arg)
 {
-	int c, r, y, m, d;
+	struct args *a = r->opts;
+	int rc = opt(r, c, arg), y, m, d;
 
-	memset(a, 0, sizeof(*a));
-	optind = 1;
-	opterr = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if ((r = parse_opt(c, a)))
-			return r;
-		/* "--deploy TARGET": a following word that is neither an
-		 * option nor the DATE argument. */
-		if (c == O_DEPLOY && !optarg && optind < argc &&
-		    argv[optind][0] != '-' &&
-		    ms_report_parse_date(argv[optind], &y, &m, &d, NULL) < 0)
-			a->deploy_to = argv[optind++];
-	}
+	/* "--deploy TARGET": a following word that is neither an option
+	 * nor the DATE argument. */
+	if (!rc && c == O_DEPLOY && !arg && optind < r->argc &&
+	    r->argv[optind][0] != '-' &&
+	    ms_report_parse_date(r->argv[optind], &y, &m, &d, NULL) < 0)
+		a->deploy_to = r->argv[optind++];
+	return rc;
+}
+
+static int period(const struct args *a, struct ms_report_period *p);
+
+static int check(struct ms_run *r, int argc, char **argv)
+{
+	struct args *a = r->opts;
+	int rc;
+
 	if (optind < argc && !a->date)
 		a->date = argv[optind++];
-	if (optind < argc) {
-		ms_applet_error("unexpected argument '%s'", argv[optind]);
-		return ms_applet_usage_error();
-	}
+	if ((rc = ms_applet_no_args(argc, argv)))
+		return rc;
 	if ((a->date != NULL) + a->today + (a->from || a->to) > 1) {
 		ms_applet_error("give one of DATE, --date, --today, --from/--to");
 		return MS_EXIT_USAGE;
@@ -152,7 +134,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 				a->csv_format);
 		return MS_EXIT_USAGE;
 	}
-	return 0;
+	return period(a, &a->p);
 }
 
 static int period(const struct args *a, struct ms_report_period *p)
@@ -179,30 +161,42 @@ static int build(const struct ms_conf *c, const struct args *a,
 		 const struct ms_report_period *p, struct ms_report **out)
 {
 	struct ms_report_opts ro = { 0 };
+	struct ms_report_family fam;
 	struct ms_err err = { 0 };
 	struct ms_db_opts dbo;
 	struct ms_db *db = NULL;
 	int64_t n = 0;
 	int r;
 
+	/* A file the configuration names is missing, bad rules: config. */
+	r = ms_report_family_init(&fam, ms_conf_str(c, MS_CONF_DEVICES_FILE),
+				  ms_conf_str(c, MS_CONF_HOSTNAME_RULES), &err);
+	if (r < 0)
+		goto out;
 	ro.legacy_hops = a->legacy_hops;
 	ro.top_n = (unsigned)ms_conf_int(c, MS_CONF_REPORT_TOP_N);
 	ro.max_gap = ms_conf_int(c, MS_CONF_REPORT_MAX_GAP);
 	ro.label = p->label;
+	ro.family = ms_report_family_of;
+	ro.family_ctx = &fam;
 	if (!(*out = ms_report_begin(p->start, p->end, &ro))) {
-		ms_applet_error("out of memory");
-		return MS_EXIT_FAIL;
+		r = ms_err_set(&err, MS_E_NOMEM, "out of memory");
+		goto out;
 	}
 	ms_db_opts_from_conf(&dbo, c);
-	if ((r = ms_db_connect(&db, &dbo, &err)) < 0 ||
-	    (n = ms_report_db_load(db, *out, p->start, p->end, &err)) < 0 ||
-	    ms_report_end(*out, &err) < 0) {
-		ms_applet_error("%s", err.msg);
-		ms_db_close(db);
-		/* A file the configuration names is missing: config error. */
-		return r == MS_E_NOENT ? MS_EXIT_USAGE : MS_EXIT_FAIL;
-	}
+	if ((r = ms_db_connect(&db, &dbo, &err)) < 0)
+		goto out;
+	if ((n = ms_report_db_load(db, *out, p->start, p->end, &err)) < 0 ||
+	    ms_report_end(*out, &err) < 0)
+		r = MS_E_DB;
+out:
 	ms_db_close(db);
+	ms_report_family_release(&fam);
+	if (r < 0) {
+		ms_applet_error("%s", err.msg);
+		return r == MS_E_NOENT || r == MS_E_INVAL ? MS_EXIT_USAGE
+							  : MS_EXIT_FAIL;
+	}
 	if (!n)
 		ms_applet_error("no samples for %s: the report says so",
 				p->label);
@@ -231,16 +225,37 @@ static int render(const struct ms_report *rep, unsigned what,
 	return 0;
 }
 
-static int write_files(const struct out *o, unsigned what, const char *dir)
+/*
+ * The directory the files go to (REPORT_DIR or --dir): published, so
+ * anyone may read it, but only its owner (us or root) may write it.  With
+ * make, a missing one is created 0755.
+ */
+static int out_dir(const struct ms_conf *c, const struct args *a, bool make)
 {
+	const char *dir = a->dir ? a->dir : ms_conf_str(c, MS_CONF_REPORT_DIR);
+	const char *label = a->dir ? "--dir" : "REPORT_DIR";
+	struct ms_err err = { 0 };
+	int r;
+
+	r = make ? ms_dir_ensure(dir, label, MS_DIR_PUBLISH, &err)
+		 : ms_dir_check(dir, label, MS_DIR_PUBLISH, &err);
+	if (r == 0 || (!make && r == MS_E_NOENT))
+		return 0;
+	ms_applet_error("%s", err.msg);
+	return r == MS_E_INVAL ? MS_EXIT_USAGE : MS_EXIT_FAIL;
+}
+
+static int write_files(const struct ms_conf *c, const struct args *a,
+		       const struct out *o, unsigned what)
+{
+	const char *dir = a->dir ? a->dir : ms_conf_str(c, MS_CONF_REPORT_DIR);
 	struct ms_err err = { 0 };
 	char path[PATH_MAX];
 	size_t i;
+	int r;
 
-	if (ms_dir_make(dir, 0755, &err) < 0) {
-		ms_applet_error("%s", err.msg);
-		return MS_EXIT_FAIL;
-	}
+	if ((r = out_dir(c, a, true)) != 0)
+		return r;
 	for (i = 0; i < MS_ARRAY_SIZE(kinds); i++) {
 		if (!(what & kinds[i]))
 			continue;
@@ -297,6 +312,14 @@ static int deploy_opts(const struct ms_conf *c, const struct args *a,
 
 	if (ms_deploy_opts_from_conf(d, c, a->deploy_to, kh, khsize,
 				     &err) < 0) {
+		ms_applet_error("%s", err.msg);
+		return MS_EXIT_USAGE;
+	}
+	/* a local target is published like REPORT_DIR; a missing one is
+	 * reported by the deploy itself */
+	if (!d->target.sftp && ms_dir_check(d->target.path, "deploy target",
+					    MS_DIR_PUBLISH, &err) ==
+				       MS_E_INVAL) {
 		ms_applet_error("%s", err.msg);
 		return MS_EXIT_USAGE;
 	}
@@ -359,8 +382,10 @@ static int run(const struct ms_conf *c, const struct args *a,
 	int st, r = 0;
 	size_t i;
 
+	/* every refusal before the database is asked anything */
 	if ((a->mail && (r = mail_check(c))) ||
-	    (a->deploy && (r = deploy_opts(c, a, &dopt, kh, sizeof(kh)))))
+	    (a->deploy && (r = deploy_opts(c, a, &dopt, kh, sizeof(kh)))) ||
+	    (!a->to_stdout && (r = out_dir(c, a, false))))
 		return r;
 	need = (a->to_stdout ? MS_RENDER_CSV : what) | (a->deploy ? what : 0) |
 	       (a->mail ? MS_RENDER_CSV : 0) | (a->mail_html ? MS_RENDER_HTML
@@ -374,8 +399,7 @@ static int run(const struct ms_conf *c, const struct args *a,
 			st = MS_EXIT_FAIL;
 			goto out;
 		}
-	} else if ((st = write_files(&o, what, a->dir ? a->dir :
-				     ms_conf_str(c, MS_CONF_REPORT_DIR)))) {
+	} else if ((st = write_files(c, a, &o, what))) {
 		goto out;
 	}
 	/* A failed mail does not stop the deploy; both decide the status. */
@@ -392,25 +416,32 @@ out:
 	return st;
 }
 
-int ms_report_main(int argc, char **argv)
+static int run_report(struct ms_run *r)
 {
-	struct ms_report_period p;
-	struct ms_conf c;
-	struct args a;
-	int st;
+	const struct args *a = r->opts;
 
-	if ((st = parse_args(argc, argv, &a)) || (st = period(&a, &p)))
-		return st;
-	if ((st = ms_applet_conf(&c, a.config)))
-		return st;
-	if (ms_db_global_init() < 0 || ms_ssh_global_init() < 0) {
-		ms_applet_error("cannot initialise the database or ssh library");
-		ms_conf_release(&c);
-		return MS_EXIT_FAIL;
-	}
-	st = run(&c, &a, &p);
-	ms_ssh_global_release();
-	ms_db_global_end();
-	ms_conf_release(&c);
-	return st;
+	return run(&r->conf, a, &a->p);
 }
+
+const struct ms_applet ms_report_applet = {
+	.synopsis =
+	"usage: modscan report [DATE | --date YYYY-MM-DD | --today |\n"
+	"                       --from YYYY-MM-DD --to YYYY-MM-DD] [options]\n"
+	"\n"
+	"The modulation-hop report of one local day (default yesterday): per\n"
+	"CCAP and upstream the hops, the share of samples at QAM64, QAM16 and\n"
+	"QPSK and the sample count, as CSV, JSON and one HTML page written to\n"
+	"REPORT_DIR as modscan-report-LABEL.{csv,json,html}.  REPORT_DIR (or\n"
+	"--dir) is made 0755 when missing; an existing one must belong to us\n"
+	"or root and not be writable by group or others (else exit 2).\n"
+	"\n"
+	"Options:\n",
+	.epilogue =
+	"Exit: 0 ok (also for a day without data), 1 database, mail or deploy\n"
+	"failure (files already written stay), 2 usage, bad date or config.\n",
+	.opts = opts,
+	.opts_size = sizeof(struct args),
+	.opt = deploy_target,
+	.check = check,
+	.run = run_report,
+};

@@ -13,18 +13,18 @@
 #include "drv.h"
 #include "file.h"
 #include "inventory.h"
-#include "lock.h"
 #include "log.h"
 #include "modmap.h"
 #include "notify.h"
 #include "pool.h"
+#include "rundir.h"
 #include "scanctl.h"
-#include "sched.h"
+#include "schedule.h"
 #include "sig.h"
 #include "status.h"
 #include "store.h"
 #include "storeq.h"
-#include "time.h"
+#include "mstime.h"
 
 enum {
 	HEARTBEAT_MS = 10000,		/* status file at least this often */
@@ -67,7 +67,6 @@ struct engine {
 	 * point into that configuration until the store stops */
 	struct settings *store_set;
 	struct ms_status st;
-	struct ms_lock lock;
 	char status_path[PATH_MAX];
 	int sigfd;
 	_Atomic int64_t abort_at;
@@ -100,8 +99,8 @@ static void drop_unknown_families(struct ms_inventory *inv, const char *path,
 
 		if (d->family[0] && ms_drv_family(d->family) < 0) {
 			ms_buf_printf(warnings, "%s:%u: unknown family '%s' "
-				      "(e6000, casa, cbr8), skipping\n", path,
-				      d->line, d->family);
+				      "(%s), skipping\n", path, d->line,
+				      d->family, ms_drv_names());
 			continue;
 		}
 		inv->v[n++] = *d;
@@ -140,9 +139,8 @@ static int settings_new(struct settings **out, struct ms_conf *conf,
 	}
 	if ((r = ms_conf_path(&s->conf, MS_CONF_SSH_KNOWN_HOSTS, "known_hosts",
 			      s->known_hosts, sizeof(s->known_hosts))) < 0 ||
-	    snprintf(s->raw_dir, sizeof(s->raw_dir), "%s/raw",
-		     ms_conf_str(&s->conf, MS_CONF_RUN_DIR)) >=
-	    (int)sizeof(s->raw_dir)) {
+	    (r = ms_rundir_path(&s->conf, "raw", s->raw_dir,
+				sizeof(s->raw_dir), err)) < 0) {
 		r = ms_err_set(err, MS_E_TOOBIG, "RUN_DIR: path too long");
 		goto fail;
 	}
@@ -522,6 +520,7 @@ static void reload(struct engine *e)
 	ms_conf_init(&conf);
 	if (ms_conf_load(&conf, e->o->config_path, &err) < 0 ||
 	    settings_new(&s, &conf, e->o, &err) < 0 ||
+	    ms_rundir_check(&s->conf, false, &err) < 0 ||
 	    load_devices(e, s, &err) < 0) {
 		ms_log_error("reload failed, keeping the old configuration: "
 			     "%s", err.msg);
@@ -648,25 +647,20 @@ static void loop(struct engine *e)
 	}
 }
 
-/* Runtime directory, lock, status path. */
+/* Runtime directory and status path (the caller holds the lock). */
 static int setup_files(struct engine *e, struct ms_err *err)
 {
 	const struct ms_conf *c = &e->set->conf;
-	char pid_path[PATH_MAX];
 	int r;
 
-	if ((r = ms_dir_private(ms_conf_str(c, MS_CONF_RUN_DIR), err)) < 0)
+	/* the runtime directories meet their rules, whoever runs us */
+	if ((r = ms_rundir_check(c, true, err)) < 0)
 		return r;
-	if ((r = ms_conf_path(c, MS_CONF_PID_FILE, "scan.pid", pid_path,
-			      sizeof(pid_path))) < 0 ||
-	    (r = ms_conf_path(c, MS_CONF_STATUS_FILE, "status.json",
+	if ((r = ms_conf_path(c, MS_CONF_STATUS_FILE, "status.json",
 			      e->status_path, sizeof(e->status_path))) < 0)
 		return ms_err_set(err, r, "RUN_DIR: path too long");
-	if ((r = ms_lock_acquire(&e->lock, pid_path, err)) < 0)
-		return r;
-	if ((r = ms_dir_private(e->set->raw_dir, err)) < 0)
-		return r;
-	return 0;
+	return ms_dir_ensure(e->set->raw_dir, "raw-output directory",
+			     MS_DIR_DATA, err);
 }
 
 /* Collect what is still in flight (it honours abort_at), flush, stop. */
@@ -754,7 +748,6 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 	memset(&e, 0, sizeof(e));
 	e.o = o;
 	e.sigfd = -1;
-	e.lock.fd = -1;
 	atomic_init(&e.abort_at, MS_NEVER);
 	/* problems of the configuration or the devices file: MS_E_INVAL */
 	if (settings_new(&e.set, conf, o, err) < 0)
@@ -785,7 +778,6 @@ out:
 	teardown(&e);
 	if (e.sigfd >= 0)
 		close(e.sigfd);
-	ms_lock_release(&e.lock);
 	free(e.devs);
 	settings_put(e.set);
 	return r;

@@ -16,7 +16,7 @@
 
 #include "file.h"
 #include "knownhosts.h"
-#include "time.h"
+#include "mstime.h"
 
 enum {
 	LABEL_MAX = 300,	/* "[host]:port" for messages */
@@ -163,11 +163,6 @@ out:
 	ssh_clean_pubkey_hash(&hash);
 	ssh_key_free(key);
 	return r;
-}
-
-int ms_ssh_fingerprint(const struct ms_ssh *s, char *out, size_t outsz)
-{
-	return key_fingerprint(s->ss, out, outsz);
 }
 
 static int host_key_changed(struct ms_ssh *s, struct ms_err *err)

@@ -10,8 +10,8 @@
 
 #include "file.h"
 #include "proc.h"
+#include "mstime.h"
 #include "spool.h"
-#include "time.h"
 
 static const char *const state_names[MS_STATE__COUNT] = {
 	"starting", "scanning", "idle", "error", "stopping", "stopped"

@@ -18,7 +18,7 @@ test_expect_success 'setup: schema, samples of today, a device scan' '
 '
 
 test_expect_success '--status: version, tables, samples, partitions, spool' '
-	mkdir -p spool && printf x >spool/spool-0000000000000001.log &&
+	mkdir -m 700 spool && printf x >spool/spool-0000000000000001.log &&
 	modscan maintain --status >out &&
 	test_grep "^schema version: 1" out &&
 	test_grep "^table samples .* rows" out &&
@@ -144,6 +144,18 @@ test_expect_success 'usage errors exit 2' '
 	test_grep "no action" err &&
 	test_expect_code 2 modscan maintain --frob 2>err &&
 	test_expect_code 2 modscan maintain --status extra 2>err
+'
+
+T_MAINTAIN=$SRC_DIR/build/asan/tests/t_maintain
+test -x "$T_MAINTAIN" && test_set_prereq T_MAINTAIN
+
+test_expect_success T_MAINTAIN 'lib/maintain unit tests pass against the server' '
+	MS_TEST_DB_PORT=$DB_PORT "$T_MAINTAIN" >out 2>&1; rc=$?
+	cat out &&
+	test_grep -v "^not ok" out &&
+	test_grep -v "# skip" out &&
+	test_grep "^1\.\.[1-9]" out &&
+	test $rc = 0
 '
 
 test_done

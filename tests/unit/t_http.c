@@ -7,7 +7,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "time.h"
+#include "mstime.h"
 
 /* Fewer slots than the server's, below the listen backlog, so that the
  * clients of one test can all connect before the server runs. */

@@ -1,5 +1,5 @@
 /*
- * The store against a real MariaDB (tests/integration/t5100-store.sh
+ * The store against a real MariaDB (tests/integration/t2290-scan-store.sh
  * starts one and sets MS_TEST_DB_PORT and DB_*); skipped without one.
  * Also a driver for the fault tests: --put N --tag T, --replay.
  */
@@ -12,8 +12,9 @@
 #include "num.h"
 #include "schema.h"
 #include "spool.h"
-#include "time.h"
+#include "mstime.h"
 #include "harness.h"
+#include "tspool.h"
 
 static struct ms_conf conf;
 
@@ -235,7 +236,7 @@ static void test_two_corruptions(void)
 	make(v, 3, 500, 5);
 	ok(ms_spool_open(&sp, dir, 1 << 20, &err) == 0, "spool opens");
 	for (i = 0; i < 3; i++) {
-		ok(ms_spool_put_samples(sp, &v[i], 1, &err) == 0,
+		ok(t_spool_samples(sp, &v[i], 1, &err) == 0,
 		   "record %d spooled", i);
 		if (i == 0) {
 			snprintf(file, sizeof(file), "%s/spool-%016llx.log",
@@ -310,7 +311,7 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "--replay"))
 		return drive_replay();
 	if (!getenv("MS_TEST_DB_PORT")) {
-		printf("1..0 # skip MS_TEST_DB_PORT not set (t5100-store.sh "
+		printf("1..0 # skip MS_TEST_DB_PORT not set (t2290-scan-store.sh "
 		       "runs this against a server)\n");
 		return 0;
 	}
