@@ -50,4 +50,10 @@ size_t ms_strlcpy(char *dst, const char *src, size_t size);
  */
 int ms_grow(void **p, size_t *cap, size_t n, size_t size, size_t first);
 
+/*
+ * Whether s[0..len) is well-formed UTF-8 (RFC 3629: no overlong forms,
+ * surrogates or code points past U+10FFFF).
+ */
+bool ms_utf8_valid(const char *s, size_t len);
+
 #endif
