@@ -73,6 +73,17 @@ test_expect_success PROMTOOL 'promtool check metrics: clean' '
 	test_line_count = 0 lint
 '
 
+test_expect_success PROMTOOL 'contrib alert rules: valid, their unit tests pass, their metrics exported' '
+	rules=$SRC_DIR/contrib/prometheus &&
+	promtool check rules "$rules/modscan-rules.yml" &&
+	(cd "$rules" && promtool test rules modscan-rules.test.yml) &&
+	grep -o "modscan_[a-z0-9_]*" "$rules/modscan-rules.yml" | sort -u >used &&
+	test_line_count -ge 3 used &&
+	while read -r m; do
+		grep -q "^$m{" prom || { echo "not exported: $m"; exit 1; }
+	done <used
+'
+
 # The expected values come from the samples in the database and from the
 # simulator truth log, computed here: the last modulation in bits per
 # symbol, the modulation changes and the seconds spent at QPSK or QAM16
@@ -146,6 +157,16 @@ test_expect_success 'device_last_scan_timestamp_seconds lies within the scan log
 	stamp=$(cut -d. -f1 t) &&
 	test "$stamp" -ge $((start / 1000)) &&
 	test "$stamp" -le "$(date +%s)"
+'
+
+test_expect_success 'a damaged state file: one line naming it, exit 1, nothing on stdout' '
+	cp run/plant.state good.state &&
+	printf "modscan-plant 1\nU\t1/0\t\t3\t0\t0\n" >run/plant.state &&
+	test_expect_code 1 modscan status --prometheus --config scan.conf >out 2>err &&
+	test_line_count = 0 out &&
+	test_line_count = 1 err &&
+	test_grep "^modscan status: .*/run/plant.state.: line 2: not a plant record$" err &&
+	cp good.state run/plant.state
 '
 
 test_expect_success 'a new scanner starts its counters again' '
