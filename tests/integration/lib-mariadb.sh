@@ -184,7 +184,7 @@ mariadb_restart() {
 	mariadb_stop
 	_restart_end=$(($(date +%s) + 60))
 	while :; do
-		_lines=$(cat "$MS_DB_DIR/error.log" 2>/dev/null | wc -l)
+		_lines=$(wc -l <"$MS_DB_DIR/error.log")
 		_mariadb_run
 		_mariadb_wait
 		case $? in
