@@ -45,8 +45,7 @@ static const struct ms_opt opts[] = {
 	  "only with the CSV)" },
 	{ "html-only", 0, NULL, O_HTML_ONLY, 0, "write only the HTML page" },
 	{ "web-only", 0, NULL, O_WEB_ONLY, 0,
-	  "legacy spelling: only the legacy web JSON, also\n"
-	  "copied to modulation_report_D.json" },
+	  "legacy: only modulation_report_D{_web,}.json" },
 	{ "stdout", 0, NULL, O_STDOUT, 0, "the CSV on standard output; no "
 	  "files, no\ndelivery unless forced" },
 	{ "csv-format", 0, "F", O_CSV_FORMAT, 0,
@@ -72,8 +71,7 @@ static const struct ms_opt opts[] = {
 	{ "no-deploy", 0, NULL, O_NO_DEPLOY, 0,
 	  "do not publish, whatever DEPLOY_TARGET says" },
 	{ "debug", 0, NULL, O_DEBUG, 0,
-	  "legacy spelling: the SMTP conversation on standard\n"
-	  "error (AUTH lines are not shown)" },
+	  "legacy: the SMTP conversation on stderr, no AUTH" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
 

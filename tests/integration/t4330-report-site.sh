@@ -66,13 +66,17 @@ test_expect_success 'every link of the index and of the pages names a file that 
 	while read -r t; do test -f "www/$t" || { echo "dangling: $t"; return 1; }; done <targets
 '
 
-test_expect_success CHROMIUM 'the index resolves previous and next day for each page, and no unpublished day' '
+test_expect_success CHROMIUM 'the index resolves previous and next day for each page; its date picker opens each day, and no unpublished one' '
 	dom "file://$TRASH/www/index.html#selftest" &&
 	sed -n "/<pre id=\"selftest\">/,/<\/pre>/p" dom.html |
 		sed "s/<pre id=\"selftest\">//; s/<\/pre>.*//" >selftest.txt &&
 	printf "%s\n" "2025-03-13 prev=2025-03-11 next=" \
 		"2025-03-11 prev=2025-03-10 next=2025-03-13" \
-		"2025-03-10 prev= next=2025-03-11" "day:1999-01-01=" >want &&
+		"2025-03-10 prev= next=2025-03-11" "day:1999-01-01=" \
+		"go #day:2025-03-13 opens modscan-report-2025-03-13.html" \
+		"go #day:2025-03-11 opens modscan-report-2025-03-11.html" \
+		"go #day:2025-03-10 opens modscan-report-2025-03-10.html" \
+		"go #day:1999-01-01 opens none" >want &&
 	test_cmp want selftest.txt
 '
 
