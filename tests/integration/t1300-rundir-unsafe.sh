@@ -89,6 +89,14 @@ test_expect_success 'an existing 0755 RUN_DIR is refused, not chmod'\''ed to 070
 	as_before open "755 root root"
 '
 
+test_expect_success 'RUN_DIR inside a 0777 directory: refused, both left as they were' '
+	mkdir -m 777 wide && mkdir -m 700 wide/run &&
+	export RUN_DIR=$TRASH/wide/run &&
+	every_applet "RUN_DIR '\''$TRASH/wide/run'\'' is inside '\''$TRASH/wide'\'', which anyone can write (mode 0777): $FIX_RUN" &&
+	as_before wide/run "700 root root" &&
+	test "$(stat -c %a wide)" = 777
+'
+
 test_expect_success 'RUN_DIR that is a symlink: refused; the link and its target as they were' '
 	mkdir target && chmod 755 target &&
 	ln -s target link &&

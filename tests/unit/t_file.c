@@ -205,6 +205,26 @@ static void test_modes(void)
 	}
 }
 
+/* A parent others may write without the sticky bit: they could swap us. */
+static void test_parents(void)
+{
+	struct ms_err err = { 0 };
+	char top[160], dir[200];
+
+	t_mkdir(top, sizeof(top), "open-parent", 0777);
+	snprintf(dir, sizeof(dir), "%s/run", top);
+	if (mkdir(dir, 0700) < 0)
+		exit(99);
+	is_int(ms_dir_check(dir, "RUN_DIR", MS_DIR_RUN, &err), MS_E_INVAL,
+	       "a directory inside a 0777 one is refused");
+	ok(strstr(err.msg, "is inside '") && strstr(err.msg, "open-parent', "
+	   "which anyone can write (mode 0777)"), "naming it: %s", err.msg);
+	chmod(top, 01777);
+	is_int(ms_dir_check(dir, "RUN_DIR", MS_DIR_RUN, &err), 0,
+	       "inside a sticky one, as under /tmp, it is fine");
+	is_int(mode_of(top), 01777, "the parent keeps its mode");
+}
+
 static void test_owner(void)
 {
 	struct ms_err err = { 0 };
@@ -302,7 +322,7 @@ static void test_rundir(void)
 {
 	struct ms_err err = { 0 };
 	struct ms_conf c;
-	char run[160], spool[200], alerts[200];
+	char run[160], spool[200], alerts[200], link[200];
 
 	t_path(run, sizeof(run), "rundir");
 	snprintf(alerts, sizeof(alerts), "%s/alerts", run);
@@ -317,6 +337,20 @@ static void test_rundir(void)
 	chmod(run, 0750);
 	is_int(ms_rundir_check(&c, false, &err), 0,
 	       "a 0750 RUN_DIR (tmpfiles, a reading group) is accepted");
+	snprintf(link, sizeof(link), "%s/status.json", run);
+	if (symlink("/etc/passwd", link) < 0)
+		exit(99);
+	is_int(ms_rundir_check(&c, false, &err), MS_E_INVAL,
+	       "a link planted at RUN_DIR/status.json is refused");
+	ok(strstr(err.msg, link) && strstr(err.msg, "symbolic link"),
+	   "naming it: %s", err.msg);
+	unlink(link);
+	snprintf(link, sizeof(link), "%s/known_hosts", run);
+	if (symlink("/etc/ssh/ssh_known_hosts", link) < 0)
+		exit(99);
+	is_int(ms_rundir_check(&c, false, &err), 0,
+	       "known_hosts may be read through a link");
+	unlink(link);
 	if (mkdir(alerts, 0700) < 0 || chmod(alerts, 01777) < 0)
 		exit(99);
 	is_int(ms_rundir_check(&c, false, &err), MS_E_INVAL,
@@ -343,6 +377,7 @@ int main(void)
 	test_links();
 	test_create();
 	test_modes();
+	test_parents();
 	test_owner();
 	test_system_dirs();
 	test_rundir();
