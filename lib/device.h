@@ -49,4 +49,11 @@ void ms_devresult_release(struct ms_devresult *res);
 
 const char *ms_outcome_name(enum ms_scan_outcome o);
 
+/*
+ * What scan --device shows: "UPSTREAM<TAB>CODE<TAB>MODULATION" a channel,
+ * then "# NAME: OUTCOME[: REASON], family F, N channels".
+ */
+void ms_devresult_print(const struct ms_devresult *res, const char *name,
+			FILE *out);
+
 #endif

@@ -79,8 +79,7 @@ struct engine {
 	_Atomic int64_t abort_at;
 	bool stopping;
 	bool hup;
-	bool status_failing;		/* at the last heartbeat */
-	struct ms_space_watch space;
+	struct ms_heartbeat_watch hb;
 	ms_msec_t stop_deadline, next_heartbeat, next_check, next_ping;
 	ms_msec_t wdog_ms, next_progress;
 	int64_t sweep_period;		/* index of the current sweep */
@@ -305,18 +304,12 @@ static void store_counts(struct engine *e, const struct ms_storeq_stats *ss)
 static void heartbeat(struct engine *e)
 {
 	struct ms_storeq_stats ss;
-	struct ms_err err;
-	int r;
 
 	if (e->store) {
 		ms_storeq_stats(e->store, &ss);
 		store_counts(e, &ss);
 	}
-	r = ms_status_write(&e->st, e->status_path, &err);
-	if (r < 0 && !e->status_failing)
-		ms_log_error("status: %s", err.msg);
-	e->status_failing = r < 0;
-	ms_scanctl_space(&e->space, &e->set->conf, r == 1);
+	ms_scanctl_heartbeat(&e->hb, &e->set->conf, &e->st, e->status_path);
 	ms_notify_status("%s: %zu in flight, %llu sweeps, %u failing",
 			 ms_state_name(e->st.state), e->inflight,
 			 (unsigned long long)e->st.sweeps,
@@ -377,14 +370,6 @@ static void sweep_counts(struct engine *e, struct ms_sweep_stats *sw)
 	sw->samples_lost = e->st.total.samples_lost - e->lost_base;
 }
 
-/* One line a sweep when samples went neither to the database nor the spool. */
-static void log_lost(uint64_t n)
-{
-	if (n)
-		ms_log_error("sweep lost %llu samples: neither the database "
-			     "nor the spool took them", (unsigned long long)n);
-}
-
 static void write_plant(struct engine *e)
 {
 	struct ms_err err;
@@ -418,7 +403,7 @@ static void close_sweep(struct engine *e, int64_t now)
 		    (unsigned long long)e->cur.channels,
 		    (double)e->cur.duration_ms / 1000);
 	if (!e->o->once)	/* --once: when the store has stopped */
-		log_lost(e->cur.samples_lost);
+		ms_scanctl_lost(e->cur.samples_lost);
 	memset(&e->cur, 0, sizeof(e->cur));
 	e->cur.started = now;
 }
@@ -466,22 +451,6 @@ static void count_result(struct engine *e, const struct job *j)
 	}
 }
 
-static void print_found(const struct engine *e, const struct job *j)
-{
-	size_t i;
-
-	if (!e->o->found)
-		return;
-	for (i = 0; i < j->res.n; i++)
-		fprintf(e->o->found, "%s\t%d\t%s\n", j->res.samples[i].upstream,
-			(int)j->res.samples[i].code,
-			ms_mod_name(j->res.samples[i].mod));
-	fprintf(e->o->found, "# %s: %s%s%s, family %s, %zu channels\n",
-		j->dev.name, ms_outcome_name(j->res.outcome),
-		j->res.reason[0] ? ": " : "", j->res.reason,
-		j->res.family[0] ? j->res.family : "unknown", j->res.n);
-}
-
 static void finish_job(struct engine *e, struct job *j)
 {
 	int64_t iv = ms_conf_int(&e->set->conf, MS_CONF_SCAN_INTERVAL) * 1000;
@@ -498,7 +467,8 @@ static void finish_job(struct engine *e, struct job *j)
 				    : ms_sched_next(d->dev.name, ms_wall_now(), iv);
 	}
 	count_result(e, j);
-	print_found(e, j);
+	if (e->o->found)
+		ms_devresult_print(&j->res, j->dev.name, e->o->found);
 	if (ms_plant_scan(&e->plant, j->dev.name, j->res.samples, j->res.n,
 			  j->res.outcome == MS_SCAN_OK, j->res.end) < 0)
 		ms_log_error("plant state of %s: out of memory", j->dev.name);
@@ -735,7 +705,7 @@ static void teardown(struct engine *e)
 			e->st.last.samples_stored = ss.stored;
 			e->st.last.samples_spooled = ss.spooled;
 			e->st.last.samples_lost = ss.refused;
-			log_lost(ss.refused);
+			ms_scanctl_lost(ss.refused);
 			e->any_failed |= ss.refused > 0;
 		}
 	}
