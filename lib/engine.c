@@ -76,8 +76,7 @@ struct engine {
 	_Atomic int64_t abort_at;
 	bool stopping;
 	bool hup;
-	bool status_failing;		/* at the last heartbeat */
-	struct ms_space_watch space;
+	struct ms_heartbeat_watch hb;
 	ms_msec_t stop_deadline, next_heartbeat, next_check, next_ping;
 	ms_msec_t wdog_ms, next_progress;
 	int64_t sweep_period;		/* index of the current sweep */
@@ -299,18 +298,12 @@ static void store_counts(struct engine *e, const struct ms_storeq_stats *ss)
 static void heartbeat(struct engine *e)
 {
 	struct ms_storeq_stats ss;
-	struct ms_err err;
-	int r;
 
 	if (e->store) {
 		ms_storeq_stats(e->store, &ss);
 		store_counts(e, &ss);
 	}
-	r = ms_status_write(&e->st, e->status_path, &err);
-	if (r < 0 && !e->status_failing)
-		ms_log_error("status: %s", err.msg);
-	e->status_failing = r < 0;
-	ms_scanctl_space(&e->space, &e->set->conf, r == 1);
+	ms_scanctl_heartbeat(&e->hb, &e->set->conf, &e->st, e->status_path);
 	ms_notify_status("%s: %zu in flight, %llu sweeps, %u failing",
 			 ms_state_name(e->st.state), e->inflight,
 			 (unsigned long long)e->st.sweeps,
@@ -371,14 +364,6 @@ static void sweep_counts(struct engine *e, struct ms_sweep_stats *sw)
 	sw->samples_lost = e->st.total.samples_lost - e->lost_base;
 }
 
-/* One line a sweep when samples went neither to the database nor the spool. */
-static void log_lost(uint64_t n)
-{
-	if (n)
-		ms_log_error("sweep lost %llu samples: neither the database "
-			     "nor the spool took them", (unsigned long long)n);
-}
-
 static void close_sweep(struct engine *e, int64_t now)
 {
 	struct ms_storeq_stats ss;
@@ -403,7 +388,7 @@ static void close_sweep(struct engine *e, int64_t now)
 		    (unsigned long long)e->cur.channels,
 		    (double)e->cur.duration_ms / 1000);
 	if (!e->o->once)	/* --once: when the store has stopped */
-		log_lost(e->cur.samples_lost);
+		ms_scanctl_lost(e->cur.samples_lost);
 	memset(&e->cur, 0, sizeof(e->cur));
 	e->cur.started = now;
 }
@@ -713,7 +698,7 @@ static void teardown(struct engine *e)
 			e->st.last.samples_stored = ss.stored;
 			e->st.last.samples_spooled = ss.spooled;
 			e->st.last.samples_lost = ss.refused;
-			log_lost(ss.refused);
+			ms_scanctl_lost(ss.refused);
 			e->any_failed |= ss.refused > 0;
 		}
 	}

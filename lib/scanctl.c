@@ -201,7 +201,8 @@ void ms_scanctl_alert(const struct ms_alert_conf *ac, const char *kind,
 }
 
 /* Queue the 'no-space' alert: 0, or MS_E_* (logged once in a row). */
-static int space_alert(struct ms_space_watch *w, const struct ms_conf *c)
+static int space_alert(struct ms_heartbeat_watch *w,
+		       const struct ms_conf *c)
 {
 	struct ms_alert_conf ac;
 	struct ms_err err;
@@ -227,9 +228,17 @@ static int space_alert(struct ms_space_watch *w, const struct ms_conf *c)
 	return r;
 }
 
-void ms_scanctl_space(struct ms_space_watch *w, const struct ms_conf *c,
-		      bool full)
+void ms_scanctl_heartbeat(struct ms_heartbeat_watch *w,
+			  const struct ms_conf *c, struct ms_status *st,
+			  const char *path)
 {
+	struct ms_err err;
+	int r = ms_status_write(st, path, &err);
+	bool full = r == 1;
+
+	if (r < 0 && !w->failing)
+		ms_log_error("status: %s", err.msg);
+	w->failing = r < 0;
 	if (full != w->full && full)
 		ms_log_error("RUN_DIR: no space left: the heartbeat is "
 			     "rewritten in place, samples the database "
@@ -241,6 +250,13 @@ void ms_scanctl_space(struct ms_space_watch *w, const struct ms_conf *c,
 	w->full = full;
 	if (w->alert_due && space_alert(w, c) >= 0)
 		w->alert_due = false;
+}
+
+void ms_scanctl_lost(uint64_t n)
+{
+	if (n)
+		ms_log_error("sweep lost %llu samples: neither the database "
+			     "nor the spool took them", (unsigned long long)n);
 }
 
 void ms_scanctl_flush(const struct ms_scanctl *sc,

@@ -14,7 +14,7 @@ chaos_fleet kill-scan
 reader=$!
 kills=$(chaos_n 30 2)
 # at random moments: starting, mid-sweep or idle
-chaos_kills "$kills" 1 "$(chaos_n 12 5)"
+chaos_kills "$kills" 1 "$(chaos_n 8 5)"
 # a last, clean run that replays what was spooled
 "$MODSCAN" scan --config scan.conf >>scan.out 2>&1 &
 pid=$!

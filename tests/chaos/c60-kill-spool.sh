@@ -12,7 +12,7 @@
 chaos_fleet kill-spool
 kills=$(chaos_n 30 2)
 mariadb_stop
-chaos_kills "$kills" 2 "$(chaos_n 12 5)"
+chaos_kills "$kills" 1 "$(chaos_n 8 5)"
 spooled=$(du -sb run/spool | cut -f1)
 mariadb_restart || chaos_result kill-spool "MariaDB did not restart" 0
 # replay starts as soon as a scanner finds the database: kill it early

@@ -6,14 +6,14 @@ test_expect_success 'a NUL byte in a value: exit 2, one line naming file:line an
 	printf "DB_HOST=h\nDB_NAME=mod\000scan\n" >nul.conf &&
 	test_expect_code 2 modscan --check-config --config nul.conf >out 2>err &&
 	test_line_count = 1 err &&
-	test_grep "^modscan check-config: nul.conf:2: DB_NAME: the value holds a NUL byte$" err
+	test_grep "^modscan --check-config: nul.conf:2: DB_NAME: the value holds a NUL byte$" err
 '
 
 test_expect_success 'a NUL byte in a quoted secret: exit 2, the secret not echoed' '
 	printf "DB_PASSWORD=\"s3c\000ret\"\n" >nuls.conf && chmod 600 nuls.conf &&
 	test_expect_code 2 modscan --check-config --config nuls.conf >out 2>err &&
 	test_line_count = 1 err &&
-	test_grep "^modscan check-config: nuls.conf:1: DB_PASSWORD: the value holds a NUL byte$" err &&
+	test_grep "^modscan --check-config: nuls.conf:1: DB_PASSWORD: the value holds a NUL byte$" err &&
 	! grep -q s3c err
 '
 
@@ -21,7 +21,7 @@ test_expect_success 'a value that is not UTF-8 (Latin-1 e-acute): exit 2, one li
 	printf "DB_HOST=h\nDB_NAME=caf\351\n" >latin1.conf &&
 	test_expect_code 2 modscan --check-config --config latin1.conf >out 2>err &&
 	test_line_count = 1 err &&
-	test_grep "^modscan check-config: latin1.conf:2: DB_NAME: the value is not valid UTF-8$" err
+	test_grep "^modscan --check-config: latin1.conf:2: DB_NAME: the value is not valid UTF-8$" err
 '
 
 test_expect_success 'overlong, surrogate and truncated sequences are refused too' '
@@ -38,7 +38,7 @@ test_expect_success 'a value from the environment that is not UTF-8: exit 2' '
 	test_expect_code 2 modscan --check-config >out 2>err &&
 	unset DB_NAME &&
 	test_line_count = 1 err &&
-	test_grep "^modscan check-config: environment: DB_NAME: the value is not valid UTF-8$" err
+	test_grep "^modscan --check-config: environment: DB_NAME: the value is not valid UTF-8$" err
 '
 
 test_expect_success 'valid UTF-8 of every length is accepted' '

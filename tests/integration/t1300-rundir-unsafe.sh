@@ -131,9 +131,12 @@ test_expect_success TESTUSER 'a 0750 RUN_DIR of the service user (tmpfiles) is u
 	cp c.conf "$OPEN_TOP" && cd "$OPEN_TOP" &&
 	mkdir svc && chown "$TUSER:$TUSER" svc && chmod 750 svc &&
 	export RUN_DIR=$OPEN_TOP/svc &&
-	setpriv --reuid="$TUSER" --regid="$TUSER" \
-		--clear-groups -- "$MODSCAN" scan --once --devices /dev/null \
-		--config c.conf &&
+	echo "dead 127.0.0.1 $DB_FREE e6000" >dead.devices &&
+	chmod 644 dead.devices &&
+	test_expect_code 1 setpriv --reuid="$TUSER" --regid="$TUSER" \
+		--clear-groups -- "$MODSCAN" scan --once --devices dead.devices \
+		--config c.conf 2>err &&
+	test_grep "dead" err &&
 	test "$(stat -c "%a %U" svc)" = "750 $TUSER" &&
 	test -f svc/status.json &&
 	test "$(stat -c "%a %U" svc/spool)" = "700 $TUSER"
