@@ -13,6 +13,7 @@
 #include "drv.h"
 #include "file.h"
 #include "inventory.h"
+#include "invsrc.h"
 #include "lock.h"
 #include "log.h"
 #include "modmap.h"
@@ -73,7 +74,7 @@ struct engine {
 	bool stopping;
 	bool hup;
 	ms_msec_t stop_deadline, next_heartbeat, next_check, next_ping;
-	ms_msec_t wdog_ms, next_progress;
+	ms_msec_t wdog_ms, next_progress, next_inventory;
 	int64_t sweep_period;		/* index of the current sweep */
 	struct ms_sweep_stats cur;
 	size_t inflight, finished;
@@ -81,30 +82,6 @@ struct engine {
 	bool any_failed;
 	char run_id[MS_RUN_ID_MAX];
 };
-
-/*
- * Devices whose family no driver knows are bad lines of the devices file
- * like any other: named with their line and left out, not scanned and
- * failed at every sweep.
- */
-static void drop_unknown_families(struct ms_inventory *inv, const char *path,
-				  struct ms_buf *warnings)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < inv->n; i++) {
-		const struct ms_device *d = &inv->v[i];
-
-		if (d->family[0] && ms_drv_family(d->family) < 0) {
-			ms_buf_printf(warnings, "%s:%u: unknown family '%s' "
-				      "(e6000, casa, cbr8), skipping\n", path,
-				      d->line, d->family);
-			continue;
-		}
-		inv->v[n++] = *d;
-	}
-	inv->n = n;
-}
 
 static void settings_put(struct settings *s)
 {
@@ -115,12 +92,11 @@ static void settings_put(struct settings *s)
 	free(s);
 }
 
-/* Build a generation from conf (taken over) and the devices file. */
+/* Build a generation from conf (taken over); no devices yet. */
 static int settings_new(struct settings **out, struct ms_conf *conf,
 			const struct ms_engine_opts *o, struct ms_err *err)
 {
 	struct settings *s;
-	const char *devs;
 	int r;
 
 	if (!(s = calloc(1, sizeof(*s))))
@@ -143,18 +119,13 @@ static int settings_new(struct settings **out, struct ms_conf *conf,
 		r = ms_err_set(err, MS_E_TOOBIG, "RUN_DIR: path too long");
 		goto fail;
 	}
-	devs = o->devices_path ? o->devices_path
-			       : ms_conf_str(&s->conf, MS_CONF_DEVICES_FILE);
-	if (!*devs) {
-		r = ms_err_set(err, MS_E_INVAL, "no devices file (set "
-			       "DEVICES_FILE or --devices)");
+	if (!ms_invsrc_any(&s->conf, o->devices_path)) {
+		r = ms_err_set(err, MS_E_INVAL, "no devices (set DEVICES_FILE, "
+			       "DEVICES_SQL, DEVICES_URL, DEVICES_COMMAND or "
+			       "--devices)");
 		goto fail;
 	}
 	ms_inventory_init(&s->inv);
-	if ((r = ms_inventory_load(&s->inv, devs, &s->conf.warnings,
-				   err)) < 0)
-		goto fail;
-	drop_unknown_families(&s->inv, devs, &s->conf.warnings);
 	s->scan.conf = &s->conf;
 	s->scan.modmap = &s->modmap;
 	s->scan.known_hosts = s->known_hosts;
@@ -178,6 +149,40 @@ static void log_warnings(struct ms_buf *w)
 	for (p = w->p; (nl = strchr(p, '\n')); p = nl + 1)
 		ms_log_warn("%.*s", (int)(nl - p), p);
 	ms_buf_reset(w);
+}
+
+static ms_msec_t refresh_ms(const struct settings *s)
+{
+	long long t = ms_conf_int(&s->conf, MS_CONF_INVENTORY_REFRESH);
+
+	return (t ? t : ms_conf_int(&s->conf, MS_CONF_SCAN_INTERVAL)) * 1000;
+}
+
+/*
+ * Read the device list of s; when that fails, s gets keep's (the last
+ * good list, see ms_invsrc_refresh; at start there is none).
+ */
+static int read_inventory(struct engine *e, struct settings *s,
+			  const struct settings *keep, struct ms_err *err)
+{
+	struct ms_inventory inv;
+	struct ms_err why;
+	int r;
+
+	e->st.inventory_interval_ms = refresh_ms(s);
+	e->next_inventory = ms_deadline(refresh_ms(s));
+	r = ms_invsrc_refresh(&inv, keep ? &keep->inv : NULL, &s->conf,
+			      e->o->devices_path, &s->conf.warnings, &why,
+			      err);
+	if (r < 0)
+		return r;
+	ms_inventory_release(&s->inv);
+	s->inv = inv;
+	if (r)
+		e->st.inventory_ok = ms_wall_now();
+	ms_strlcpy(e->st.inventory_error, r ? "" : why.msg,
+		   sizeof(e->st.inventory_error));
+	return 0;
 }
 
 static bool device_changed(const struct ms_device *a,
@@ -415,22 +420,6 @@ static void count_result(struct engine *e, const struct job *j)
 	}
 }
 
-static void print_found(const struct engine *e, const struct job *j)
-{
-	size_t i;
-
-	if (!e->o->found)
-		return;
-	for (i = 0; i < j->res.n; i++)
-		fprintf(e->o->found, "%s\t%d\t%s\n", j->res.samples[i].upstream,
-			(int)j->res.samples[i].code,
-			ms_mod_name(j->res.samples[i].mod));
-	fprintf(e->o->found, "# %s: %s%s%s, family %s, %zu channels\n",
-		j->dev.name, ms_outcome_name(j->res.outcome),
-		j->res.reason[0] ? ": " : "", j->res.reason,
-		j->res.family[0] ? j->res.family : "unknown", j->res.n);
-}
-
 static void finish_job(struct engine *e, struct job *j)
 {
 	int64_t iv = ms_conf_int(&e->set->conf, MS_CONF_SCAN_INTERVAL) * 1000;
@@ -447,7 +436,8 @@ static void finish_job(struct engine *e, struct job *j)
 				    : ms_sched_next(d->dev.name, ms_wall_now(), iv);
 	}
 	count_result(e, j);
-	print_found(e, j);
+	if (e->o->found)
+		ms_devresult_print(e->o->found, j->dev.name, &j->res);
 	memset(&ds, 0, sizeof(ds));
 	ms_strlcpy(ds.run_id, e->run_id, sizeof(ds.run_id));
 	ms_strlcpy(ds.device, j->dev.name, sizeof(ds.device));
@@ -502,6 +492,7 @@ static void reload(struct engine *e)
 	ms_conf_init(&conf);
 	if (ms_conf_load(&conf, e->o->config_path, &err) < 0 ||
 	    settings_new(&s, &conf, e->o, &err) < 0 ||
+	    read_inventory(e, s, e->set, &err) < 0 ||
 	    load_devices(e, s, &err) < 0) {
 		ms_log_error("reload failed, keeping the old configuration: "
 			     "%s", err.msg);
@@ -517,6 +508,17 @@ static void reload(struct engine *e)
 	e->set = s;
 	/* a shorter CHECK_INTERVAL counts from now, not from the old one */
 	e->next_check = MS_MIN(e->next_check, ms_deadline(check_ms(e)));
+}
+
+/* INVENTORY_REFRESH: the same configuration, the sources read again. */
+static void refresh(struct engine *e)
+{
+	struct ms_err err;
+
+	if (read_inventory(e, e->set, e->set, &err) < 0 ||
+	    load_devices(e, e->set, &err) < 0)
+		ms_log_error("devices: %s", err.msg);
+	log_warnings(&e->set->conf.warnings);
 }
 
 static void begin_stop(struct engine *e, int sig)
@@ -578,6 +580,8 @@ static int next_timeout(struct engine *e)
 		t = MS_MIN(t, e->stop_deadline);
 	if (e->o->progress)
 		t = MS_MIN(t, e->next_progress);
+	if (!e->o->once)
+		t = MS_MIN(t, e->next_inventory);
 	return ms_poll_timeout(t);
 }
 
@@ -611,6 +615,8 @@ static void loop(struct engine *e)
 			e->hup = false;
 			reload(e);
 		}
+		if (ms_left(e->next_inventory) == 0 && !e->o->once)
+			refresh(e);
 		if (ms_left(e->next_check) == 0) {
 			e->next_check = ms_deadline(check_ms(e));
 			maybe_close_sweep(e);
@@ -688,13 +694,18 @@ static int start(struct engine *e, struct ms_err *err)
 {
 	unsigned n = (unsigned)ms_conf_int(&e->set->conf,
 					   MS_CONF_SCAN_CONCURRENCY);
+	int64_t inv_ok, inv_iv;
 	int r;
 
 	if ((r = setup_files(e, err)) < 0)
 		return r;
 	if ((e->sigfd = ms_sig_open(0, err)) < 0)
 		return e->sigfd;
+	inv_ok = e->st.inventory_ok;
+	inv_iv = e->st.inventory_interval_ms;
 	ms_status_init(&e->st, "scan");
+	e->st.inventory_ok = inv_ok;
+	e->st.inventory_interval_ms = inv_iv;
 	e->st.devices_total = (uint32_t)e->ndev;
 	e->cur.started = ms_wall_now();
 	set_state(e, MS_STATE_STARTING, "starting");
@@ -737,7 +748,12 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 	if (settings_new(&e.set, conf, o, err) < 0)
 		return MS_E_INVAL;
 	e.set->scan.abort_at = &e.abort_at;
+	r = read_inventory(&e, e.set, NULL, err);
 	log_warnings(&e.set->conf.warnings);
+	if (r < 0) {
+		r = MS_E_INVAL;
+		goto out;
+	}
 	if (load_devices(&e, e.set, err) < 0) {
 		r = MS_E_INVAL;
 		goto out;

@@ -38,6 +38,15 @@ static enum ms_nagios_code level(long long v, long long warn, long long crit)
 	return v > warn ? MS_NAGIOS_WARNING : MS_NAGIOS_OK;
 }
 
+/* The device list is older than three of its refresh intervals. */
+static bool inventory_stale(const struct ms_health_report *rep)
+{
+	const struct ms_status *st = &rep->f.st;
+
+	return st->inventory_ok && st->inventory_interval_ms &&
+	       rep->f.now - st->inventory_ok > 3 * st->inventory_interval_ms;
+}
+
 enum ms_nagios_code ms_nagios_render(const struct ms_health_report *rep,
 				     const struct ms_nagios_limits *warn,
 				     const struct ms_nagios_limits *crit,
@@ -63,10 +72,18 @@ enum ms_nagios_code ms_nagios_render(const struct ms_health_report *rep,
 		x = level((long long)st->spool_bytes, warn->spool, crit->spool);
 		c = MS_MAX(c, x);
 	}
-	ms_buf_printf(out, "MODSCAN %s - %s; %lld of %u devices failed, "
+	if (inventory_stale(rep))
+		c = MS_MAX(c, MS_NAGIOS_WARNING);
+	ms_buf_printf(out, "MODSCAN %s - %s; ", names[c], h->reason);
+	if (inventory_stale(rep))
+		ms_buf_printf(out, "device list %llds old%s%s; ",
+			      (long long)(rep->f.now - st->inventory_ok) / 1000,
+			      st->inventory_error[0] ? ": " : "",
+			      st->inventory_error);
+	ms_buf_printf(out, "%lld of %u devices failed, "
 		      "spool %llu bytes | heartbeat_age=%llds;%lld;%lld;0 "
 		      "failed_devices=%lld;%lld;%lld;0;%u "
-		      "spool_bytes=%lluB;%lld;%lld;0\n", names[c], h->reason,
+		      "spool_bytes=%lluB;%lld;%lld;0\n",
 		      failed, st->devices_total,
 		      (unsigned long long)st->spool_bytes, age, warn->age_s,
 		      crit->age_s, failed, warn->failed, crit->failed,

@@ -174,7 +174,12 @@ static bool render_root(cJSON *root, const struct ms_status *st)
 	    !add_num(root, "devices_total", st->devices_total) ||
 	    !add_num(root, "sweeps", (long long)st->sweeps) ||
 	    !add_num(root, "spool_bytes", (long long)st->spool_bytes) ||
-	    !add_num(root, "restarts", st->restarts))
+	    !add_num(root, "restarts", st->restarts) ||
+	    !add_time(root, "inventory_ok", st->inventory_ok) ||
+	    !add_num(root, "inventory_interval_ms",
+		     (long long)st->inventory_interval_ms) ||
+	    !add_str(root, "inventory_error", st->inventory_error) ||
+	    !add_str(root, "retention_warning", st->retention_warning))
 		return false;
 	if (!(last = render_sweep(&st->last)))
 		return false;
@@ -357,6 +362,14 @@ static int parse_root(const cJSON *root, struct ms_status *st,
 	GET_INT(root, "sweeps", st->sweeps, 0, I64);
 	GET_INT(root, "spool_bytes", st->spool_bytes, 0, I64);
 	GET_INT(root, "restarts", st->restarts, 0, U32);
+	GET_INT(root, "inventory_ok", st->inventory_ok, -I64, I64);
+	GET_INT(root, "inventory_interval_ms", st->inventory_interval_ms, 0,
+		I64);
+	if ((r = get_str(root, "inventory_error", st->inventory_error,
+			 sizeof(st->inventory_error), err)) < 0 ||
+	    (r = get_str(root, "retention_warning", st->retention_warning,
+			 sizeof(st->retention_warning), err)) < 0)
+		return r;
 	if ((r = parse_sweep(cJSON_GetObjectItemCaseSensitive(root,
 			"last_sweep"), &st->last, err)) < 0 ||
 	    (r = parse_sweep(cJSON_GetObjectItemCaseSensitive(root, "total"),
