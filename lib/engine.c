@@ -22,6 +22,7 @@
 #include "sched.h"
 #include "sig.h"
 #include "status.h"
+#include "status_legacy.h"
 #include "store.h"
 #include "storeq.h"
 #include "time.h"
@@ -203,8 +204,9 @@ static void log_gone(const struct engine *e, const struct ms_inventory *inv)
 				      e->devs[i].dev.name);
 }
 
-/* (Re)build the device table, keeping the schedule of known devices. */
-static int load_devices(struct engine *e, struct settings *s,
+/* (Re)build the device table, keeping the schedule of known devices;
+ * quiet: say nothing when no device came or went. */
+static int load_devices(struct engine *e, struct settings *s, bool quiet,
 			struct ms_err *err)
 {
 	int64_t iv = ms_conf_int(&s->conf, MS_CONF_SCAN_INTERVAL) * 1000;
@@ -239,7 +241,7 @@ static int load_devices(struct engine *e, struct settings *s,
 		added += j == e->ndev;
 		n++;
 	}
-	if (e->devs) {
+	if (e->devs && (!quiet || added || e->ndev + added != n)) {
 		log_gone(e, &s->inv);
 		ms_log_notice("devices reloaded: %zu devices, %zu new, %zu "
 			      "gone", n, added, e->ndev + added - n);
@@ -279,10 +281,16 @@ static void store_counts(struct engine *e, const struct ms_storeq_stats *ss)
 	e->st.total.samples_stored = ss->stored;
 	e->st.total.samples_spooled = ss->spooled;
 	e->st.spool_bytes = ss->spool_bytes;
+	snprintf(e->st.retention_warning, sizeof(e->st.retention_warning),
+		 ss->old_partitions ? "%u day partitions older than "
+		 "RETENTION_DAYS + 2: run 'modscan maintain --cleanup' daily"
+		 : "", (unsigned)ss->old_partitions);
 }
 
 static void heartbeat(struct engine *e)
 {
+	const char *legacy = ms_conf_str(&e->set->conf,
+					 MS_CONF_LEGACY_STATUS_FILE);
 	struct ms_storeq_stats ss;
 	struct ms_err err;
 
@@ -292,6 +300,10 @@ static void heartbeat(struct engine *e)
 	}
 	if (ms_status_write(&e->st, e->status_path, &err) < 0)
 		ms_log_error("status: %s", err.msg);
+	/* the old tool's watchdog, if still in cron, reads this one */
+	if (*legacy && ms_status_legacy_write(&e->st, e->lock.path, legacy,
+					      &err) < 0)
+		ms_log_error("LEGACY_STATUS_FILE: %s", err.msg);
 	ms_notify_status("%s: %zu in flight, %llu sweeps, %u failing",
 			 ms_state_name(e->st.state), e->inflight,
 			 (unsigned long long)e->st.sweeps,
@@ -493,7 +505,7 @@ static void reload(struct engine *e)
 	if (ms_conf_load(&conf, e->o->config_path, &err) < 0 ||
 	    settings_new(&s, &conf, e->o, &err) < 0 ||
 	    read_inventory(e, s, e->set, &err) < 0 ||
-	    load_devices(e, s, &err) < 0) {
+	    load_devices(e, s, false, &err) < 0) {
 		ms_log_error("reload failed, keeping the old configuration: "
 			     "%s", err.msg);
 		ms_conf_release(&conf);
@@ -516,7 +528,7 @@ static void refresh(struct engine *e)
 	struct ms_err err;
 
 	if (read_inventory(e, e->set, e->set, &err) < 0 ||
-	    load_devices(e, e->set, &err) < 0)
+	    load_devices(e, e->set, true, &err) < 0)
 		ms_log_error("devices: %s", err.msg);
 	log_warnings(&e->set->conf.warnings);
 }
@@ -754,7 +766,7 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 		r = MS_E_INVAL;
 		goto out;
 	}
-	if (load_devices(&e, e.set, err) < 0) {
+	if (load_devices(&e, e.set, false, err) < 0) {
 		r = MS_E_INVAL;
 		goto out;
 	}
