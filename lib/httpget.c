@@ -6,7 +6,7 @@
 #include <mbedtls/base64.h>
 
 #include "num.h"
-#include "time.h"
+#include "mstime.h"
 #include "tlsconn.h"
 
 enum { HEAD_MAX = 16384, AUTH_MAX = 1024 };

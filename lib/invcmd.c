@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 
 #include "proc.h"
-#include "time.h"
+#include "mstime.h"
 
 enum { STDERR_MAX = 8192 };
 

@@ -9,7 +9,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
-#include "time.h"
+#include "mstime.h"
 
 enum {
 	LINE_MAX_BYTES = 4096,	/* a whole line, with its newline */

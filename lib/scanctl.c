@@ -10,7 +10,7 @@
 #include "lock.h"
 #include "log.h"
 #include "proc.h"
-#include "time.h"
+#include "mstime.h"
 
 int ms_scanctl_init(struct ms_scanctl *sc, const struct ms_conf *c,
 		    const char *config, struct ms_err *err)

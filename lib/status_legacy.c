@@ -4,7 +4,7 @@
 #include <cjson/cJSON.h>
 
 #include "file.h"
-#include "time.h"
+#include "mstime.h"
 
 /* Python's datetime.isoformat(): local time, microseconds, no zone. */
 static void py_iso(int64_t ms, char *out, size_t size)

@@ -13,7 +13,7 @@
 #include <mbedtls/x509_crt.h>
 
 #include "smtp.h"
-#include "time.h"
+#include "mstime.h"
 
 struct ms_tlsconn {
 	int fd;
