@@ -22,6 +22,7 @@ const struct ms_conf_info ms_conf_table[MS_CONF__COUNT] = {
 };
 
 static const char default_path[] = "/etc/modscan/modscan.conf";
+static const char legacy_path[] = ".env";
 /* Keys of the old tool's .env that nothing in modscan corresponds to:
  * its connection pools, report cache and in-scanner clean-up (retention
  * is maintain --cleanup, daily under watchdog --daemon, cron or timer). */
@@ -539,6 +540,9 @@ int ms_conf_load(struct ms_conf *c, const char *path, struct ms_err *err)
 		path = getenv("MODSCAN_CONFIG");
 	if ((!path || !*path) && access(default_path, F_OK) == 0)
 		path = default_path;
+	/* the old tool read .env from the working directory */
+	if ((!path || !*path) && access(legacy_path, F_OK) == 0)
+		path = legacy_path;
 	if (path && *path && (r = ms_conf_load_file(c, path, err)) < 0)
 		return r;
 	if ((r = ms_conf_load_env(c, err)) < 0)

@@ -2,8 +2,10 @@
 test_description='config: the old tool'\''s .env as it is (Fernet secrets, keys without a use, chmod, TLS hints)'
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-mariadb.sh"
+. "$TEST_DIR/lib-smtp.sh"
 
 mariadb_start || { echo "Bail out! no MariaDB"; exit 1; }
+smtp_start || { echo "Bail out! no SMTP server"; exit 1; }
 
 # The old tool's way of encrypting (Debian's python3-cryptography), a
 # reference independent of modscan.
@@ -91,6 +93,27 @@ test_expect_success 'TLS refused by a server without it: the error names DB_TLS'
 	test_expect_code 1 env DB_TLS=required DB_SOCKET= \
 		"$MODSCAN" maintain --status >out 2>err &&
 	test_grep "DB_TLS=off allows a server without TLS" err
+'
+
+test_expect_success 'the old mail server without TLS: the error names SMTP_TLS' '
+	{
+		echo "SMTP_HOST=localhost" &&
+		echo "SMTP_PORT=$SMTP_PORT_N" &&
+		echo "FROM_EMAIL=modscan@example.net" &&
+		echo "TO_EMAILS=ops@example.net"
+	} >mail.env &&
+	test_expect_code 1 modscan --test-mail --config mail.env >out 2>err &&
+	test_grep "does not offer STARTTLS (SMTP_TLS=none sends in clear text)" err &&
+	echo "SMTP_TLS=none" >>mail.env &&
+	modscan --test-mail --config mail.env >out 2>err &&
+	test "$(smtp_count "$SMTP_DIR")" = 1
+'
+
+test_expect_success 'without --config, ./.env is read, as the old tool did' '
+	mkdir -p old && cp .env old/.env && chmod 600 old/.env &&
+	(cd old && env -u DB_HOST -u DB_PORT -u DB_SOCKET -u DB_NAME -u DB_USER \
+		-u DB_PASSWORD "$MODSCAN" maintain --status >../out 2>../err) &&
+	test_grep -i "schema" out
 '
 
 test_done

@@ -80,6 +80,17 @@ int main(void)
 	is_str(ms_conf_profile_str(&c, "lab", MS_CONF_SSH_PASSWORD), "secret",
 	       "and is decrypted too");
 	ms_conf_release(&c);
+	/* without --config: ./.env, where the old tool kept it */
+	if (access("/etc/modscan/modscan.conf", F_OK) < 0) {
+		unsetenv("MODSCAN_CONFIG");
+		t_write(path, "ACCESS_HOST=from-dot-env\n", 0600);
+		ok(chdir(t_dir) == 0, "into the directory of .env");
+		ms_conf_init(&c);
+		is_int(ms_conf_load(&c, NULL, &err), 0, "./.env is read");
+		is_str(ms_conf_str(&c, MS_CONF_DB_HOST), "from-dot-env",
+		       "its values are used");
+		ms_conf_release(&c);
+	}
 	t_rmdir();
 	return done_testing();
 }
