@@ -757,8 +757,10 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 	e.set->scan.abort_at = &e.abort_at;
 	r = read_inventory(&e, e.set, NULL, err);
 	log_warnings(&e.set->conf.warnings);
+	/* the devices file and configuration errors are MS_E_INVAL; a
+	 * server that fails to answer is a runtime failure */
 	if (r < 0) {
-		r = MS_E_INVAL;
+		r = r == MS_E_SYS ? MS_E_INVAL : r;
 		goto out;
 	}
 	if (load_devices(&e, e.set, false, err) < 0) {

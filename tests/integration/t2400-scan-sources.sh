@@ -77,13 +77,13 @@ test_expect_success 'DEVICES_URL: a devices-file text answer' '
 	test_cmp expect_ok out
 '
 
-# url_fails CONF-LINES PATTERN: scan --once fails at start, exit 2,
-# naming the source and PATTERN, and nothing is scanned.
+# url_fails CONF-LINES PATTERN [AUTH]: scan --once fails at start, exit 1
+# (a runtime failure), naming the source and PATTERN; nothing is scanned.
 url_fails() {
 	{ printf "%s\n" "$1" && echo "DEVICES_URL_AUTH=${3:-alice:s3cret}"; } |
 		src_conf bad.conf &&
 	before=$(mariadb_sql "SELECT COUNT(*) FROM modscan.device_scans") &&
-	test_expect_code 2 modscan scan --once -c bad.conf 2>err &&
+	test_expect_code 1 modscan scan --once -c bad.conf 2>err &&
 	cat err &&
 	test_grep "^modscan scan: DEVICES_URL: .*$2" err &&
 	test_grep -v "s3cret" err &&
@@ -182,16 +182,16 @@ test_expect_success 'DEVICES_SQL: the old acc_dailyreport/acc_alias query on ano
 	test_cmp expect_ok out
 '
 
-test_expect_success 'DEVICES_SQL: a bad SELECT or no row fails at start, exit 2' '
+test_expect_success 'DEVICES_SQL: a bad SELECT or no row fails at start, exit 1' '
 	src_conf badsql.conf <<-\EOC &&
 	DEVICES_SQL="SELECT nosuch FROM inv"
 	EOC
-	test_expect_code 2 modscan scan --once -c badsql.conf 2>err &&
+	test_expect_code 1 modscan scan --once -c badsql.conf 2>err &&
 	test_grep "^modscan scan: DEVICES_SQL: .*nosuch" err &&
 	src_conf empty.conf <<-\EOC &&
 	DEVICES_SQL="SELECT name FROM inv WHERE 1 = 0"
 	EOC
-	test_expect_code 2 modscan scan --once -c empty.conf 2>err &&
+	test_expect_code 1 modscan scan --once -c empty.conf 2>err &&
 	test_grep "^modscan scan: DEVICES_SQL: no device in the answer" err
 '
 
@@ -205,11 +205,11 @@ test_expect_success 'DEVICES_COMMAND: a program printing the lines; its stderr i
 	test_grep "warn DEVICES_COMMAND: from-the-program" scan.log
 '
 
-test_expect_success 'DEVICES_COMMAND: a failing program, exit 2 with its status' '
+test_expect_success 'DEVICES_COMMAND: a failing program, exit 1 with its status' '
 	src_conf cmdfail.conf <<-\EOC &&
 	DEVICES_COMMAND="echo CCAP000; exit 7"
 	EOC
-	test_expect_code 2 modscan scan --once -c cmdfail.conf 2>err &&
+	test_expect_code 1 modscan scan --once -c cmdfail.conf 2>err &&
 	test_grep "^modscan scan: DEVICES_COMMAND: exit status 7$" err
 '
 
@@ -219,10 +219,30 @@ test_expect_success 'DEVICES_COMMAND: a hung program is killed at DEVICES_TIMEOU
 	DEVICES_TIMEOUT=2
 	EOC
 	start=$(date +%s) &&
-	test_expect_code 2 modscan scan --once -c cmdhang.conf 2>err &&
+	test_expect_code 1 modscan scan --once -c cmdhang.conf 2>err &&
 	test $(($(date +%s) - start)) -lt 20 &&
 	test_grep "^modscan scan: DEVICES_COMMAND: no end within 2 s, killed$" err &&
 	! pgrep -f "^sleep 120$"
+'
+
+test_expect_success 'configuration errors of the sources: exit 2' '
+	src_conf badre.conf <<-EOC &&
+	DEVICES_COMMAND="cat $CCAPSIM_INV"
+	DEVICES_NAME_FILTER=CCAP[012
+	EOC
+	test_expect_code 2 modscan scan --once -c badre.conf 2>err &&
+	test_grep "^modscan scan: DEVICES_NAME_FILTER: .CCAP\[012.: " err &&
+	src_conf badurl.conf <<-\EOC &&
+	DEVICES_URL=ftp://inventory/list
+	EOC
+	test_expect_code 2 modscan scan --once -c badurl.conf 2>err &&
+	test_grep "^modscan scan: DEVICES_URL: .ftp://inventory/list. is not http(s)://HOST\[:PORT\]\[/PATH\]$" err &&
+	src_conf noca.conf <<-EOC &&
+	DEVICES_URL=$WEB/api
+	DEVICES_URL_CA=$TRASH/nosuch.pem
+	EOC
+	test_expect_code 2 modscan scan --once -c noca.conf 2>err &&
+	test_grep "cannot load CA file .*nosuch.pem" err
 '
 
 test_done
