@@ -77,7 +77,9 @@ $(TOOLS_OK): contrib/install-deps.sh
 	bench-sweep clean \
 	ccapsim unit FORCE
 
-# Version, regenerated only when it changes.
+# Version, regenerated only when it changes.  Every object waits for it
+# (order-only); only those that include it (version.c, by their -MMD
+# dependencies) are rebuilt when it changes, not all of them per commit.
 build/gen/build-version.h: FORCE
 	@mkdir -p $(@D)
 	@v=$$(git describe --tags --always --dirty 2>/dev/null || echo unknown); \
@@ -89,7 +91,7 @@ build/gen/build-version.h: FORCE
 $(DEPS)/.done: | $(TOOLS_OK)
 	$(Q)contrib/build-deps.sh $(DEPS)
 
-build/static/%.o: %.c build/gen/build-version.h | $(DEPS)/.done
+build/static/%.o: %.c | build/gen/build-version.h $(DEPS)/.done
 	@mkdir -p $(@D)
 	$(call say,CC,$@)$(STATIC_CC) $(BASE_CFLAGS) $(CFLAGS) $(STATIC_INC) \
 		-MMD -MP -c -o $@ $<
@@ -104,7 +106,7 @@ build/static/modscan: $(STATIC_APPLET_OBJ) build/static/libms.a
 modscan: build/static/modscan
 	$(Q)objcopy --strip-all $< $@.tmp && mv $@.tmp $@
 
-build/asan/%.o: %.c build/gen/build-version.h | $(TOOLS_OK)
+build/asan/%.o: %.c | build/gen/build-version.h $(TOOLS_OK)
 	@mkdir -p $(@D)
 	$(call say,CC,$@)$(DEV_CC) $(BASE_CFLAGS) -O1 $(SAN) $(CFLAGS) \
 		$(DEV_INC) -MMD -MP -c -o $@ $<
@@ -129,7 +131,7 @@ unit: $(UNIT_BIN)
 # --- benchmarks (not in make check): optimised glibc build, no sanitizers ---
 BENCH_LIB_OBJ := $(patsubst %.c,build/bench/%.o,$(LIB_SRC))
 
-build/bench/%.o: %.c build/gen/build-version.h | $(TOOLS_OK)
+build/bench/%.o: %.c | build/gen/build-version.h $(TOOLS_OK)
 	@mkdir -p $(@D)
 	$(call say,CC,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
 		-MMD -MP -c -o $@ $<

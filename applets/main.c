@@ -9,8 +9,9 @@
 #include "buf.h"
 #include "db.h"
 #include "err.h"
-#include "file.h"
 #include "log.h"
+#include "nagios.h"
+#include "rundir.h"
 #include "ssh.h"
 #include "version.h"
 
@@ -121,6 +122,30 @@ static void usage(FILE *f)
 	      "'modscan --OPTION --help' one option.\n", f);
 }
 
+/*
+ * ms_conf_init + ms_conf_load(path), printing warnings and the error.
+ * Returns 0, or MS_EXIT_USAGE after printing why.
+ */
+static int load_conf(struct ms_conf *c, const char *path)
+{
+	struct ms_err err = { 0 };
+	const char *p, *nl;
+	int r;
+
+	ms_conf_init(c);
+	r = ms_conf_load(c, path, &err);
+	for (p = c->warnings.p; (nl = strchr(p, '\n')); p = nl + 1)
+		fprintf(stderr, "modscan %s: warning: %.*s\n", ms_applet_name,
+			(int)(nl - p), p);
+	ms_buf_reset(&c->warnings);
+	if (r < 0) {
+		ms_applet_error("%s", err.msg);
+		ms_conf_release(c);
+		return MS_EXIT_USAGE;
+	}
+	return 0;
+}
+
 /* The lock file of r: its key, else RUN_DIR/<name>.pid. */
 static int take_lock(struct ms_run *r, struct ms_err *err)
 {
@@ -148,13 +173,15 @@ static int setup(struct ms_run *r)
 	struct ms_err err = { 0 };
 	int rc;
 
-	if ((r->need & MS_RUN_CONF) && (rc = ms_applet_conf(&r->conf,
-							   r->config)))
+	if ((r->need & MS_RUN_CONF) && (rc = load_conf(&r->conf, r->config)))
 		return rc;
 	r->done |= r->need & MS_RUN_CONF;
-	if ((r->need & (MS_RUN_DIR | MS_RUN_LOCK)) &&
-	    ms_dir_private(ms_conf_str(&r->conf, MS_CONF_RUN_DIR), &err) < 0)
-		return failed(r, err.msg, MS_EXIT_FAIL);
+	/* before the log, the lock or anything else writes into it */
+	if ((r->need & (MS_RUN_DIR | MS_RUN_LOCK | MS_RUN_DIR_READ)) &&
+	    ms_rundir_check(&r->conf, r->need & (MS_RUN_DIR | MS_RUN_LOCK),
+			    &err) < 0)
+		return failed(r, err.msg, err.code == MS_E_INVAL ?
+			      MS_EXIT_USAGE : MS_EXIT_FAIL);
 	if ((r->need & MS_RUN_LOG) &&
 	    ms_log_open_conf(r->name, &r->conf, &err) < 0)
 		return failed(r, err.msg, MS_EXIT_USAGE);
@@ -168,7 +195,8 @@ static int setup(struct ms_run *r)
 			      MS_EXIT_FAIL);
 	r->done |= r->need & MS_RUN_DB;
 	if ((r->need & MS_RUN_LOCK) && take_lock(r, &err) < 0)
-		return failed(r, err.msg, MS_EXIT_FAIL);
+		return failed(r, err.msg, err.code == MS_E_INVAL ?
+			      MS_EXIT_USAGE : MS_EXIT_FAIL);
 	r->done |= r->need & MS_RUN_LOCK;
 	return 0;
 }
@@ -196,7 +224,7 @@ static int nagios_unknown(struct ms_run *r, int rc)
 	if (!r->nagios || r->said || rc < 0)
 		return rc;
 	printf("MODSCAN UNKNOWN - %s\n", *why ? why : "no verdict");
-	return 3;
+	return MS_NAGIOS_UNKNOWN;
 }
 
 static int run_row(const struct row *w, int argc, char **argv)

@@ -12,6 +12,7 @@
 #include "render.h"
 #include "report.h"
 #include "report_db.h"
+#include "report_family.h"
 #include "report_mail.h"
 #include "smtp.h"
 #include "ssh.h"
@@ -43,12 +44,14 @@ static const struct ms_opt opts[] = {
 	  "the legacy tool did" },
 	{ "mail", 0, NULL, O_MAIL, 0,
 	  "mail a summary with the CSV attached (SMTP_*, MAIL_*)" },
-	{ "mail-html", 0, NULL, O_MAIL_HTML, 0, "attach the HTML page as well" },
+	{ "mail-html", 0, NULL, O_MAIL_HTML, 0,
+	  "attach the HTML page as well" },
 	{ "deploy", 0, "TARGET", O_DEPLOY, MS_OPT_OPTIONAL,
 	  "publish to a directory or sftp://user@host[:port]/path\n"
 	  "(an absolute path on the server; default\n"
 	  "DEPLOY_TARGET), with latest.* and\n"
-	  "removal of reports older than DEPLOY_KEEP_DAYS" },
+	  "removal of reports older than DEPLOY_KEEP_DAYS; a\n"
+	  "local directory follows the rules of REPORT_DIR" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
 
@@ -158,30 +161,42 @@ static int build(const struct ms_conf *c, const struct args *a,
 		 const struct ms_report_period *p, struct ms_report **out)
 {
 	struct ms_report_opts ro = { 0 };
+	struct ms_report_family fam;
 	struct ms_err err = { 0 };
 	struct ms_db_opts dbo;
 	struct ms_db *db = NULL;
 	int64_t n = 0;
 	int r;
 
+	/* A file the configuration names is missing, bad rules: config. */
+	r = ms_report_family_init(&fam, ms_conf_str(c, MS_CONF_DEVICES_FILE),
+				  ms_conf_str(c, MS_CONF_HOSTNAME_RULES), &err);
+	if (r < 0)
+		goto out;
 	ro.legacy_hops = a->legacy_hops;
 	ro.top_n = (unsigned)ms_conf_int(c, MS_CONF_REPORT_TOP_N);
 	ro.max_gap = ms_conf_int(c, MS_CONF_REPORT_MAX_GAP);
 	ro.label = p->label;
+	ro.family = ms_report_family_of;
+	ro.family_ctx = &fam;
 	if (!(*out = ms_report_begin(p->start, p->end, &ro))) {
-		ms_applet_error("out of memory");
-		return MS_EXIT_FAIL;
+		r = ms_err_set(&err, MS_E_NOMEM, "out of memory");
+		goto out;
 	}
 	ms_db_opts_from_conf(&dbo, c);
-	if ((r = ms_db_connect(&db, &dbo, &err)) < 0 ||
-	    (n = ms_report_db_load(db, *out, p->start, p->end, &err)) < 0 ||
-	    ms_report_end(*out, &err) < 0) {
-		ms_applet_error("%s", err.msg);
-		ms_db_close(db);
-		/* A file the configuration names is missing: config error. */
-		return r == MS_E_NOENT ? MS_EXIT_USAGE : MS_EXIT_FAIL;
-	}
+	if ((r = ms_db_connect(&db, &dbo, &err)) < 0)
+		goto out;
+	if ((n = ms_report_db_load(db, *out, p->start, p->end, &err)) < 0 ||
+	    ms_report_end(*out, &err) < 0)
+		r = MS_E_DB;
+out:
 	ms_db_close(db);
+	ms_report_family_release(&fam);
+	if (r < 0) {
+		ms_applet_error("%s", err.msg);
+		return r == MS_E_NOENT || r == MS_E_INVAL ? MS_EXIT_USAGE
+							  : MS_EXIT_FAIL;
+	}
 	if (!n)
 		ms_applet_error("no samples for %s: the report says so",
 				p->label);
@@ -210,16 +225,37 @@ static int render(const struct ms_report *rep, unsigned what,
 	return 0;
 }
 
-static int write_files(const struct out *o, unsigned what, const char *dir)
+/*
+ * The directory the files go to (REPORT_DIR or --dir): published, so
+ * anyone may read it, but only its owner (us or root) may write it.  With
+ * make, a missing one is created 0755.
+ */
+static int out_dir(const struct ms_conf *c, const struct args *a, bool make)
 {
+	const char *dir = a->dir ? a->dir : ms_conf_str(c, MS_CONF_REPORT_DIR);
+	const char *label = a->dir ? "--dir" : "REPORT_DIR";
+	struct ms_err err = { 0 };
+	int r;
+
+	r = make ? ms_dir_ensure(dir, label, MS_DIR_PUBLISH, &err)
+		 : ms_dir_check(dir, label, MS_DIR_PUBLISH, &err);
+	if (r == 0 || (!make && r == MS_E_NOENT))
+		return 0;
+	ms_applet_error("%s", err.msg);
+	return r == MS_E_INVAL ? MS_EXIT_USAGE : MS_EXIT_FAIL;
+}
+
+static int write_files(const struct ms_conf *c, const struct args *a,
+		       const struct out *o, unsigned what)
+{
+	const char *dir = a->dir ? a->dir : ms_conf_str(c, MS_CONF_REPORT_DIR);
 	struct ms_err err = { 0 };
 	char path[PATH_MAX];
 	size_t i;
+	int r;
 
-	if (ms_dir_make(dir, 0755, &err) < 0) {
-		ms_applet_error("%s", err.msg);
-		return MS_EXIT_FAIL;
-	}
+	if ((r = out_dir(c, a, true)) != 0)
+		return r;
 	for (i = 0; i < MS_ARRAY_SIZE(kinds); i++) {
 		if (!(what & kinds[i]))
 			continue;
@@ -276,6 +312,14 @@ static int deploy_opts(const struct ms_conf *c, const struct args *a,
 
 	if (ms_deploy_opts_from_conf(d, c, a->deploy_to, kh, khsize,
 				     &err) < 0) {
+		ms_applet_error("%s", err.msg);
+		return MS_EXIT_USAGE;
+	}
+	/* a local target is published like REPORT_DIR; a missing one is
+	 * reported by the deploy itself */
+	if (!d->target.sftp && ms_dir_check(d->target.path, "deploy target",
+					    MS_DIR_PUBLISH, &err) ==
+				       MS_E_INVAL) {
 		ms_applet_error("%s", err.msg);
 		return MS_EXIT_USAGE;
 	}
@@ -338,8 +382,10 @@ static int run(const struct ms_conf *c, const struct args *a,
 	int st, r = 0;
 	size_t i;
 
+	/* every refusal before the database is asked anything */
 	if ((a->mail && (r = mail_check(c))) ||
-	    (a->deploy && (r = deploy_opts(c, a, &dopt, kh, sizeof(kh)))))
+	    (a->deploy && (r = deploy_opts(c, a, &dopt, kh, sizeof(kh)))) ||
+	    (!a->to_stdout && (r = out_dir(c, a, false))))
 		return r;
 	need = (a->to_stdout ? MS_RENDER_CSV : what) | (a->deploy ? what : 0) |
 	       (a->mail ? MS_RENDER_CSV : 0) | (a->mail_html ? MS_RENDER_HTML
@@ -353,8 +399,7 @@ static int run(const struct ms_conf *c, const struct args *a,
 			st = MS_EXIT_FAIL;
 			goto out;
 		}
-	} else if ((st = write_files(&o, what, a->dir ? a->dir :
-				     ms_conf_str(c, MS_CONF_REPORT_DIR)))) {
+	} else if ((st = write_files(c, a, &o, what))) {
 		goto out;
 	}
 	/* A failed mail does not stop the deploy; both decide the status. */
@@ -386,7 +431,9 @@ const struct ms_applet ms_report_applet = {
 	"The modulation-hop report of one local day (default yesterday): per\n"
 	"CCAP and upstream the hops, the share of samples at QAM64, QAM16 and\n"
 	"QPSK and the sample count, as CSV, JSON and one HTML page written to\n"
-	"REPORT_DIR as modscan-report-LABEL.{csv,json,html}.\n"
+	"REPORT_DIR as modscan-report-LABEL.{csv,json,html}.  REPORT_DIR (or\n"
+	"--dir) is made 0755 when missing; an existing one must belong to us\n"
+	"or root and not be writable by group or others (else exit 2).\n"
 	"\n"
 	"Options:\n",
 	.epilogue =

@@ -9,13 +9,12 @@
 #include "err.h"
 #include "health.h"
 #include "log.h"
+#include "mstime.h"
 #include "repair.h"
 #include "scanctl.h"
 #include "sig.h"
 #include "smtp.h"
 #include "superd.h"
-#include "supervise.h"
-#include "mstime.h"
 
 enum mode { M_CHECK, M_STATUS, M_START, M_STOP, M_RESTART, M_DAEMON, M_FLUSH };
 

@@ -18,6 +18,7 @@
 #include "modmap.h"
 #include "notify.h"
 #include "pool.h"
+#include "rundir.h"
 #include "schedule.h"
 #include "sig.h"
 #include "status.h"
@@ -113,9 +114,8 @@ static int settings_new(struct settings **out, struct ms_conf *conf,
 	}
 	if ((r = ms_conf_path(&s->conf, MS_CONF_SSH_KNOWN_HOSTS, "known_hosts",
 			      s->known_hosts, sizeof(s->known_hosts))) < 0 ||
-	    snprintf(s->raw_dir, sizeof(s->raw_dir), "%s/raw",
-		     ms_conf_str(&s->conf, MS_CONF_RUN_DIR)) >=
-	    (int)sizeof(s->raw_dir)) {
+	    (r = ms_rundir_path(&s->conf, "raw", s->raw_dir,
+				sizeof(s->raw_dir), err)) < 0) {
 		r = ms_err_set(err, MS_E_TOOBIG, "RUN_DIR: path too long");
 		goto fail;
 	}
@@ -503,6 +503,7 @@ static void reload(struct engine *e)
 	ms_conf_init(&conf);
 	if (ms_conf_load(&conf, e->o->config_path, &err) < 0 ||
 	    settings_new(&s, &conf, e->o, &err) < 0 ||
+	    ms_rundir_check(&s->conf, false, &err) < 0 ||
 	    read_inventory(e, s, e->set, &err) < 0 ||
 	    load_devices(e, s, false, &err) < 0) {
 		ms_log_error("reload failed, keeping the old configuration: "
@@ -651,16 +652,16 @@ static int setup_files(struct engine *e, struct ms_err *err)
 	const struct ms_conf *c = &e->set->conf;
 	int r;
 
-	if ((r = ms_dir_private(ms_conf_str(c, MS_CONF_RUN_DIR), err)) < 0)
+	/* the runtime directories meet their rules, whoever runs us */
+	if ((r = ms_rundir_check(c, true, err)) < 0)
 		return r;
 	if ((r = ms_conf_path(c, MS_CONF_STATUS_FILE, "status.json",
 			      e->status_path, sizeof(e->status_path))) < 0 ||
 	    (r = ms_conf_path(c, MS_CONF_PID_FILE, "scan.pid", e->lock_path,
 			      sizeof(e->lock_path))) < 0)
 		return ms_err_set(err, r, "RUN_DIR: path too long");
-	if ((r = ms_dir_private(e->set->raw_dir, err)) < 0)
-		return r;
-	return 0;
+	return ms_dir_ensure(e->set->raw_dir, "raw-output directory",
+			     MS_DIR_DATA, err);
 }
 
 /* Collect what is still in flight (it honours abort_at), flush, stop. */

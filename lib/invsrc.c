@@ -157,8 +157,8 @@ static void drop_unknown_families(struct ms_inventory *inv, size_t from,
 
 		if (d->family[0] && ms_drv_family(d->family) < 0) {
 			ms_buf_printf(warnings, "%s:%u: unknown family '%s' "
-				      "(e6000, casa, cbr8), skipping\n",
-				      path, d->line, d->family);
+				      "(%s), skipping\n", path, d->line,
+				      d->family, ms_drv_names());
 			continue;
 		}
 		inv->v[n++] = *d;

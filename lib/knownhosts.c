@@ -231,10 +231,9 @@ int ms_kh_learn(const char *path, const char *line, struct ms_err *err)
 	if (!fields(line, line + strlen(line), f, n))
 		return ms_err_set(err, MS_E_INVAL, "bad known_hosts entry");
 	pthread_mutex_lock(&lock);
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-		  0644);
-	if (fd < 0) {
-		r = ms_err_sys(err, "cannot open '%s'", path);
+	if ((fd = ms_file_open(path, O_WRONLY | O_APPEND | O_CREAT, 0644,
+			       err)) < 0) {
+		r = fd;
 		goto out;
 	}
 	if (flock(fd, LOCK_EX) < 0) {

@@ -9,6 +9,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "file.h"
 #include "mstime.h"
 
 enum {
@@ -31,10 +32,10 @@ static int log_level = MS_LOG_INFO;
 
 static int open_file(const char *path, struct ms_err *err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	int fd = ms_file_open(path, O_WRONLY | O_CREAT | O_APPEND, 0640, err);
 
 	if (fd < 0)
-		return ms_err_sys(err, "cannot open log file '%s'", path);
+		ms_err_prefix(err, "log file");
 	return fd;
 }
 

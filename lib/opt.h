@@ -37,7 +37,7 @@ struct ms_opt {
 	const char *name;		/* long name without "--"; NULL ends */
 	int shortopt;			/* 'c' or 0 */
 	const char *arg;		/* "FILE", or NULL: takes none */
-	int id;				/* what ms_opt_next returns, > 0 */
+	int id;				/* ms_opt_next returns it; > 0 */
 	unsigned flags;			/* MS_OPT_* */
 	const char *help;		/* lines for --help, '\n'-separated */
 };

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "mstime.h"
+#include "report_family.h"
 
 enum { NAMES_MAX = 256u << 20, FAMILY_NAME_MAX = 24 };
 
@@ -73,17 +74,6 @@ static const char strip_char[5] = {
 	MS_STRIP_QPSK
 };
 
-const char *ms_report_family_default(const char *device, void *ctx)
-{
-	static const char *const fam[] = { "e6000", "casa", "cbr8" };
-
-	(void)ctx;
-	if (!strncasecmp(device, "CCAP", 4) && device[4] >= '0' &&
-	    device[4] <= '2')
-		return fam[device[4] - '0'];
-	return "other";
-}
-
 double ms_report_pct(uint64_t part, uint64_t whole)
 {
 	char s[64];
@@ -117,7 +107,7 @@ struct ms_report *ms_report_begin(int64_t start, int64_t end,
 	if (rep->o.strip_bins > MS_REPORT_BINS_MAX)
 		rep->o.strip_bins = MS_REPORT_BINS_MAX;
 	if (!rep->o.family)
-		rep->o.family = ms_report_family_default;
+		rep->o.family = ms_report_family_of;
 	snprintf(rep->info.label, sizeof(rep->info.label), "%s",
 		 rep->o.label ? rep->o.label : "");
 	rep->o.label = NULL;	/* borrowed: copied above */

@@ -49,7 +49,10 @@ struct ms_report_opts {
 	unsigned top_n;
 	/* Timeline bins over the period; 0: 288. */
 	unsigned strip_bins;
-	/* Family of a device name; NULL: ms_report_family_default. */
+	/*
+	 * Family of a device name (report_family.h); NULL:
+	 * ms_report_family_of with the default rules.
+	 */
 	const char *(*family)(const char *device, void *ctx);
 	void *family_ctx;
 	/* Generation time (epoch ms) shown in the outputs; 0: now. */
@@ -151,8 +154,6 @@ void ms_report_line(const struct ms_report *rep, size_t i,
 /* Bytes held by the aggregator (rows, names, summaries), for the bench. */
 size_t ms_report_memory(const struct ms_report *rep);
 
-/* The default hostname rules: CCAP0* e6000, CCAP1* casa, CCAP2* cbr8. */
-const char *ms_report_family_default(const char *device, void *ctx);
 
 /* part/whole * 100 rounded to 2 decimals (0 for an empty whole). */
 double ms_report_pct(uint64_t part, uint64_t whole);

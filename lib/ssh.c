@@ -165,11 +165,6 @@ out:
 	return r;
 }
 
-int ms_ssh_fingerprint(const struct ms_ssh *s, char *out, size_t outsz)
-{
-	return key_fingerprint(s->ss, out, outsz);
-}
-
 static int host_key_changed(struct ms_ssh *s, struct ms_err *err)
 {
 	char fp[MS_SSH_FP_MAX];

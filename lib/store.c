@@ -6,6 +6,7 @@
 
 #include <mysql.h>
 
+#include "backoff.h"
 #include "db.h"
 #include "schema.h"
 #include "spool.h"
@@ -14,8 +15,7 @@
 enum {
 	REPLAY_BUDGET_MS = 200,		/* replay work per tick */
 	PART_CHECK_MS = 3600 * 1000,	/* look at the day partitions */
-	RETENTION_CHECK_MS = 86400 * 1000,	/* look for forgotten ones */
-	RECONNECT_BASE_MS = 1000
+	RETENTION_CHECK_MS = 86400 * 1000	/* look for forgotten ones */
 };
 
 static const char insert_sql[] =
@@ -73,7 +73,7 @@ static void drop_db(struct ms_store *s, ms_msec_t now)
 	s->db = NULL;
 	s->st.connected = false;
 	s->st.db_failures++;
-	ms_backoff_fail(&s->bo, now);
+	ms_backoff_fail(&s->bo, now, ms_backoff_random());
 }
 
 static int prepare(struct ms_store *s, struct ms_err *err)
@@ -101,7 +101,7 @@ static int connect_db(struct ms_store *s, ms_msec_t now, struct ms_err *err)
 			drop_db(s, now);
 		else {
 			s->st.db_failures++;
-			ms_backoff_fail(&s->bo, now);
+			ms_backoff_fail(&s->bo, now, ms_backoff_random());
 		}
 		return r;
 	}
@@ -115,6 +115,7 @@ int ms_store_open(struct ms_store **out, const struct ms_conf *conf,
 		  struct ms_err *err)
 {
 	char dir[PATH_MAX];
+	struct ms_backoff_policy pol;
 	struct ms_store *s;
 	int r;
 
@@ -124,9 +125,9 @@ int ms_store_open(struct ms_store **out, const struct ms_conf *conf,
 	ms_db_opts_from_conf(&s->opts, conf);
 	s->batch = (size_t)ms_conf_int(conf, MS_CONF_DB_BATCH_SIZE);
 	s->retention_days = (int)ms_conf_int(conf, MS_CONF_RETENTION_DAYS);
-	ms_backoff_init(&s->bo, RECONNECT_BASE_MS,
-			ms_conf_int(conf, MS_CONF_DB_RETRY_MAX) * 1000,
-			(uint64_t)ms_wall_now() ^ (uint64_t)getpid() << 32);
+	pol = ms_backoff_reconnect(ms_conf_int(conf, MS_CONF_DB_RETRY_MAX) *
+				   1000);
+	ms_backoff_init(&s->bo, &pol);
 	r = ms_conf_path(conf, MS_CONF_SPOOL_DIR, "spool", dir, sizeof(dir));
 	if (r < 0)
 		r = ms_err_set(err, r, "store: SPOOL_DIR too long");
@@ -545,7 +546,7 @@ ms_msec_t ms_store_tick(struct ms_store *s, ms_msec_t now,
 		return s->bo.due;
 	/* The spool cannot be replayed now: retry later, do not spin. */
 	if (r < 0)
-		return ms_deadline(RECONNECT_BASE_MS);
+		return ms_deadline(s->bo.p.base);
 	if (!ms_spool_empty(s->sp))
 		return ms_mono_now();
 	return s->part_due;

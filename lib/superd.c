@@ -6,9 +6,9 @@
 #include "superd.h"
 
 #include <poll.h>
-#include <sys/random.h>
 #include <sys/wait.h>
 
+#include "backoff.h"
 #include "file.h"
 #include "http.h"
 #include "log.h"
@@ -57,15 +57,6 @@ struct superd {
 
 static const char *const job_names[NJOBS] = { "report", "maintain" };
 static const char *const job_extra[NJOBS] = { NULL, "--cleanup" };
-
-static uint32_t rnd32(void)
-{
-	uint32_t v = 0;
-
-	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v))
-		v = (uint32_t)ms_mono_now();
-	return v;
-}
 
 static void alert(struct superd *d, const char *kind, const char *subject,
 		  const char *body)
@@ -257,7 +248,7 @@ static void scanner_exited(struct superd *d, int ws)
 	d->dirty = true;
 	if (d->stopping)
 		return;
-	ms_restart_exited(&d->bo, started, now, rnd32(), &plan);
+	ms_restart_exited(&d->bo, started, now, ms_backoff_random(), &plan);
 	d->next_start = now + plan.delay_ms;
 	if (plan.cooldown) {
 		d->in_trouble = true;

@@ -6,23 +6,15 @@
 
 #include <sys/wait.h>
 
+#include "backoff.h"
 #include "mstime.h"
 
 ms_msec_t ms_restart_delay(ms_msec_t base, unsigned n, ms_msec_t max,
 			   uint32_t rnd)
 {
-	ms_msec_t d = base;
-	unsigned i;
+	struct ms_backoff_policy p = ms_backoff_restart(base, max);
 
-	if (base <= 0)
-		return 0;
-	for (i = 1; i < n && d < max; i++)
-		d *= 2;
-	if (d > max)
-		d = max;
-	/* Jitter in [-20%, +20%] so that several hosts do not restart in step. */
-	d = d * (80 + (ms_msec_t)(rnd % 41)) / 100;
-	return d > max ? max : d;
+	return ms_backoff_delay(&p, n, rnd);
 }
 
 void ms_restart_init(struct ms_restart *b, ms_msec_t base_ms,

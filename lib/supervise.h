@@ -14,10 +14,11 @@
 enum { MS_RESTART_BURST_MAX = 100 };
 
 /*
- * Delay before restart attempt n (1-based): base * 2^(n-1), capped at max,
- * then scaled by a jitter of +-20% chosen by rnd (any 32-bit value), and
- * capped at max again.  Consecutive attempts never get shorter delays
- * unless the cap is reached.
+ * Delay before restart attempt n (1-based): the restart setting of the
+ * backoff (backoff.h: ms_backoff_restart), base * 2^(n-1), capped at max,
+ * then scaled by a jitter of +-20% chosen by rnd (any 32-bit value, e.g.
+ * ms_backoff_random), and capped at max again.  Consecutive attempts
+ * never get shorter delays unless the cap is reached.
  */
 ms_msec_t ms_restart_delay(ms_msec_t base, unsigned n, ms_msec_t max,
 			   uint32_t rnd);

@@ -70,12 +70,6 @@ field_is() {
 	[ "$(status_field "$1" "$2" 2>/dev/null)" = "$3" ]
 }
 
-# gone PID: the process has exited (a zombie not yet reaped by whoever
-# inherited it counts as gone)
-gone() {
-	! [ -e "/proc/$1/stat" ] ||
-		[ "$(sed "s/.*) //" "/proc/$1/stat" | cut -c1)" = Z ]
-}
 
 # Wall clock in ms (for the measured, never asserted, timings).
 now_ms() {

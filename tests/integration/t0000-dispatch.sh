@@ -9,6 +9,15 @@ test_expect_success '--help lists every applet, one line each' '
 	done
 '
 
+test_expect_success 'applets.def is sorted, and --help lists the applets in its order' '
+	sed -n "s/^APPLET(\([a-z_]*\),.*/\1/p" "$SRC_DIR/applets/applets.def" >rows &&
+	test_line_count = 7 rows &&
+	LC_ALL=C sort -c rows &&
+	modscan --help | sed -n "/^Applets:/,/^$/s/^  \([a-z]*\) .*/\1/p" >listed &&
+	grep -v -e check_config -e test_mail rows >want &&
+	test_cmp want listed
+'
+
 test_expect_success '--version names modscan and every linked library' '
 	modscan --version >out &&
 	test_grep "^modscan .* (built [0-9-]*)$" out &&

@@ -77,7 +77,7 @@ stop_sshd() {
 run_t_ssh() {
 	env -u HOME -u USER -u LOGNAME \
 	MS_TEST_SSH_PORT=$PORT MS_TEST_SSH_KBD_PORT=$KBD_PORT \
-	MS_TEST_SSH_REFUSED_PORT=$REFUSED_PORT MS_TEST_SSH_HOLE_PORT=$HOLE_PORT \
+	MS_TEST_SSH_HOLE_PORT=$HOLE_PORT \
 	MS_TEST_SSH_LEGACY_PORT=$LEGACY_PORT \
 	MS_TEST_SSH_DIR=$TRASH MS_TEST_SSH_USER=$SSH_USER \
 	MS_TEST_SSH_PASSWORD=$SSH_PW MS_TEST_SSH_KEY=$TRASH/client_key \
@@ -121,8 +121,7 @@ while True:
 		tries=$((tries + 1))
 		test $tries -lt 3 || return 1
 	done &&
-	echo "PORT=$PORT KBD_PORT=$KBD_PORT LEGACY_PORT=$LEGACY_PORT" >ports &&
-	echo "REFUSED_PORT=$(test_free_port)" >>ports
+	echo "PORT=$PORT KBD_PORT=$KBD_PORT LEGACY_PORT=$LEGACY_PORT" >ports
 '
 test_atexit 'kill $(cat "$TRASH/hole.pid") 2>/dev/null'
 test_atexit 'stop_sshd'

@@ -39,6 +39,13 @@ test_expect_success 'the daemon starts the scanner as its child' '
 	test "$(status_field "$WD" pid)" = "$DAEMON"
 '
 
+test_expect_success 'a second daemon is refused: the supervisor lock names the first, exit 1' '
+	test_expect_code 1 modscan watchdog --daemon --config "$CONF" >out 2>err &&
+	test_grep "^modscan watchdog: .*held by pid $DAEMON" err &&
+	test_line_count = 0 out &&
+	test "$(status_field "$WD" pid)" = "$DAEMON"
+'
+
 test_expect_success 'the scheduled report job runs once, as a child, recorded in the status' '
 	test_wait_for 30 grep -q "job report \(finished\|failed\)" "$WATCH_LOG" &&
 	test_grep "notice job report started: pid [0-9]*, deadline 20 s" "$WATCH_LOG" &&

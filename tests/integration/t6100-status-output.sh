@@ -111,8 +111,9 @@ test_expect_success '--textfile DIR: DIR/modscan.prom replaced atomically' '
 	modscan status --textfile prom --config "$CONF" &&
 	test_grep "^modscan_up 1$" prom/modscan.prom &&
 	test "$(ls prom)" = modscan.prom &&
-	test_expect_code 1 modscan status --textfile no-such-dir --config "$CONF" 2>err &&
-	test_grep "^modscan status: .*no-such-dir/modscan.prom" err
+	test_expect_code 2 modscan status --textfile no-such-dir --config "$CONF" 2>err &&
+	test_grep "^modscan status: --textfile .no-such-dir. does not exist" err &&
+	test_line_count = 1 err
 '
 
 test_expect_success 'stalled (SIGSTOP): --nagios WARNING (1) and CRITICAL (2) by heartbeat age' '
