@@ -76,6 +76,8 @@ struct engine {
 	bool hup;
 	ms_msec_t stop_deadline, next_heartbeat, next_check, next_ping;
 	ms_msec_t wdog_ms, next_progress, next_inventory;
+	struct ms_invjob *invjob;	/* a refresh under way, or NULL */
+	struct settings *invjob_set;	/* the generation it reads for */
 	int64_t sweep_period;		/* index of the current sweep */
 	struct ms_sweep_stats cur;
 	size_t inflight, finished;
@@ -119,36 +121,17 @@ static int settings_new(struct settings **out, struct ms_conf *conf,
 		r = ms_err_set(err, MS_E_TOOBIG, "RUN_DIR: path too long");
 		goto fail;
 	}
-	if (!ms_invsrc_any(&s->conf, o->devices_path)) {
-		r = ms_err_set(err, MS_E_INVAL, "no devices (set DEVICES_FILE, "
-			       "DEVICES_SQL, DEVICES_URL, DEVICES_COMMAND or "
-			       "--devices)");
-		goto fail;
-	}
 	ms_inventory_init(&s->inv);
-	s->scan.conf = &s->conf;
+	ms_scan_settings_init(&s->scan, &s->conf);
 	s->scan.modmap = &s->modmap;
 	s->scan.known_hosts = s->known_hosts;
 	s->scan.raw_dir = s->raw_dir;
-	s->scan.connect_ms = ms_conf_int(&s->conf, MS_CONF_CONNECT_TIMEOUT) * 1000;
-	s->scan.login_ms = ms_conf_int(&s->conf, MS_CONF_LOGIN_TIMEOUT) * 1000;
-	s->scan.command_ms = ms_conf_int(&s->conf, MS_CONF_COMMAND_TIMEOUT) * 1000;
-	s->scan.device_ms = ms_conf_int(&s->conf, MS_CONF_DEVICE_TIMEOUT) * 1000;
 	s->scan.trace = o->trace;
 	*out = s;
 	return 0;
 fail:
 	settings_put(s);
 	return r;
-}
-
-static void log_warnings(struct ms_buf *w)
-{
-	const char *p, *nl;
-
-	for (p = w->p; (nl = strchr(p, '\n')); p = nl + 1)
-		ms_log_warn("%.*s", (int)(nl - p), p);
-	ms_buf_reset(w);
 }
 
 static ms_msec_t refresh_ms(const struct settings *s)
@@ -159,30 +142,25 @@ static ms_msec_t refresh_ms(const struct settings *s)
 }
 
 /*
- * Read the device list of s; when that fails, s gets keep's (the last
- * good list, see ms_invsrc_refresh; at start there is none).
+ * Read the device list of s now; when that fails, s keeps a copy of
+ * keep's (the last good list; at start there is none: the failure).
  */
 static int read_inventory(struct engine *e, struct settings *s,
 			  const struct settings *keep, struct ms_err *err)
 {
-	struct ms_inventory inv;
-	struct ms_err why;
+	struct ms_invjob *j;
 	int r;
 
 	e->st.inventory_interval_ms = refresh_ms(s);
 	e->next_inventory = ms_deadline(refresh_ms(s));
-	r = ms_invsrc_refresh(&inv, keep ? &keep->inv : NULL, &s->conf,
-			      e->o->devices_path, &s->conf.warnings, &why,
-			      err);
-	if (r < 0)
+	if (keep && keep != s &&
+	    (r = ms_inventory_copy(&s->inv, &keep->inv, err)) < 0)
 		return r;
-	ms_inventory_release(&s->inv);
-	s->inv = inv;
-	if (r)
-		e->st.inventory_ok = ms_wall_now();
-	ms_strlcpy(e->st.inventory_error, r ? "" : why.msg,
-		   sizeof(e->st.inventory_error));
-	return 0;
+	if ((r = ms_invjob_start(&j, &s->conf, e->o->devices_path, err)) < 0)
+		return r;
+	r = ms_invjob_finish(j, &s->inv, keep != NULL, &e->st,
+			     &s->conf.warnings, err);
+	return r < 0 ? r : 0;
 }
 
 static bool device_changed(const struct ms_device *a,
@@ -513,7 +491,7 @@ static void reload(struct engine *e)
 		return;
 	}
 	s->scan.abort_at = &e->abort_at;
-	log_warnings(&s->conf.warnings);
+	ms_log_lines(MS_LOG_WARN, &s->conf.warnings);
 	ms_log_set_level((enum ms_log_level)ms_conf_int(&s->conf,
 							MS_CONF_LOG_LEVEL));
 	settings_put(e->set);
@@ -522,15 +500,40 @@ static void reload(struct engine *e)
 	e->next_check = MS_MIN(e->next_check, ms_deadline(check_ms(e)));
 }
 
-/* INVENTORY_REFRESH: the same configuration, the sources read again. */
+/* INVENTORY_REFRESH: the sources read again, in a thread. */
 static void refresh(struct engine *e)
 {
 	struct ms_err err;
 
-	if (read_inventory(e, e->set, e->set, &err) < 0 ||
-	    load_devices(e, e->set, true, &err) < 0)
+	e->next_inventory = ms_deadline(refresh_ms(e->set));
+	if (e->invjob)
+		return;
+	if (ms_invjob_start(&e->invjob, &e->set->conf, e->o->devices_path,
+			    &err) < 0) {
 		ms_log_error("devices: %s", err.msg);
-	log_warnings(&e->set->conf.warnings);
+		return;
+	}
+	e->invjob_set = e->set;
+	e->set->refs++;
+}
+
+/* The refresh thread is done (or we stop): its list, if it is still
+ * for the configuration in force. */
+static void refresh_done(struct engine *e)
+{
+	struct settings *s = e->invjob_set;
+	struct ms_err err;
+	int r;
+
+	r = ms_invjob_finish(e->invjob, &s->inv, true, &e->st,
+			     &s->conf.warnings, &err);
+	e->invjob = NULL;
+	e->invjob_set = NULL;
+	if (r == 1 && s == e->set && !e->stopping &&
+	    load_devices(e, s, true, &err) < 0)
+		ms_log_error("devices: %s", err.msg);
+	ms_log_lines(MS_LOG_WARN, &s->conf.warnings);
+	settings_put(s);
 }
 
 static void begin_stop(struct engine *e, int sig)
@@ -606,19 +609,24 @@ static bool loop_done(struct engine *e)
 
 static void loop(struct engine *e)
 {
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	struct ms_pool_job *pj;
 
 	pfd[0].fd = e->sigfd;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = ms_pool_fd(e->pool);
 	pfd[1].events = POLLIN;
+	pfd[2].events = POLLIN;
 	dispatch(e);
 	while (!loop_done(e)) {
-		if (poll(pfd, 2, next_timeout(e)) < 0 && errno != EINTR) {
+		pfd[2].fd = e->invjob ? ms_invjob_fd(e->invjob) : -1;
+		pfd[2].revents = 0;
+		if (poll(pfd, 3, next_timeout(e)) < 0 && errno != EINTR) {
 			ms_log_error("poll: %s", strerror(errno));
 			break;
 		}
+		if (pfd[2].revents)
+			refresh_done(e);
 		handle_signals(e);
 		while ((pj = ms_pool_done(e->pool)))
 			finish_job(e, (struct job *)pj);
@@ -757,10 +765,8 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 		return MS_E_INVAL;
 	e.set->scan.abort_at = &e.abort_at;
 	r = read_inventory(&e, e.set, NULL, err);
-	log_warnings(&e.set->conf.warnings);
-	/* the devices file and configuration errors are MS_E_INVAL; a
-	 * server that fails to answer is a runtime failure */
-	if (r < 0) {
+	ms_log_lines(MS_LOG_WARN, &e.set->conf.warnings);
+	if (r < 0) {	/* MS_E_INVAL but for a source that fails to answer */
 		r = r == MS_E_SYS ? MS_E_INVAL : r;
 		goto out;
 	}
@@ -779,6 +785,9 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 	ms_log_notice("scanner stopped");
 	r = e.any_failed && !e.stopping ? 1 : 0;
 out:
+	/* a refresh still under way gets the stop grace, no more */
+	if (e.invjob && ms_invjob_wait(e.invjob, e.stop_deadline))
+		refresh_done(&e);
 	teardown(&e);
 	if (e.sigfd >= 0)
 		close(e.sigfd);

@@ -6,12 +6,17 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <sys/wait.h>
 
 #include "proc.h"
 #include "mstime.h"
 
 enum { STDERR_MAX = 8192 };
+
+/* The program running now, for ms_invsrc_command_kill: the scanner reads
+ * its sources one refresh at a time, so there is at most one. */
+static _Atomic pid_t running;
 
 struct child {
 	pid_t pid;
@@ -41,7 +46,7 @@ static int start(struct child *k, const char *cmd, struct ms_err *err)
 {
 	char *argv[] = { "/bin/sh", "-c", (char *)cmd, NULL };
 	struct ms_spawn sp = { .argv = argv, .stdin_fd = -1,
-			       .new_session = true };
+			       .new_session = true, .die_with_parent = true };
 	int o[2], e[2], r;
 
 	if (pipe2(o, O_CLOEXEC) < 0)
@@ -129,6 +134,7 @@ int ms_invsrc_command(const char *cmd, ms_msec_t timeout_ms,
 	ms_buf_init(&k.errtext, STDERR_MAX);
 	if ((r = start(&k, cmd, err)) < 0)
 		goto out;
+	atomic_store(&running, k.pid);
 	r = collect(&k, deadline, out);
 	if (r == 0 && (st = reap(k.pid, deadline)) >= 0)
 		k.pid = -1;
@@ -146,6 +152,7 @@ int ms_invsrc_command(const char *cmd, ms_msec_t timeout_ms,
 		r = ms_err_set(err, MS_E_PROTO, "DEVICES_COMMAND: exit "
 			       "status %d", st);
 out:
+	atomic_store(&running, 0);
 	if (k.pid > 0) {
 		kill(-k.pid, SIGKILL);
 		reap(k.pid, MS_NEVER);
@@ -157,4 +164,12 @@ out:
 	stderr_lines(&k.errtext, warnings);
 	ms_buf_release(&k.errtext);
 	return r;
+}
+
+void ms_invsrc_command_kill(void)
+{
+	pid_t pid = atomic_load(&running);
+
+	if (pid > 0)
+		kill(-pid, SIGKILL);
 }

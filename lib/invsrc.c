@@ -259,27 +259,3 @@ int ms_invsrc_read(struct ms_inventory *inv, const struct ms_conf *c,
 		return r;
 	return (int)MS_MIN(inv->n, INT_MAX);
 }
-
-int ms_invsrc_refresh(struct ms_inventory *inv, const struct ms_inventory *keep,
-		      const struct ms_conf *c, const char *devices_path,
-		      struct ms_buf *warnings, struct ms_err *why,
-		      struct ms_err *err)
-{
-	int r;
-
-	ms_inventory_init(inv);
-	r = ms_invsrc_read(inv, c, devices_path, warnings, why);
-	if (r >= 0)
-		return 1;
-	ms_inventory_release(inv);
-	if (!keep) {
-		if (err)
-			*err = *why;
-		return r;
-	}
-	ms_buf_printf(warnings, "devices: %s; keeping the last good list "
-		      "(%zu devices)\n", why->msg, keep->n);
-	if ((r = ms_inventory_copy(inv, keep, err)) < 0)
-		return r;
-	return 0;
-}

@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "err.h"
 #include "inventory.h"
+#include "status.h"
 
 /* Whether any source is configured (devices_path overrides the file). */
 bool ms_invsrc_any(const struct ms_conf *c, const char *devices_path);
@@ -28,15 +29,27 @@ int ms_invsrc_read(struct ms_inventory *inv, const struct ms_conf *c,
 		   struct ms_err *err);
 
 /*
- * ms_invsrc_read into inv (initialised here): 1 when it worked.  When it
- * failed and keep (the last good list) is given, inv becomes a copy of
- * keep, a warning says so, why says what failed, and the result is 0;
- * without keep the failure is returned (in err too).
+ * ms_invsrc_read in a thread: start it (c and devices_path must stay
+ * valid until finish), wait for ms_invjob_fd to be readable, then finish.
  */
-int ms_invsrc_refresh(struct ms_inventory *inv, const struct ms_inventory *keep,
-		      const struct ms_conf *c, const char *devices_path,
-		      struct ms_buf *warnings, struct ms_err *why,
-		      struct ms_err *err);
+struct ms_invjob;
+int ms_invjob_start(struct ms_invjob **out, const struct ms_conf *c,
+		    const char *devices_path, struct ms_err *err);
+int ms_invjob_fd(const struct ms_invjob *j);
+/* Whether it is done by deadline (the stop grace); past it a program it
+ * runs is killed and it gets one more second.  A job never done is left
+ * to end with the process. */
+bool ms_invjob_wait(const struct ms_invjob *j, ms_msec_t deadline);
+/*
+ * Wait for the read (if it still runs), hand its warnings over and free
+ * the job.  When it worked, *inv becomes the new list, st says when, and
+ * the result is 1.  When it failed and keep is true, *inv (the last good
+ * list) stays, a warning says so, st->inventory_error says why, and the
+ * result is 0; without keep the failure is returned, in err.
+ */
+int ms_invjob_finish(struct ms_invjob *j, struct ms_inventory *inv,
+		     bool keep, struct ms_status *st, struct ms_buf *warnings,
+		     struct ms_err *err);
 
 /*
  * DEVICES_COMMAND: run cmd through /bin/sh -c, its output into out (at
@@ -47,6 +60,8 @@ int ms_invsrc_refresh(struct ms_inventory *inv, const struct ms_inventory *keep,
 int ms_invsrc_command(const char *cmd, ms_msec_t timeout_ms,
 		      struct ms_buf *out, struct ms_buf *warnings,
 		      struct ms_err *err);
+/* Kill the program group of a ms_invsrc_command running now, if any. */
+void ms_invsrc_command_kill(void);
 
 /*
  * DEVICES_URL's answer (HTTP body) into devices-file text: JSON (a list

@@ -6,6 +6,7 @@
 #include "proc.h"
 
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -224,6 +225,8 @@ static void child_exec(const struct ms_spawn *sp, const int in[3], int *pfd)
 	close_fds(*pfd + 1, INT_MAX);
 	ms_sig_reset_child();
 	if (sp->new_session && !sp->detach && setsid() < 0)
+		return;
+	if (sp->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return;
 	execv(sp->argv[0], sp->argv);
 }

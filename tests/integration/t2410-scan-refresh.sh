@@ -97,6 +97,14 @@ test_expect_success 'Prometheus: the age of the list' '
 	/usr/bin/python3 -c "import sys; assert float(sys.argv[1]) >= 3" "$age"
 '
 
+test_expect_success 'a hung source does not hold up the heartbeat' '
+	rm -f list && mkfifo list &&
+	test_wait_for 30 pgrep -f "cat $TRASH/list" &&
+	hb=$(json run/status.json heartbeat) &&
+	test_wait_for 25 sh -c "test \$(json run/status.json heartbeat) -gt $hb" &&
+	pgrep -f "cat $TRASH/list"
+'
+
 test_expect_success 'the source back with two devices: the list follows' '
 	head -n 2 list.gone >list &&
 	test_wait_for 30 grep -q "devices reloaded: 2 devices" scan.log &&
@@ -104,10 +112,12 @@ test_expect_success 'the source back with two devices: the list follows' '
 	test_wait_for 30 sh -c "test \$(json run/status.json devices_total) = 2"
 '
 
-test_expect_success 'SIGTERM: the old status file says stopped' '
+test_expect_success 'SIGTERM during a hung refresh: stopped, its program gone' '
+	test_wait_for 30 pgrep -f "cat $TRASH/list" &&
 	kill -TERM $SCAN_PID &&
 	test_wait_for 60 sh -c "! kill -0 $SCAN_PID" &&
-	test "$(json modulation_scanner.status status)" = stopped
+	test "$(json modulation_scanner.status status)" = stopped &&
+	test_wait_for 10 sh -c "! pgrep -x cat -a | grep -q \" $TRASH/list\$\""
 '
 
 test_done
