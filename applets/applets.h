@@ -31,6 +31,9 @@ enum {
 
 enum { MS_NO_LOCK = -1 };
 
+/* The links --install makes: modscan-<applet>. */
+#define MS_LINK_PREFIX "modscan-"
+
 /* Exit statuses (STYLE.md). */
 enum {
 	MS_EXIT_OK = 0,
@@ -44,7 +47,7 @@ struct ms_applet;
 /* One run of an applet: what main.c set up for it, and its options. */
 struct ms_run {
 	const struct ms_applet *applet;
-	const char *name;		/* "scan", "check-config" */
+	const char *name;		/* "scan", "--check-config" */
 	unsigned need;		/* MS_RUN_*: the table's; parse may drop
 				 * steps a mode does not need */
 	unsigned done;		/* steps taken, for the teardown */
@@ -70,6 +73,7 @@ struct ms_run {
 struct ms_applet {
 	const char *synopsis;		/* usage, description (--help) */
 	const char *epilogue;		/* after the options, or NULL */
+	const char *operands;		/* in a synopsis ("DIR"), or NULL */
 	const struct ms_opt *opts;	/* the applet's own options */
 	unsigned common;		/* MS_OPT_F_*: common options taken */
 	size_t opts_size;		/* its parsed options, in r->opts */

@@ -4,8 +4,6 @@
  */
 #include "applets.h"
 
-#include <sys/stat.h>
-
 #include "buf.h"
 #include "db.h"
 #include "err.h"
@@ -29,7 +27,7 @@ static const struct row rows[] = {
 #undef APPLET
 };
 
-static const char prefix[] = "modscan-";
+static const char prefix[] = MS_LINK_PREFIX;
 
 /* "check_config" as users spell it: "check-config". */
 static void row_name(const struct row *w, char *out, size_t size)
@@ -83,15 +81,17 @@ static void usage(FILE *f)
 	size_t i;
 
 	fputs("usage: modscan APPLET [ARGS]   (or call a link named "
-	      "modscan-APPLET)\n"
-	      "       modscan --install [--force] DIR\n", f);
+	      "modscan-APPLET)\n", f);
 	ms_buf_init(&b, 4096);
 	for (i = 0; i < MS_ARRAY_SIZE(rows); i++) {
 		if (!(rows[i].setup & MS_RUN_OPTION))
 			continue;
 		row_name(&rows[i], n, sizeof(n));
 		ms_buf_reset(&b);
-		if (ms_opt_synopsis(rows[i].a->opts, &b) == 0)
+		if (ms_opt_synopsis(rows[i].a->opts, rows[i].a->common,
+				    &b) == 0 &&
+		    (!rows[i].a->operands ||
+		     ms_buf_printf(&b, " %s", rows[i].a->operands) >= 0))
 			synopsis(f, n, b.p);
 	}
 	ms_buf_release(&b);
@@ -257,79 +257,6 @@ static int run_row(const struct row *w, int argc, char **argv)
 	return rc < 0 ? MS_EXIT_OK : rc;
 }
 
-/* Point dir/name at target unless something else is there (or force). */
-static int install_link(const char *dir, const char *name, const char *target,
-			bool force)
-{
-	char path[PATH_MAX], tmp[PATH_MAX], cur[PATH_MAX];
-	struct stat st;
-	ssize_t n;
-
-	if (snprintf(path, sizeof(path), "%s/%s%s", dir, prefix, name) >=
-	    (int)sizeof(path) ||
-	    snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
-		fprintf(stderr, "modscan: --install: path too long\n");
-		return -1;
-	}
-	if (lstat(path, &st) == 0) {
-		n = S_ISLNK(st.st_mode) ? readlink(path, cur, sizeof(cur) - 1)
-					: -1;
-		if (n >= 0) {
-			cur[n] = '\0';
-			if (!strcmp(cur, target))
-				return 0;
-		}
-		if (!force) {
-			fprintf(stderr, "modscan: --install: '%s' exists and "
-				"is not our link (use --force)\n", path);
-			return -1;
-		}
-	}
-	unlink(tmp);
-	if (symlink(target, tmp) < 0 || rename(tmp, path) < 0) {
-		fprintf(stderr, "modscan: --install: cannot create '%s': %s\n",
-			path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-static int install(int argc, char **argv)
-{
-	char self[PATH_MAX];
-	const char *dir = NULL;
-	bool force = false;
-	int i, r = 0;
-	size_t k;
-
-	for (i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--force"))
-			force = true;
-		else if (!dir && argv[i][0] != '-')
-			dir = argv[i];
-		else {
-			fprintf(stderr, "modscan: --install: unexpected "
-				"argument '%s'\n", argv[i]);
-			return MS_EXIT_USAGE;
-		}
-	}
-	if (!dir) {
-		fprintf(stderr, "modscan: --install needs a directory\n");
-		return MS_EXIT_USAGE;
-	}
-	if (!realpath("/proc/self/exe", self)) {
-		fprintf(stderr, "modscan: --install: cannot find our own "
-			"binary: %s\n", strerror(errno));
-		return MS_EXIT_FAIL;
-	}
-	for (k = 0; k < MS_ARRAY_SIZE(rows); k++)
-		if (!(rows[k].setup & MS_RUN_OPTION) &&
-		    install_link(dir, rows[k].id, self, force) < 0)
-			r = MS_EXIT_FAIL;
-	return r;
-}
-
 static int version(void)
 {
 	struct ms_buf b;
@@ -369,8 +296,6 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
 		return version();
-	if (!strcmp(argv[1], "--install"))
-		return install(argc, argv);
 	if ((w = find_row(argv[1])))
 		return run_row(w, argc - 1, argv + 1);
 	if (argv[1][0] == '-') {

@@ -66,13 +66,14 @@ static int opt(struct ms_run *r, int id, const char *arg)
 		o->mode = (enum mode)(id - O_JSON + M_JSON);
 		o->arg = arg;
 		o->modes++;
+		r->nagios |= o->mode == M_NAGIOS;	/* --nag too */
 	}
 	return 0;
 }
 
 /*
  * The Nagios plugin convention: -w and -c are thresholds under --nagios
- * (which may come after them); elsewhere -c is --config, -w unknown.
+ * (which may come after them); elsewhere -c is --config.
  */
 static bool nagios_wanted(int argc, char **argv)
 {
@@ -94,7 +95,8 @@ static int parse(struct ms_run *r, int argc, char **argv)
 	r->nagios = nagios_wanted(argc, argv);
 	memcpy(plain, opts, sizeof(opts));
 	for (i = 0; !r->nagios && i < MS_ARRAY_SIZE(plain); i++)
-		plain[i].shortopt = 0;
+		if (plain[i].id == O_CRIT)
+			plain[i].shortopt = 0;
 	if ((rc = ms_applet_getopt(r, plain, argc, argv, opt)) ||
 	    (rc = ms_applet_no_args(argc, argv)))
 		return rc;

@@ -34,8 +34,8 @@ static const struct ms_opt opts[] = {
 	{ "daemon", 0, NULL, O_MODE + M_DAEMON, 0,
 	  "supervise the scanner as a child in the\n"
 	  "foreground, restart it with backoff, run the\n"
-	  "REPORT_AT and MAINTAIN_AT jobs; status in\n"
-	  "WATCHDOG_STATUS_FILE" },
+	  "REPORT_AT, MAINTAIN_AT and REPORT_REFRESH jobs;\n"
+	  "status in WATCHDOG_STATUS_FILE" },
 	{ "serve", 0, "ADDR:PORT", O_SERVE, 0,
 	  "with --daemon: GET /health and /metrics (SERVE)" },
 	{ "flush-alerts", 0, NULL, O_MODE + M_FLUSH, 0,

@@ -381,14 +381,3 @@ void ms_devresult_print(FILE *f, const char *name,
 		ms_outcome_name(res->outcome), res->reason[0] ? ": " : "",
 		res->reason, res->family[0] ? res->family : "unknown", res->n);
 }
-
-void ms_scan_settings_init(struct ms_scan_settings *ss,
-			   const struct ms_conf *conf)
-{
-	memset(ss, 0, sizeof(*ss));
-	ss->conf = conf;
-	ss->connect_ms = ms_conf_int(conf, MS_CONF_CONNECT_TIMEOUT) * 1000;
-	ss->login_ms = ms_conf_int(conf, MS_CONF_LOGIN_TIMEOUT) * 1000;
-	ss->command_ms = ms_conf_int(conf, MS_CONF_COMMAND_TIMEOUT) * 1000;
-	ss->device_ms = ms_conf_int(conf, MS_CONF_DEVICE_TIMEOUT) * 1000;
-}

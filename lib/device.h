@@ -30,10 +30,6 @@ struct ms_scan_settings {
 	FILE *trace;
 };
 
-/* conf and the deadlines from it; the rest zero (abort_at: never). */
-void ms_scan_settings_init(struct ms_scan_settings *ss,
-			   const struct ms_conf *conf);
-
 struct ms_devresult {
 	enum ms_scan_outcome outcome;
 	char reason[192];		/* why partial or failed */

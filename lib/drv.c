@@ -19,7 +19,7 @@ enum {
 
 const struct ms_drv_family ms_drv_families[MS_FAM__COUNT] = {
 #define DRV(name, KEY, label, legacy, paging, rule, markers, help) \
-	{ #name, label, paging, rule, markers, &ms_drv_##name##_ops },
+	{ #name, paging, rule, markers, &ms_drv_##name##_ops },
 #include "drv.def"
 #undef DRV
 };

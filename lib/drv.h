@@ -63,7 +63,6 @@ struct ms_drv_ops {
 
 struct ms_drv_family {
 	const char *name;		/* "e6000" */
-	const char *label;		/* "E6000", for messages */
 	const char *paging_off;		/* command */
 	const char *rule;		/* default hostname rule */
 	const char *markers;		/* `show version` words */

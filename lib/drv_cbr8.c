@@ -68,9 +68,10 @@ static int interfaces(const char *text, size_t len, struct ms_buf *out,
 	if (r >= 0)
 		r = dom->listing;
 	free(dom);
+	if (r == MS_E_NOMEM)
+		return ms_err_set(err, r, "out of memory");
 	if (r < 0)
-		return ms_err_set(err, r, r == MS_E_NOMEM ? "out of memory"
-						       : "too many MAC domains");
+		return ms_err_set(err, r, "too many MAC domains");
 	return r;
 }
 

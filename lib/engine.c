@@ -16,6 +16,8 @@
 #include "invsrc.h"
 #include "log.h"
 #include "modmap.h"
+#include "nameidx.h"
+#include "scanset.h"
 #include "notify.h"
 #include "pool.h"
 #include "rundir.h"
@@ -33,40 +35,33 @@ enum {
 	BACKLOG_MAX = 2000000		/* samples queued before we pause */
 };
 
-/* One configuration generation; main thread only (refs included). */
-struct settings {
-	unsigned refs;
-	struct ms_conf conf;
-	struct ms_modmap modmap;
-	struct ms_inventory inv;
-	char known_hosts[PATH_MAX];
-	char raw_dir[PATH_MAX];
-	struct ms_scan_settings scan;
-};
 
 struct dev_state {
-	struct ms_device dev;
+	struct ms_device dev;		/* first: the name index reads it */
 	int64_t due;			/* wall ms of the next scan */
 	bool busy;
 };
+_Static_assert(offsetof(struct dev_state, dev) == 0 &&
+	       offsetof(struct ms_device, name) == 0, "name first");
 
 struct job {
 	struct ms_pool_job link;	/* first: the pool's list link */
 	struct ms_device dev;
-	struct settings *set;
+	struct ms_scanset *set;
 	struct ms_devresult res;
 };
 
 struct engine {
 	const struct ms_engine_opts *o;
-	struct settings *set;
+	struct ms_scanset *set;
 	struct dev_state *devs;
 	size_t ndev;
+	struct ms_nameidx idx;		/* devs by name */
 	struct ms_pool *pool;
 	struct ms_storeq *store;
 	/* the generation the store was opened with: its database settings
 	 * point into that configuration until the store stops */
-	struct settings *store_set;
+	struct ms_scanset *store_set;
 	struct ms_status st;
 	char status_path[PATH_MAX];
 	char lock_path[PATH_MAX];	/* PID_FILE, for the legacy status */
@@ -77,7 +72,7 @@ struct engine {
 	ms_msec_t stop_deadline, next_heartbeat, next_check, next_ping;
 	ms_msec_t wdog_ms, next_progress, next_inventory;
 	struct ms_invjob *invjob;	/* a refresh under way, or NULL */
-	struct settings *invjob_set;	/* the generation it reads for */
+	struct ms_scanset *invjob_set;	/* the generation it reads for */
 	int64_t sweep_period;		/* index of the current sweep */
 	struct ms_sweep_stats cur;
 	size_t inflight, finished;
@@ -86,55 +81,7 @@ struct engine {
 	char run_id[MS_RUN_ID_MAX];
 };
 
-static void settings_put(struct settings *s)
-{
-	if (!s || --s->refs)
-		return;
-	ms_inventory_release(&s->inv);
-	ms_conf_release(&s->conf);
-	free(s);
-}
-
-/* Build a generation from conf (taken over); no devices yet. */
-static int settings_new(struct settings **out, struct ms_conf *conf,
-			const struct ms_engine_opts *o, struct ms_err *err)
-{
-	struct settings *s;
-	int r;
-
-	if (!(s = calloc(1, sizeof(*s))))
-		return ms_err_set(err, MS_E_NOMEM, "out of memory");
-	s->refs = 1;
-	s->conf = *conf;
-	ms_conf_init(conf);	/* the caller's copy no longer owns it */
-	ms_modmap_init(&s->modmap);
-	if ((r = ms_modmap_parse(&s->modmap,
-				 ms_conf_str(&s->conf, MS_CONF_MODULATION_MAP),
-				 err)) < 0) {
-		ms_err_prefix(err, "MODULATION_MAP");
-		goto fail;
-	}
-	if ((r = ms_conf_path(&s->conf, MS_CONF_SSH_KNOWN_HOSTS, "known_hosts",
-			      s->known_hosts, sizeof(s->known_hosts))) < 0 ||
-	    (r = ms_rundir_path(&s->conf, "raw", s->raw_dir,
-				sizeof(s->raw_dir), err)) < 0) {
-		r = ms_err_set(err, MS_E_TOOBIG, "RUN_DIR: path too long");
-		goto fail;
-	}
-	ms_inventory_init(&s->inv);
-	ms_scan_settings_init(&s->scan, &s->conf);
-	s->scan.modmap = &s->modmap;
-	s->scan.known_hosts = s->known_hosts;
-	s->scan.raw_dir = s->raw_dir;
-	s->scan.trace = o->trace;
-	*out = s;
-	return 0;
-fail:
-	settings_put(s);
-	return r;
-}
-
-static ms_msec_t refresh_ms(const struct settings *s)
+static ms_msec_t refresh_ms(const struct ms_scanset *s)
 {
 	long long t = ms_conf_int(&s->conf, MS_CONF_INVENTORY_REFRESH);
 
@@ -145,8 +92,8 @@ static ms_msec_t refresh_ms(const struct settings *s)
  * Read the device list of s now; when that fails, s keeps a copy of
  * keep's (the last good list; at start there is none: the failure).
  */
-static int read_inventory(struct engine *e, struct settings *s,
-			  const struct settings *keep, struct ms_err *err)
+static int read_inventory(struct engine *e, struct ms_scanset *s,
+			  const struct ms_scanset *keep, struct ms_err *err)
 {
 	struct ms_invjob *j;
 	int r;
@@ -170,27 +117,58 @@ static bool device_changed(const struct ms_device *a,
 	       strcmp(a->family, b->family) || strcmp(a->profile, b->profile);
 }
 
-/* The devices of the old table that the new inventory no longer has. */
-static void log_gone(const struct engine *e, const struct ms_inventory *inv)
+/* The devices of the old table that the new one (v, by idx) lacks. */
+static void log_gone(const struct engine *e, const struct dev_state *v,
+		     const struct ms_nameidx *idx)
 {
 	size_t i;
 
 	for (i = 0; i < e->ndev; i++)
-		if (!ms_inventory_find(inv, e->devs[i].dev.name))
+		if (ms_nameidx_find(idx, v, sizeof(*v), e->devs[i].dev.name) < 0)
 			ms_log_notice("device %s removed",
 				      e->devs[i].dev.name);
 }
 
+static struct dev_state *find_dev(struct engine *e, const char *name)
+{
+	ssize_t i = ms_nameidx_find(&e->idx, e->devs, sizeof(*e->devs), name);
+
+	return i < 0 ? NULL : &e->devs[i];
+}
+
+/* The new entry v keeps the schedule of the known device of its name. */
+static bool keep_known(struct engine *e, struct dev_state *v)
+{
+	const struct ms_device *d = &v->dev;
+	struct dev_state *old = find_dev(e, d->name);
+
+	if (!old) {
+		if (e->devs)
+			ms_log_notice("device %s added: %s:%d", d->name,
+				      d->host, d->port);
+		return false;
+	}
+	v->due = old->due;
+	v->busy = old->busy;
+	if (device_changed(&old->dev, d))
+		ms_log_notice("device %s changed: %s:%d %s", d->name, d->host,
+			      d->port, d->family[0] ? d->family
+						    : "(family by name)");
+	return true;
+}
+
 /* (Re)build the device table, keeping the schedule of known devices;
  * quiet: say nothing when no device came or went. */
-static int load_devices(struct engine *e, struct settings *s, bool quiet,
+static int load_devices(struct engine *e, struct ms_scanset *s, bool quiet,
 			struct ms_err *err)
 {
 	int64_t iv = ms_conf_int(&s->conf, MS_CONF_SCAN_INTERVAL) * 1000;
 	int64_t now = ms_wall_now();
+	struct ms_nameidx idx;
 	struct dev_state *v;
-	size_t i, j, n = 0, added = 0;
+	size_t i, n = 0, added = 0;
 
+	ms_nameidx_init(&idx);
 	if (!(v = calloc(s->inv.n ? s->inv.n : 1, sizeof(*v))))
 		return ms_err_set(err, MS_E_NOMEM, "out of memory");
 	for (i = 0; i < s->inv.n; i++) {
@@ -200,49 +178,31 @@ static int load_devices(struct engine *e, struct settings *s, bool quiet,
 			continue;
 		v[n].dev = *d;
 		v[n].due = e->o->once ? now : ms_sched_next(d->name, now, iv);
-		for (j = 0; j < e->ndev; j++) {
-			if (strcmp(e->devs[j].dev.name, d->name))
-				continue;
-			v[n].due = e->devs[j].due;
-			v[n].busy = e->devs[j].busy;
-			if (device_changed(&e->devs[j].dev, d))
-				ms_log_notice("device %s changed: %s:%d %s",
-					      d->name, d->host, d->port,
-					      d->family[0] ? d->family
-							   : "(family by name)");
-			break;
-		}
-		if (e->devs && j == e->ndev)
-			ms_log_notice("device %s added: %s:%d", d->name,
-				      d->host, d->port);
-		added += j == e->ndev;
+		added += !keep_known(e, &v[n]);
 		n++;
 	}
+	if (ms_nameidx_build(&idx, v, sizeof(*v), n) < 0) {
+		free(v);
+		return ms_err_set(err, MS_E_NOMEM, "out of memory");
+	}
 	if (e->devs && (!quiet || added || e->ndev + added != n)) {
-		log_gone(e, &s->inv);
+		log_gone(e, v, &idx);
 		ms_log_notice("devices reloaded: %zu devices, %zu new, %zu "
 			      "gone", n, added, e->ndev + added - n);
 	}
 	if (e->o->only_device && !n) {
+		ms_nameidx_release(&idx);
 		free(v);
 		return ms_err_set(err, MS_E_NOENT, "no device '%s' in the "
 				  "devices file", e->o->only_device);
 	}
 	free(e->devs);
+	ms_nameidx_release(&e->idx);
 	e->devs = v;
+	e->idx = idx;
 	e->ndev = n;
 	e->st.devices_total = (uint32_t)n;
 	return 0;
-}
-
-static struct dev_state *find_dev(struct engine *e, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < e->ndev; i++)
-		if (!strcmp(e->devs[i].dev.name, name))
-			return &e->devs[i];
-	return NULL;
 }
 
 static void worker(void *arg, void *ctx)
@@ -442,7 +402,7 @@ static void finish_job(struct engine *e, struct job *j)
 		j->res.n = 0;
 	}
 	ms_devresult_release(&j->res);
-	settings_put(j->set);
+	ms_scanset_put(j->set);
 	free(j);
 }
 
@@ -473,28 +433,28 @@ static ms_msec_t check_ms(const struct engine *e)
 
 static void reload(struct engine *e)
 {
-	struct settings *s = NULL;
+	struct ms_scanset *s = NULL;
 	struct ms_conf conf;
 	struct ms_err err;
 
 	ms_log_notice("SIGHUP: reloading configuration and devices");
 	ms_conf_init(&conf);
 	if (ms_conf_load(&conf, e->o->config_path, &err) < 0 ||
-	    settings_new(&s, &conf, e->o, &err) < 0 ||
+	    ms_scanset_new(&s, &conf, e->o->trace, &err) < 0 ||
 	    ms_rundir_check(&s->conf, false, &err) < 0 ||
 	    read_inventory(e, s, e->set, &err) < 0 ||
 	    load_devices(e, s, false, &err) < 0) {
 		ms_log_error("reload failed, keeping the old configuration: "
 			     "%s", err.msg);
 		ms_conf_release(&conf);
-		settings_put(s);
+		ms_scanset_put(s);
 		return;
 	}
 	s->scan.abort_at = &e->abort_at;
 	ms_log_lines(MS_LOG_WARN, &s->conf.warnings);
 	ms_log_set_level((enum ms_log_level)ms_conf_int(&s->conf,
 							MS_CONF_LOG_LEVEL));
-	settings_put(e->set);
+	ms_scanset_put(e->set);
 	e->set = s;
 	/* a shorter CHECK_INTERVAL counts from now, not from the old one */
 	e->next_check = MS_MIN(e->next_check, ms_deadline(check_ms(e)));
@@ -521,7 +481,7 @@ static void refresh(struct engine *e)
  * for the configuration in force. */
 static void refresh_done(struct engine *e)
 {
-	struct settings *s = e->invjob_set;
+	struct ms_scanset *s = e->invjob_set;
 	struct ms_err err;
 	int r;
 
@@ -533,7 +493,7 @@ static void refresh_done(struct engine *e)
 	    load_devices(e, s, true, &err) < 0)
 		ms_log_error("devices: %s", err.msg);
 	ms_log_lines(MS_LOG_WARN, &s->conf.warnings);
-	settings_put(s);
+	ms_scanset_put(s);
 }
 
 static void begin_stop(struct engine *e, int sig)
@@ -554,7 +514,7 @@ static void begin_stop(struct engine *e, int sig)
 		if (d)
 			d->busy = false;
 		e->inflight--;
-		settings_put(j->set);
+		ms_scanset_put(j->set);
 		free(j);
 	}
 	/* the signal's name, like "SIGHUP: reloading" (strsignal() gives
@@ -696,7 +656,7 @@ static void teardown(struct engine *e)
 			close_sweep(e, ms_wall_now());
 		ms_storeq_stop(e->store, &ss);
 		e->store = NULL;
-		settings_put(e->store_set);
+		ms_scanset_put(e->store_set);
 		e->store_set = NULL;
 		store_counts(e, &ss);
 		if (e->o->once) {
@@ -761,7 +721,7 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 	e.sigfd = -1;
 	atomic_init(&e.abort_at, MS_NEVER);
 	/* problems of the configuration or the devices file: MS_E_INVAL */
-	if (settings_new(&e.set, conf, o, err) < 0)
+	if (ms_scanset_new(&e.set, conf, o->trace, err) < 0)
 		return MS_E_INVAL;
 	e.set->scan.abort_at = &e.abort_at;
 	r = read_inventory(&e, e.set, NULL, err);
@@ -791,7 +751,8 @@ out:
 	teardown(&e);
 	if (e.sigfd >= 0)
 		close(e.sigfd);
+	ms_nameidx_release(&e.idx);
 	free(e.devs);
-	settings_put(e.set);
+	ms_scanset_put(e.set);
 	return r;
 }

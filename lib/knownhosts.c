@@ -221,6 +221,38 @@ int ms_kh_check(const char *path, const char *line, struct ms_err *err)
 	return r;
 }
 
+int ms_kh_types(const char *path, const char *name, char *out, size_t outsz,
+		struct ms_err *err)
+{
+	const struct entry *e;
+	size_t len = 0;
+	int r, n;
+
+	if (outsz)
+		out[0] = '\0';
+	pthread_mutex_lock(&lock);
+	if ((r = fresh(path, err)) < 0)
+		goto out;
+	r = fallback ? MS_KH_FALLBACK : MS_KH_UNKNOWN;
+	for (e = bucket[ms_hash(name) % KH_BUCKETS]; !fallback && e;
+	     e = e->next) {
+		if (strcmp(e->name, name))
+			continue;
+		n = snprintf(out + len, outsz - len, "%s%s", len ? "," : "",
+			     e->type);
+		if (n < 0 || (size_t)n >= outsz - len) {
+			r = ms_err_set(err, MS_E_TOOBIG, "key types of '%s' in "
+				       "'%s': too many", name, path);
+			goto out;
+		}
+		len += (size_t)n;
+		r = MS_KH_OK;
+	}
+out:
+	pthread_mutex_unlock(&lock);
+	return r;
+}
+
 int ms_kh_learn(const char *path, const char *line, struct ms_err *err)
 {
 	const char *f[3];

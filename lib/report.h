@@ -28,7 +28,8 @@ enum {
 	MS_REPORT_BINS_MAX = 2880,
 	MS_REPORT_FAMILIES_MAX = 16,
 	MS_REPORT_CODES_MAX = 32,	/* distinct unknown codes listed */
-	MS_REPORT_LABEL_MAX = 32
+	MS_REPORT_LABEL_MAX = 32,
+	MS_REPORT_TEXT_MAX = 256	/* title and footer, truncated */
 };
 
 /* Timeline bin values: the worst state that held during the bin. */
@@ -59,6 +60,8 @@ struct ms_report_opts {
 	int64_t generated_ms;
 	/* The period's name in titles and file names ("2025-03-30"). */
 	const char *label;
+	/* The page's heading (NULL or "": the default) and footer text. */
+	const char *title, *footer;
 };
 
 /* One output row, as read back with ms_report_line. */
@@ -67,6 +70,12 @@ struct ms_report_line {
 	const char *upstream;
 	const char *family;
 	uint32_t hops;
+	/*
+	 * Runs of equal modulation among the samples other than UNKNOWN: the
+	 * first such sample counts, then every change (the legacy tool's
+	 * hops, which never saw an UNKNOWN sample).
+	 */
+	uint32_t runs;
 	uint32_t samples;
 	uint32_t n[MS_MOD__COUNT];	/* samples per enum ms_mod */
 	uint32_t below_secs;		/* seconds at QAM16 or QPSK */
@@ -110,6 +119,7 @@ struct ms_report_totals {
 struct ms_report_info {
 	int64_t start, end;	/* period [start, end), epoch seconds */
 	char label[MS_REPORT_LABEL_MAX];
+	char title[MS_REPORT_TEXT_MAX], footer[MS_REPORT_TEXT_MAX];
 	int64_t generated_ms;
 	int64_t max_gap;
 	bool legacy_hops;

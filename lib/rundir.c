@@ -27,13 +27,15 @@ static int check_if_there(const char *dir, const char *label,
 static const struct {
 	enum ms_conf_key key;
 	const char *leaf;		/* NULL: none when the key is empty */
+	bool link_ok;			/* read through a link; a write refuses
+					 * it then (ms_file_open) */
 } files[] = {
-	{ MS_CONF_STATUS_FILE, "status.json" },
-	{ MS_CONF_PID_FILE, "scan.pid" },
-	{ MS_CONF_WATCHDOG_STATUS_FILE, "watchdog.json" },
-	{ MS_CONF_WATCHDOG_PID_FILE, "watchdog.pid" },
-	{ MS_CONF_SSH_KNOWN_HOSTS, "known_hosts" },
-	{ MS_CONF_LOG_FILE, NULL },
+	{ MS_CONF_STATUS_FILE, "status.json", false },
+	{ MS_CONF_PID_FILE, "scan.pid", false },
+	{ MS_CONF_WATCHDOG_STATUS_FILE, "watchdog.json", false },
+	{ MS_CONF_WATCHDOG_PID_FILE, "watchdog.pid", false },
+	{ MS_CONF_SSH_KNOWN_HOSTS, "known_hosts", true },
+	{ MS_CONF_LOG_FILE, NULL, false },
 };
 
 /* No link planted at any of them; none set into a shared directory. */
@@ -49,7 +51,7 @@ static int check_files(const struct ms_conf *c, struct ms_err *err)
 		if (*v && (r = ms_file_dir_check(v, ms_conf_table[
 				files[i].key].name, err)) < 0)
 			return r;
-		if (!*v && !files[i].leaf)
+		if ((!*v && !files[i].leaf) || files[i].link_ok)
 			continue;
 		if (ms_conf_path(c, files[i].key, files[i].leaf ?
 				 files[i].leaf : "", path, sizeof(path)) < 0)

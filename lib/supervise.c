@@ -151,10 +151,15 @@ enum ms_job_decision ms_job_decide(struct ms_job *j, int64_t now,
 	int64_t prev;
 
 	*when = 0;
-	if (j->hour < 0)
+	if (j->every_ms > 0) {
+		prev = now - now % j->every_ms;
+		*when = prev + j->every_ms;
+	} else if (j->hour < 0) {
 		return MS_JOB_WAIT;
-	*when = ms_job_next_slot(j->hour, j->min, now);
-	prev = ms_job_prev_slot(j->hour, j->min, now);
+	} else {
+		*when = ms_job_next_slot(j->hour, j->min, now);
+		prev = ms_job_prev_slot(j->hour, j->min, now);
+	}
 	if (j->last_start >= prev || j->skipped_slot == prev)
 		return MS_JOB_WAIT;
 	if (now - prev > j->grace_ms) {

@@ -63,10 +63,11 @@ void ms_death_record(struct ms_status *st, int64_t wall_ms, int wstatus);
 /* "exit 3" / "signal 9 (Killed)" for a wait status. */
 void ms_death_describe(int exit_status, int sig, char *out, size_t size);
 
-/* A daily job at a local clock time. */
+/* A daily job at a local clock time, or one every every_ms. */
 struct ms_job {
 	char name[16];
 	int hour, min;			/* -1: not scheduled */
+	ms_msec_t every_ms;		/* > 0: at each multiple of it instead */
 	ms_msec_t grace_ms;		/* JOB_MISFIRE_GRACE */
 	int64_t last_start;		/* wall ms of the last run, 0 never */
 	int64_t skipped_slot;		/* slot already logged as skipped */
@@ -95,7 +96,8 @@ enum ms_job_decision {
 
 /*
  * What to do at now.  Only the latest slot counts, so any number of
- * missed slots coalesce into at most one catch-up run.  On SKIP the job
+ * missed slots coalesce into at most one catch-up run.  A job with
+ * every_ms has a slot at each multiple of it since the epoch.  On SKIP the job
  * remembers the slot so it is reported once.  *when gets the next slot.
  */
 enum ms_job_decision ms_job_decide(struct ms_job *j, int64_t now,

@@ -324,6 +324,11 @@ int main(void)
 		       family_of[i].family ? family_of[i].family : "(none)",
 		       family_of[i].rules ? family_of[i].rules : "(default)");
 	is_str(ms_drv_names(), "e6000, casa, cbr8", "the family names");
+	is_int(ms_drv_parse(MS_FAM_e6000, "1/0", "", 0, &map, NULL, &err),
+	       MS_E_INVAL, "e6000 takes no interface");
+	is_str(err.msg, "e6000 lists all upstreams at once", "and says so");
+	is_int(ms_drv_parse(MS_FAM__COUNT, NULL, "", 0, &map, NULL, &err),
+	       MS_E_INVAL, "no such family");
 	is_int(ms_drv_family("cbr8"), MS_FAM_cbr8, "family by name");
 	is_int(ms_drv_family("CBR8"), MS_E_NOENT, "family names are exact");
 	return done_testing();

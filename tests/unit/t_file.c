@@ -302,7 +302,7 @@ static void test_rundir(void)
 {
 	struct ms_err err = { 0 };
 	struct ms_conf c;
-	char run[160], spool[200], alerts[200];
+	char run[160], spool[200], alerts[200], link[200];
 
 	t_path(run, sizeof(run), "rundir");
 	snprintf(alerts, sizeof(alerts), "%s/alerts", run);
@@ -317,6 +317,20 @@ static void test_rundir(void)
 	chmod(run, 0750);
 	is_int(ms_rundir_check(&c, false, &err), 0,
 	       "a 0750 RUN_DIR (tmpfiles, a reading group) is accepted");
+	snprintf(link, sizeof(link), "%s/status.json", run);
+	if (symlink("/etc/passwd", link) < 0)
+		exit(99);
+	is_int(ms_rundir_check(&c, false, &err), MS_E_INVAL,
+	       "a link planted at RUN_DIR/status.json is refused");
+	ok(strstr(err.msg, link) && strstr(err.msg, "symbolic link"),
+	   "naming it: %s", err.msg);
+	unlink(link);
+	snprintf(link, sizeof(link), "%s/known_hosts", run);
+	if (symlink("/etc/ssh/ssh_known_hosts", link) < 0)
+		exit(99);
+	is_int(ms_rundir_check(&c, false, &err), 0,
+	       "known_hosts may be read through a link");
+	unlink(link);
 	if (mkdir(alerts, 0700) < 0 || chmod(alerts, 01777) < 0)
 		exit(99);
 	is_int(ms_rundir_check(&c, false, &err), MS_E_INVAL,

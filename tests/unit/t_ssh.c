@@ -18,7 +18,7 @@
 enum { READ_MAX = 4096, LEARNERS = 4 };
 
 struct env {
-	const char *dir, *user, *password, *key;
+	const char *dir, *user, *password, *key, *rsa_pub;
 	int port, kbd_port, hole_port, legacy_port;
 };
 
@@ -184,6 +184,33 @@ static void t_host_keys(void)
 	   text + n - 1, "known_hosts holds one line for '%s'", want);
 	o.policy = MS_SSH_POLICY_STRICT;
 	expect_open_ok(&o, "a second connect matches the learnt key");
+}
+
+/*
+ * The server has an ed25519 and an RSA host key, and known_hosts lists
+ * only the RSA one: the key exchange must ask for RSA first (as libssh
+ * does from its own reading of known_hosts), else the ed25519 key would
+ * be refused as a changed one.
+ */
+static void t_host_key_order(void)
+{
+	struct ms_ssh_opts o = opts(E.port);
+	char kh[PATH_MAX], pub[READ_MAX];
+	FILE *in = fopen(E.rsa_pub, "r"), *out;
+	size_t n = in ? fread(pub, 1, sizeof(pub) - 1, in) : 0;
+
+	if (in)
+		fclose(in);
+	pub[n] = '\0';
+	ok(!strncmp(pub, "ssh-rsa ", 8), "the server's RSA key is at hand");
+	path_in(kh, sizeof(kh), "kh-rsa-only");
+	if ((out = fopen(kh, "w"))) {
+		fprintf(out, "[127.0.0.1]:%d %s", E.port, pub);
+		fclose(out);
+	}
+	o.known_hosts = kh;
+	o.policy = MS_SSH_POLICY_STRICT;
+	expect_open_ok(&o, "a host known by its RSA key matches under strict");
 }
 
 static void *learner(void *arg)
@@ -398,6 +425,7 @@ static const struct {
 	{ "password login and shell", t_password_shell, 7, false },
 	{ "authentication methods and failures", t_auth, 14, false },
 	{ "host-key policies", t_host_keys, 7, false },
+	{ "host key algorithm order", t_host_key_order, 2, false },
 	{ "concurrent accept-new", t_learn_concurrently, 2, false },
 	{ "refused and silent ports", t_connect_failures, 10, false },
 	{ "legacy algorithms", t_legacy, 6, false },
@@ -422,7 +450,9 @@ int main(void)
 	E.user = getenv("MS_TEST_SSH_USER");
 	E.password = getenv("MS_TEST_SSH_PASSWORD");
 	E.key = getenv("MS_TEST_SSH_KEY");
-	if (!E.port || !E.dir || !E.user || !E.password || !E.key) {
+	E.rsa_pub = getenv("MS_TEST_SSH_RSA_PUB");
+	if (!E.port || !E.dir || !E.user || !E.password || !E.key ||
+	    !E.rsa_pub) {
 		for (i = 0; i < MS_ARRAY_SIZE(cases); i++)
 			for (k = 0; k < cases[i].cases; k++)
 				printf("ok %d # skip %s: MS_TEST_SSH_PORT is "
