@@ -116,6 +116,10 @@ static void usage(FILE *f)
 	      "  modscan maintain --force     accepted: no maintenance hour "
 	      "to override\n"
 	      "  modscan maintain --table T   any action on table T only\n"
+	      "  modscan report D             report --date D\n"
+	      "  modscan report --web-only    only the legacy web JSON\n"
+	      "  modscan report --debug       the SMTP conversation on "
+	      "stderr\n"
 	      "  modscan APPLET --config .env the old .env (README: moving "
 	      "over)\n", f);
 	fputs("\n'modscan APPLET --help' describes one applet, "

@@ -214,15 +214,16 @@ test_expect_success 'DEVICES_COMMAND: a failing program, exit 1 with its status'
 '
 
 test_expect_success 'DEVICES_COMMAND: a hung program is killed at DEVICES_TIMEOUT (bound: 10x)' '
-	src_conf cmdhang.conf <<-\EOC &&
-	DEVICES_COMMAND="sleep 120"
+	printf "sleep 120\nexit 0\n" >hang.sh &&
+	src_conf cmdhang.conf <<-EOC &&
+	DEVICES_COMMAND="sh $TRASH/hang.sh"
 	DEVICES_TIMEOUT=2
 	EOC
 	start=$(date +%s) &&
 	test_expect_code 1 modscan scan --once -c cmdhang.conf 2>err &&
 	test $(($(date +%s) - start)) -lt 20 &&
 	test_grep "^modscan scan: DEVICES_COMMAND: no end within 2 s, killed$" err &&
-	! pgrep -f "^sleep 120$"
+	! pgrep -f "sh $TRASH/hang.sh"
 '
 
 test_expect_success 'configuration errors of the sources: exit 2' '

@@ -100,7 +100,8 @@ test_expect_success 'the help lists each legacy spelling on one line' '
 	test_grep "^  maintain --table T " help &&
 	modscan --help >top &&
 	test_grep "^  modscan maintain --analyse " top &&
-	test_grep "^  modscan watchdog --check " top
+	test_grep "^  modscan watchdog --check " top &&
+	test_grep "^  modscan report --web-only " top
 '
 
 test_done
