@@ -13,7 +13,7 @@
 struct ms_httpget_opts {
 	const char *url;
 	const char *auth;		/* "user:password" or "": none */
-	const char *ca;			/* CA file; "": the system store */
+	const char *ca;			/* CA file, "": the system's */
 	ms_msec_t timeout_ms;
 };
 

@@ -37,8 +37,9 @@ static int drain(int *fd, struct ms_buf *b, bool capped)
 		*fd = -1;
 		return 0;
 	}
+	/* stderr: keep its head, drain the rest */
 	if (capped && b->len + (size_t)n > b->max)
-		n = (ssize_t)(b->max - b->len);	/* stderr: keep the head */
+		n = (ssize_t)(b->max - b->len);
 	return ms_buf_add(b, tmp, (size_t)n) < 0 ? MS_E_TOOBIG : 1;
 }
 

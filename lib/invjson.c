@@ -30,9 +30,10 @@ static int parse_fields(const char *spec, char f[COLS][FIELD_MAX],
 				break;
 		if (k >= n || i == COLS || n - k - 1 >= FIELD_MAX ||
 		    n == k + 1)
-			return ms_err_set(err, MS_E_INVAL, "DEVICES_URL_FIELDS: "
-					  "'%.*s' is not COLUMN=Field (columns "
-					  "name, host, port, family, profile)",
+			return ms_err_set(err, MS_E_INVAL,
+					  "DEVICES_URL_FIELDS: '%.*s' is not "
+					  "COLUMN=Field (columns name, host, "
+					  "port, family, profile)",
 					  (int)MS_MIN(n, 80), p);
 		memcpy(f[i], p + k + 1, n - k - 1);
 		p += n;
