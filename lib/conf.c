@@ -6,6 +6,7 @@
 #include "conf.h"
 
 #include <ctype.h>
+#include <grp.h>
 #include <sys/stat.h>
 
 #include "file.h"
@@ -382,6 +383,29 @@ static int load_line(struct ms_conf *c, const char *path, unsigned lineno,
 	return r;
 }
 
+/*
+ * A file with secrets is private to its owner (0600), or, as the package
+ * installs it, 0640 root:<the service's group>: owner root, group ours
+ * (root checking the service's file accepts the group modscan), and no
+ * access for others.
+ */
+static bool secret_mode_ok(const struct stat *st)
+{
+	char buf[1024];
+	struct group gr, *g = NULL;
+
+	if (!(st->st_mode & 077))
+		return true;
+	if (st->st_uid != 0 || (st->st_mode & 007))
+		return false;
+	if (st->st_gid == getegid())
+		return true;
+	if (geteuid() != 0)
+		return false;
+	return getgrgid_r(st->st_gid, &gr, buf, sizeof(buf), &g) == 0 && g &&
+	       !strcmp(g->gr_name, MS_CONF_SERVICE_GROUP);
+}
+
 int ms_conf_load_file(struct ms_conf *c, const char *path,
 		      struct ms_err *err)
 {
@@ -409,10 +433,12 @@ int ms_conf_load_file(struct ms_conf *c, const char *path,
 				   err)) < 0)
 			goto out;
 	}
-	if (secret && (st.st_mode & 077)) {
+	if (secret && !secret_mode_ok(&st)) {
 		r = ms_err_set(err, MS_E_INVAL,
 			       "'%s' holds a password but is readable by "
-			       "group or others (chmod 600 it)", path);
+			       "group or others (chmod 600 it, or 640 "
+			       "owned by root and the service's group)",
+			       path);
 		goto out;
 	}
 	free(c->path);

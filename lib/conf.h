@@ -17,6 +17,9 @@ enum ms_conf_key {
 	MS_CONF__COUNT
 };
 
+/* The group the packaged services run as (sysusers.d/modscan.conf). */
+#define MS_CONF_SERVICE_GROUP "modscan"
+
 enum ms_conf_type { MS_CONF_STR, MS_CONF_INT, MS_CONF_BOOL, MS_CONF_ENUM };
 enum { MS_CONF_SECRET = 1 };
 enum ms_conf_src {
@@ -66,7 +69,8 @@ int ms_conf_lookup(const char *name, size_t len);
 /*
  * Read one file.  Errors name the file and line; unknown keys add a
  * warning.  A file that sets a secret key and is readable by group or
- * others is refused.
+ * others is refused, except 0640 owned by root with the service's group
+ * (our group, or MS_CONF_SERVICE_GROUP when we are root).
  */
 int ms_conf_load_file(struct ms_conf *c, const char *path,
 		      struct ms_err *err);
