@@ -9,7 +9,8 @@ pkg-config perl dpkg-dev xz-utils file ca-certificates
 libssh-dev libmariadb-dev libmbedtls-dev libcjson-dev zlib1g-dev libssl-dev
 mariadb-server mariadb-client openssh-server openssh-client sshpass openssl
 python3 python3-netmiko python3-pandas python3-mysqldb python3-aiosmtpd
-python3-paramiko chromium procps iproute2 util-linux time curl"
+python3-paramiko chromium procps iproute2 util-linux time curl
+lintian bubblewrap man-db groff-base systemd"
 
 missing=
 for p in $PKGS; do
