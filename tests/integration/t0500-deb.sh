@@ -11,42 +11,17 @@ if command -v lintian >/dev/null 2>&1; then
 else
 	say "# lintian not found (contrib/install-deps.sh installs it)"
 fi
-# A throwaway root: the host's / under an overlay in a private mount
-# namespace, so that dpkg and the maintainer scripts run for real and
-# leave the host untouched.
-mkdir -p ovl/u ovl/w ovl/m
-if unshare -m sh -c 'mount -t overlay overlay -o lowerdir=/,upperdir=ovl/u,workdir=ovl/w ovl/m' 2>/dev/null; then
-	test_set_prereq OVERLAY
-else
-	say "# cannot mount an overlay in a mount namespace here: no dpkg -i"
-fi
+. "$TEST_DIR/lib-deb.sh"
 
 # The applets, from applets.def.
 sed -n 's/^APPLET(\([a-z]*\),.*/\1/p' "$SRC_DIR/applets/applets.def" >applets
 
-# inroot CMD...: run CMD chrooted into the throwaway root.
-inroot() {
-	unshare -m sh -c '
-		set -e
-		d=$1; shift
-		mount -t overlay overlay \
-			-o lowerdir=/,upperdir=$d/u,workdir=$d/w $d/m
-		mount -t proc proc $d/m/proc
-		mount -t tmpfs tmpfs $d/m/run
-		mount -t tmpfs tmpfs $d/m/tmp
-		mount --rbind /dev $d/m/dev
-		mount --bind $d/../out $d/m/mnt
-		exec chroot $d/m "$@"' inroot "$TRASH/ovl" "$@"
-}
-
 test_expect_success STATIC 'contrib/deb/build.sh builds modscan_VERSION_amd64.deb' '
-	mkdir out &&
-	"$SRC_DIR/contrib/deb/build.sh" "$MODSCAN" "$SRC_DIR/build/man" \
-		"$SRC_DIR/build/modscan.bash" "$TRASH/out" >built &&
+	deb_build &&
 	ls out/modscan_*_amd64.deb >debs &&
 	test_line_count = 1 debs &&
 	deb=$(cat debs) &&
-	test "$(cat built)" = "$TRASH/$deb" &&
+	test "$deb" = "out/$(deb_name)" &&
 	dpkg-deb -f "$deb" Package Architecture >fields &&
 	printf "Package: modscan\nArchitecture: amd64\n" >expect &&
 	test_cmp expect fields &&
@@ -122,7 +97,7 @@ test_expect_success STATIC 'the installed man pages render without warnings' '
 '
 
 test_expect_success STATIC,OVERLAY 'dpkg -i creates the user, the directories and the group-readable config' '
-	inroot dpkg -i /mnt/$(basename "$(readlink modscan.deb)") >inst.log 2>&1 &&
+	inroot dpkg -i "/mnt/$(deb_name)" >inst.log 2>&1 &&
 	inroot getent passwd modscan >pw &&
 	test "$(cut -d: -f6,7 pw)" = "/var/lib/modscan:/usr/sbin/nologin" &&
 	inroot stat -c "%n %a %U %G" /etc/modscan/modscan.conf \
@@ -159,7 +134,7 @@ test_expect_success STATIC,OVERLAY 'the links run their applet; the password in 
 '
 
 test_expect_success STATIC,OVERLAY 'reinstalling keeps the mode and group of the config' '
-	inroot dpkg -i /mnt/$(basename "$(readlink modscan.deb)") >>inst.log 2>&1 &&
+	inroot dpkg -i "/mnt/$(deb_name)" >>inst.log 2>&1 &&
 	inroot stat -c "%a %U %G" /etc/modscan/modscan.conf >st &&
 	echo "640 root modscan" >expect &&
 	test_cmp expect st
