@@ -250,7 +250,7 @@ static int check(struct ctx *x, struct ms_health_report *rep)
 {
 	ms_health_check(&x->sc.src, rep);
 	if (rep->h.verdict == MS_HEALTH_OK) {
-		ms_log_info("healthy: %s", rep->h.reason);
+		ms_log_debug("healthy: %s", rep->h.reason);
 		recovered(x, rep->h.reason);
 		return MS_EXIT_OK;
 	}

@@ -748,8 +748,9 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 	progress(&e, true);
 	teardown(&e);
 	heartbeat(&e);
-	set_state(&e, MS_STATE_STOPPED, e.stopping ? "stopped by signal"
-						  : "stopped");
+	/* The message says why; "stopped" is already the state's name. */
+	set_state(&e, MS_STATE_STOPPED, e.stopping ? "by signal"
+						  : "after one sweep");
 	ms_log_notice("scanner stopped");
 	r = e.any_failed && !e.stopping ? 1 : 0;
 out:

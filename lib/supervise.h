@@ -95,7 +95,9 @@ enum ms_job_decision {
 /*
  * What to do at now.  Only the latest slot counts, so any number of
  * missed slots coalesce into at most one catch-up run.  On SKIP the job
- * remembers the slot so it is reported once.  *when gets the next slot.
+ * remembers the slot so it is reported once.  A job that never ran
+ * (last_start 0) owes no slot past the grace: WAIT, not SKIP.  *when gets
+ * the next slot.
  */
 enum ms_job_decision ms_job_decide(struct ms_job *j, int64_t now,
 				   int64_t *when);
