@@ -285,7 +285,8 @@ static void heartbeat(struct engine *e)
 		ms_storeq_stats(e->store, &ss);
 		store_counts(e, &ss);
 	}
-	if (ms_status_write(&e->st, e->status_path, &err) < 0)
+	if (e->status_path[0] &&
+	    ms_status_write(&e->st, e->status_path, &err) < 0)
 		ms_log_error("status: %s", err.msg);
 	ms_notify_status("%s: %zu in flight, %llu sweeps, %u failing",
 			 ms_state_name(e->st.state), e->inflight,
@@ -312,8 +313,9 @@ static void dispatch(struct engine *e)
 
 	if (e->stopping)
 		return;
-	ms_storeq_stats(e->store, &ss);
-	if (ss.queued > BACKLOG_MAX) {
+	if (e->store)
+		ms_storeq_stats(e->store, &ss);
+	if (e->store && ss.queued > BACKLOG_MAX) {
 		ms_log_warn("store backlog of %llu samples, holding new "
 			    "scans", (unsigned long long)ss.queued);
 		return;
@@ -362,7 +364,8 @@ static void close_sweep(struct engine *e, int64_t now)
 	e->st.last = e->cur;
 	e->st.sweeps++;
 	e->st.last_sweep_ok = now;
-	ms_storeq_sweep_done(e->store, now / 1000);
+	if (e->store)
+		ms_storeq_sweep_done(e->store, now / 1000);
 	ms_log_info("sweep done: %u ok, %u partial, %u failed, %llu "
 		    "channels in %.1f s", e->cur.devices_ok,
 		    e->cur.devices_partial, e->cur.devices_failed,
@@ -456,8 +459,9 @@ static void finish_job(struct engine *e, struct job *j)
 	ds.outcome = (uint8_t)j->res.outcome;
 	ms_strlcpy(ds.error, j->res.reason, sizeof(ds.error));
 	ds.channels = (uint32_t)j->res.n;
-	ms_storeq_devscan(e->store, &ds);
-	if (j->res.n) {
+	if (e->store)
+		ms_storeq_devscan(e->store, &ds);
+	if (e->store && j->res.n) {
 		ms_storeq_samples(e->store, j->res.samples, j->res.n);
 		j->res.samples = NULL;
 		j->res.n = 0;
@@ -637,6 +641,10 @@ static int setup_files(struct engine *e, struct ms_err *err)
 
 	if ((r = ms_dir_private(ms_conf_str(c, MS_CONF_RUN_DIR), err)) < 0)
 		return r;
+	/* --device looks at one device beside a running scanner: not its
+	 * lock, status file or store (spool) */
+	if (e->o->only_device)
+		return ms_dir_private(e->set->raw_dir, err);
 	if ((r = ms_conf_path(c, MS_CONF_PID_FILE, "scan.pid", pid_path,
 			      sizeof(pid_path))) < 0 ||
 	    (r = ms_conf_path(c, MS_CONF_STATUS_FILE, "status.json",
@@ -702,10 +710,12 @@ static int start(struct engine *e, struct ms_err *err)
 	 * continuous scanner keeps SCAN_CONCURRENCY for what SIGHUP adds */
 	if (e->o->once && e->ndev < n)
 		n = e->ndev ? (unsigned)e->ndev : 1;
-	if ((r = ms_storeq_start(&e->store, &e->set->conf, err)) < 0)
-		return r;
-	e->store_set = e->set;
-	e->set->refs++;
+	if (!e->o->only_device) {
+		if ((r = ms_storeq_start(&e->store, &e->set->conf, err)) < 0)
+			return r;
+		e->store_set = e->set;
+		e->set->refs++;
+	}
 	if ((r = ms_pool_new(&e->pool, n, worker, e, err)) < 0)
 		return r;
 	snprintf(e->run_id, sizeof(e->run_id), "%lld-%d",
