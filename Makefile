@@ -62,10 +62,20 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 
 all: modscan $(if $(CCAPSIM_SRC),ccapsim) man completion
 
+# Installing packages is a root step of its own (make pkgs, .ci/run, and
+# make check or make demo as root); builds only check, once, that the
+# build's packages are there, and say in one line which are not.
 pkgs:
 	$(Q)sh contrib/install-deps.sh
 
-.PHONY: all pkgs dev check man completion deb check-unit check-asan demo fuzz bench bench-report \
+INSTALL_IF_ROOT = if [ "$$(id -u)" = 0 ]; then sh contrib/install-deps.sh; fi
+TOOLS_OK = build/.tools-ok
+$(TOOLS_OK): contrib/install-deps.sh
+	$(Q)sh contrib/install-deps.sh --check
+	@mkdir -p $(@D) && touch $@
+
+.PHONY: all pkgs dev check man completion deb check-unit check-asan demo fuzz \
+	bench bench-report \
 	bench-sweep clean \
 	ccapsim unit FORCE
 
@@ -78,7 +88,7 @@ build/gen/build-version.h: FORCE
 		"$$v" "$$d" >$@.tmp; \
 	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
-$(DEPS)/.done: | pkgs
+$(DEPS)/.done: | $(TOOLS_OK)
 	$(Q)contrib/build-deps.sh $(DEPS)
 
 build/static/%.o: %.c build/gen/build-version.h | $(DEPS)/.done
@@ -96,7 +106,7 @@ build/static/modscan: $(STATIC_APPLET_OBJ) build/static/libms.a
 modscan: build/static/modscan
 	$(Q)objcopy --strip-all $< $@.tmp && mv $@.tmp $@
 
-build/asan/%.o: %.c build/gen/build-version.h | pkgs
+build/asan/%.o: %.c build/gen/build-version.h | $(TOOLS_OK)
 	@mkdir -p $(@D)
 	$(call say,CC,$@)$(DEV_CC) $(BASE_CFLAGS) -O1 $(SAN) $(CFLAGS) \
 		$(DEV_INC) -MMD -MP -c -o $@ $<
@@ -121,7 +131,7 @@ unit: $(UNIT_BIN)
 # --- benchmarks (not in make check): optimised glibc build, no sanitizers ---
 BENCH_LIB_OBJ := $(patsubst %.c,build/bench/%.o,$(LIB_SRC))
 
-build/bench/%.o: %.c build/gen/build-version.h | pkgs
+build/bench/%.o: %.c build/gen/build-version.h | $(TOOLS_OK)
 	@mkdir -p $(@D)
 	$(call say,CC,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
 		-MMD -MP -c -o $@ $<
@@ -179,12 +189,14 @@ deb: modscan man completion
 # --- test tools (not shipped) ---
 ccapsim: tests/ccapsim/ccapsim
 
-tests/ccapsim/ccapsim: $(CCAPSIM_SRC) $(wildcard tests/ccapsim/*.h) | pkgs
+tests/ccapsim/ccapsim: $(CCAPSIM_SRC) $(wildcard tests/ccapsim/*.h) | $(TOOLS_OK)
 	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) \
 		-iquote tests/ccapsim -o $@ $(CCAPSIM_SRC) -lssh -lcrypto -lpthread -lm
 
 # --- tests ---
-check: all dev unit
+check:
+	$(Q)$(INSTALL_IF_ROOT)
+	$(Q)$(MAKE) --no-print-directory all dev unit
 	$(Q)tests/run.sh
 
 check-unit: unit
@@ -193,7 +205,9 @@ check-unit: unit
 check-asan: dev unit
 	$(Q)tests/run.sh --asan-only
 
-demo: all
+demo:
+	$(Q)$(INSTALL_IF_ROOT)
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/demo.sh
 
 # --- fuzzing: libFuzzer targets for the device-text layer (clang) ---

@@ -7,63 +7,214 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "db.h"
 #include "err.h"
 #include "file.h"
-#include "smtp.h"
+#include "log.h"
+#include "ssh.h"
 #include "version.h"
 
-struct applet {
-	const char *name;
+struct row {
+	const char *id;			/* "check_config" */
+	unsigned setup;			/* MS_RUN_* */
+	int lock;			/* enum ms_conf_key or MS_NO_LOCK */
 	const char *desc;
-	const char *usage;
-	int (*main)(int argc, char **argv);
+	const struct ms_applet *a;
 };
 
-static const struct applet applets[] = {
-#define APPLET(n, d) { #n, d, ms_##n##_usage, ms_##n##_main },
+static const struct row rows[] = {
+#define APPLET(n, s, l, d) { #n, s, l, d, &ms_##n##_applet },
 #include "applets.def"
 #undef APPLET
 };
 
 static const char prefix[] = "modscan-";
 
-static const struct applet *find_applet(const char *name)
+/* "check_config" as users spell it: "check-config". */
+static void row_name(const struct row *w, char *out, size_t size)
 {
+	char *p;
+
+	snprintf(out, size, "%s", w->id);
+	for (p = out; *p; p++)
+		if (*p == '_')
+			*p = '-';
+}
+
+/* The row called name: an applet, or with "--" a top-level option. */
+static const struct row *find_row(const char *name)
+{
+	bool option = !strncmp(name, "--", 2);
+	char n[64];
 	size_t i;
 
-	for (i = 0; i < MS_ARRAY_SIZE(applets); i++)
-		if (!strcmp(applets[i].name, name))
-			return &applets[i];
+	for (i = 0; i < MS_ARRAY_SIZE(rows); i++) {
+		if (!(rows[i].setup & MS_RUN_OPTION) != !option)
+			continue;
+		row_name(&rows[i], n, sizeof(n));
+		if (!strcmp(n, option ? name + 2 : name))
+			return &rows[i];
+	}
 	return NULL;
+}
+
+/* "       modscan --NAME [--a X] [--b Y]", wrapped before 80 columns. */
+static void synopsis(FILE *f, const char *name, const char *opts)
+{
+	int col = fprintf(f, "       modscan --%s", name), indent = col;
+	const char *p = opts, *e;
+
+	while (*p) {
+		e = strstr(p + 1, " [");
+		e = e ? e : p + strlen(p);
+		if (col + (e - p) > 78)
+			col = fprintf(f, "\n%*s", indent, "") - 1;
+		col += fprintf(f, "%.*s", (int)(e - p), p);
+		p = e;
+	}
+	fputc('\n', f);
 }
 
 static void usage(FILE *f)
 {
+	struct ms_buf b;
+	char n[64];
 	size_t i;
 
 	fputs("usage: modscan APPLET [ARGS]   (or call a link named "
 	      "modscan-APPLET)\n"
-	      "       modscan --install [--force] DIR\n"
-	      "       modscan --check-config [--config FILE]\n"
-	      "       modscan --test-mail [--config FILE] [--subject TEXT] "
-	      "[--body FILE]\n"
-	      "                           [--attach FILE]...\n"
-	      "       modscan --help | --version\n\n"
-	      "Applets:\n", f);
-	for (i = 0; i < MS_ARRAY_SIZE(applets); i++)
-		fprintf(f, "  %-10s %s\n", applets[i].name, applets[i].desc);
-	fputs("\n'modscan APPLET --help' describes one applet.\n"
-	      "--test-mail sends one mail now through the configured server "
-	      "(SMTP_*, MAIL_*).\n", f);
+	      "       modscan --install [--force] DIR\n", f);
+	ms_buf_init(&b, 4096);
+	for (i = 0; i < MS_ARRAY_SIZE(rows); i++) {
+		if (!(rows[i].setup & MS_RUN_OPTION))
+			continue;
+		row_name(&rows[i], n, sizeof(n));
+		ms_buf_reset(&b);
+		if (ms_opt_synopsis(rows[i].a->opts, &b) == 0)
+			synopsis(f, n, b.p);
+	}
+	ms_buf_release(&b);
+	fputs("       modscan --help | --version\n\nApplets:\n", f);
+	for (i = 0; i < MS_ARRAY_SIZE(rows); i++)
+		if (!(rows[i].setup & MS_RUN_OPTION))
+			fprintf(f, "  %-10s %s\n", rows[i].id, rows[i].desc);
+	fputs("\nOptions:\n", f);
+	for (i = 0; i < MS_ARRAY_SIZE(rows); i++) {
+		if (!(rows[i].setup & MS_RUN_OPTION))
+			continue;
+		row_name(&rows[i], n, sizeof(n));
+		fprintf(f, "  --%-14s %s\n", n, rows[i].desc);
+	}
+	fputs("\n'modscan APPLET --help' describes one applet, "
+	      "'modscan --OPTION --help' one option.\n", f);
 }
 
-static int run_applet(const struct applet *a, int argc, char **argv)
+/* The lock file of r: its key, else RUN_DIR/<name>.pid. */
+static int take_lock(struct ms_run *r, struct ms_err *err)
 {
-	ms_applet_name = a->name;
-	if (argc > 1 && (!strcmp(argv[1], "--help") ||
-			 !strcmp(argv[1], "-h")))
-		return ms_applet_help(a->usage);
-	return a->main(argc, argv);
+	char path[PATH_MAX], def[64];
+
+	snprintf(def, sizeof(def), "%s.pid", r->name);
+	if (ms_conf_path(&r->conf, (enum ms_conf_key)r->lock_key, def, path,
+			 sizeof(path)) < 0)
+		return ms_err_set(err, MS_E_TOOBIG, "RUN_DIR: path too long");
+	return ms_lock_acquire(&r->lock, path, err);
+}
+
+/* One step failed: say so (in the log too, when there is one). */
+static int failed(const struct ms_run *r, const char *msg, int status)
+{
+	if ((r->done & MS_RUN_LOG) && ms_log_fd() != 2)
+		ms_log_error("%s", msg);
+	ms_applet_error("%s", msg);
+	return status;
+}
+
+/* The steps of r->need, in the order of the MS_RUN_* bits. */
+static int setup(struct ms_run *r)
+{
+	struct ms_err err = { 0 };
+	int rc;
+
+	if ((r->need & MS_RUN_CONF) && (rc = ms_applet_conf(&r->conf,
+							   r->config)))
+		return rc;
+	r->done |= r->need & MS_RUN_CONF;
+	if ((r->need & (MS_RUN_DIR | MS_RUN_LOCK)) &&
+	    ms_dir_private(ms_conf_str(&r->conf, MS_CONF_RUN_DIR), &err) < 0)
+		return failed(r, err.msg, MS_EXIT_FAIL);
+	if ((r->need & MS_RUN_LOG) &&
+	    ms_log_open_conf(r->name, &r->conf, &err) < 0)
+		return failed(r, err.msg, MS_EXIT_USAGE);
+	r->done |= r->need & MS_RUN_LOG;
+	if ((r->need & MS_RUN_SSH) && ms_ssh_global_init() < 0)
+		return failed(r, "cannot initialise the SSH library",
+			      MS_EXIT_FAIL);
+	r->done |= r->need & MS_RUN_SSH;
+	if ((r->need & MS_RUN_DB) && ms_db_global_init() < 0)
+		return failed(r, "cannot initialise the database library",
+			      MS_EXIT_FAIL);
+	r->done |= r->need & MS_RUN_DB;
+	if ((r->need & MS_RUN_LOCK) && take_lock(r, &err) < 0)
+		return failed(r, err.msg, MS_EXIT_FAIL);
+	r->done |= r->need & MS_RUN_LOCK;
+	return 0;
+}
+
+static void teardown(struct ms_run *r)
+{
+	if (r->done & MS_RUN_LOCK)
+		ms_lock_release(&r->lock);
+	if (r->done & MS_RUN_DB)
+		ms_db_global_end();
+	if (r->done & MS_RUN_SSH)
+		ms_ssh_global_release();
+	if (r->done & MS_RUN_LOG)
+		ms_log_close();
+	if (r->done & MS_RUN_CONF)
+		ms_conf_release(&r->conf);
+	r->done = 0;
+}
+
+/* Under status --nagios every exit is one plugin line on stdout. */
+static int nagios_unknown(struct ms_run *r, int rc)
+{
+	const char *why = ms_applet_first_error();
+
+	if (!r->nagios || r->said || rc < 0)
+		return rc;
+	printf("MODSCAN UNKNOWN - %s\n", *why ? why : "no verdict");
+	return 3;
+}
+
+static int run_row(const struct row *w, int argc, char **argv)
+{
+	struct ms_run r;
+	char name[64];
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	memcpy(name, "--", 2);
+	row_name(w, name + 2, sizeof(name) - 2);
+	ms_applet_name = r.name = w->setup & MS_RUN_OPTION ? name : name + 2;
+	r.applet = w->a;
+	r.need = w->setup;
+	r.lock_key = w->lock;
+	r.lock.fd = -1;
+	r.argc = argc;
+	r.argv = argv;
+	if (w->a->opts_size && !(r.opts = calloc(1, w->a->opts_size))) {
+		ms_applet_error("out of memory");
+		return MS_EXIT_FAIL;
+	}
+	rc = w->a->parse ? w->a->parse(&r, argc, argv)
+			 : ms_applet_parse(&r, argc, argv);
+	if (rc == 0 && (rc = setup(&r)) == 0)
+		rc = w->a->run(&r);
+	teardown(&r);
+	rc = nagios_unknown(&r, rc);
+	free(r.opts);
+	return rc < 0 ? MS_EXIT_OK : rc;
 }
 
 /* Point dir/name at target unless something else is there (or force). */
@@ -132,157 +283,10 @@ static int install(int argc, char **argv)
 			"binary: %s\n", strerror(errno));
 		return MS_EXIT_FAIL;
 	}
-	for (k = 0; k < MS_ARRAY_SIZE(applets); k++)
-		if (install_link(dir, applets[k].name, self, force) < 0)
+	for (k = 0; k < MS_ARRAY_SIZE(rows); k++)
+		if (!(rows[k].setup & MS_RUN_OPTION) &&
+		    install_link(dir, rows[k].id, self, force) < 0)
 			r = MS_EXIT_FAIL;
-	return r;
-}
-
-/* One value as the config file would spell it (quoted when needed). */
-static void print_value(const char *v)
-{
-	const char *p;
-
-	if (!strpbrk(v, " \t#\"'\\\n\r")) {
-		fputs(v, stdout);
-		return;
-	}
-	putchar('"');
-	for (p = v; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", stdout);
-		else if (*p == '\t')
-			fputs("\\t", stdout);
-		else
-			putchar(*p);
-	}
-	putchar('"');
-}
-
-/* --check-config [--config FILE]: the effective configuration. */
-static int check_config(int argc, char **argv)
-{
-	const char *path = NULL;
-	struct ms_conf c;
-	size_t k;
-	int i, r;
-
-	ms_applet_name = "check-config";
-	for (i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--config") && i + 1 < argc)
-			path = argv[++i];
-		else if (!strncmp(argv[i], "--config=", 9))
-			path = argv[i] + 9;
-		else {
-			ms_applet_error("unexpected argument '%s'", argv[i]);
-			return MS_EXIT_USAGE;
-		}
-	}
-	if ((r = ms_applet_conf(&c, path)) != 0)
-		return r;
-	for (k = 0; k < MS_CONF__COUNT; k++) {
-		const char *v = ms_conf_str(&c, (enum ms_conf_key)k);
-
-		printf("%s=", ms_conf_table[k].name);
-		if ((ms_conf_table[k].flags & MS_CONF_SECRET) && *v)
-			fputs("********", stdout);
-		else
-			print_value(v);
-		putchar('\n');
-	}
-	ms_conf_release(&c);
-	return MS_EXIT_OK;
-}
-
-/* Send one mail now, so an operator sees whether SMTP_* works. */
-struct test_mail_opts {
-	const char *config, *subject, *body;
-	const char *files[MS_MAIL_MAX_ATTACH];
-	int nfiles;
-};
-
-static int send_test(const struct ms_conf *c, const struct test_mail_opts *o)
-{
-	struct ms_buf data[MS_MAIL_MAX_ATTACH], body_file;
-	struct ms_smtp_conf sc;
-	struct ms_err err = { 0 };
-	struct ms_mail m;
-	char host[256] = "?", body[512];
-	const char *base;
-	int i, r, n = 0;
-
-	if ((r = ms_smtp_conf_from(&sc, c, &err)) < 0) {
-		ms_applet_error("%s", err.msg);
-		ms_smtp_conf_release(&sc);
-		return MS_EXIT_USAGE;
-	}
-	ms_smtp_mail_init(&m, &sc);
-	gethostname(host, sizeof(host) - 1);
-	snprintf(body, sizeof(body), "This is a test mail from modscan on "
-		 "%s, sent with 'modscan --test-mail'.\nIf you can read it, "
-		 "alerts and reports can reach you.\n", host);
-	m.subject = o->subject ? o->subject : "modscan test mail";
-	m.body = body;
-	for (i = 0; i < MS_MAIL_MAX_ATTACH; i++)
-		ms_buf_init(&data[i], MS_MAIL_MAX / 2);
-	ms_buf_init(&body_file, MS_MAIL_MAX / 2);
-	r = o->body ? ms_file_read(o->body, &body_file, NULL, &err) : 0;
-	if (o->body)
-		m.body = body_file.p;
-	for (; n < o->nfiles && r == 0; n++) {
-		if ((r = ms_file_read(o->files[n], &data[n], NULL, &err)) < 0)
-			break;
-		base = strrchr(o->files[n], '/');
-		m.attach[n].name = base ? base + 1 : o->files[n];
-		m.attach[n].data = data[n].p;
-		m.attach[n].len = data[n].len;
-	}
-	m.nattach = (size_t)n;
-	if (r == 0)
-		r = ms_smtp_send(&sc, &m, &err);
-	if (r < 0)
-		ms_applet_error("%s", err.msg);
-	else
-		printf("mail sent to %d recipient%s\n", r, r == 1 ? "" : "s");
-	for (i = 0; i < MS_MAIL_MAX_ATTACH; i++)
-		ms_buf_release(&data[i]);
-	ms_buf_release(&body_file);
-	ms_smtp_conf_release(&sc);
-	return r < 0 ? MS_EXIT_FAIL : MS_EXIT_OK;
-}
-
-static int test_mail(int argc, char **argv)
-{
-	struct test_mail_opts o = { 0 };
-	struct ms_conf c;
-	int i, r;
-
-	ms_applet_name = "--test-mail";
-	for (i = 2; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "--config"))
-			o.config = argv[i + 1];
-		else if (!strcmp(argv[i], "--subject"))
-			o.subject = argv[i + 1];
-		else if (!strcmp(argv[i], "--body"))
-			o.body = argv[i + 1];
-		else if (!strcmp(argv[i], "--attach") &&
-			 o.nfiles < MS_MAIL_MAX_ATTACH)
-			o.files[o.nfiles++] = argv[i + 1];
-		else
-			break;
-	}
-	if (i < argc) {
-		ms_applet_error("unexpected argument '%s' (options take a "
-				"value; at most %d --attach)", argv[i],
-				MS_MAIL_MAX_ATTACH);
-		return MS_EXIT_USAGE;
-	}
-	if ((r = ms_applet_conf(&c, o.config)) != 0)
-		return r;
-	r = send_test(&c, &o);
-	ms_conf_release(&c);
 	return r;
 }
 
@@ -302,15 +306,15 @@ static int version(void)
 
 int main(int argc, char **argv)
 {
-	const struct applet *a;
+	const struct row *w;
 	const char *base;
 
 	base = strrchr(argv[0], '/');
 	base = base ? base + 1 : argv[0];
 	if (!strncmp(base, prefix, sizeof(prefix) - 1))
 		base += sizeof(prefix) - 1;
-	if ((a = find_applet(base)))
-		return run_applet(a, argc, argv);
+	if (strncmp(base, "--", 2) && (w = find_row(base)))
+		return run_row(w, argc, argv);
 	if (strcmp(base, "modscan")) {
 		fprintf(stderr, "modscan: unknown applet '%s'\n", base);
 		return MS_EXIT_UNKNOWN_APPLET;
@@ -323,21 +327,17 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return MS_EXIT_OK;
 	}
-	if (!strcmp(argv[1], "--version"))
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
 		return version();
 	if (!strcmp(argv[1], "--install"))
 		return install(argc, argv);
-	if (!strcmp(argv[1], "--check-config"))
-		return check_config(argc, argv);
-	if (!strcmp(argv[1], "--test-mail"))
-		return test_mail(argc, argv);
+	if ((w = find_row(argv[1])))
+		return run_row(w, argc - 1, argv + 1);
 	if (argv[1][0] == '-') {
 		fprintf(stderr, "modscan: unknown option '%s' (see 'modscan "
 			"--help')\n", argv[1]);
 		return MS_EXIT_USAGE;
 	}
-	if ((a = find_applet(argv[1])))
-		return run_applet(a, argc - 1, argv + 1);
 	fprintf(stderr, "modscan: unknown applet '%s'\n", argv[1]);
 	return MS_EXIT_UNKNOWN_APPLET;
 }

@@ -1,110 +1,91 @@
 /*
  * The maintain applet: schema (--init, --import-legacy), health (--status,
- * --analyze), retention (--cleanup), --reset-id, --full.  Every change
- * goes through one runner so that --dry-run prints it instead.
+ * --analyze), retention (--cleanup), --reset-id, --full: options and
+ * messages around lib/maintain.  Every change goes through one runner so
+ * that --dry-run prints it instead.
  */
 #include "applets.h"
-
-#include <getopt.h>
-#include <poll.h>
-#include <cjson/cJSON.h>
 
 #include "db.h"
 #include "err.h"
 #include "maintain.h"
 #include "num.h"
 #include "schema.h"
-#include "spool.h"
-
-const char ms_maintain_usage[] =
-	"usage: modscan maintain ACTION [--dry-run] [--json] [--config FILE]\n"
-	"\n"
-	"Actions (one or more):\n"
-	"  --init            create or migrate the schema (idempotent)\n"
-	"  --import-legacy   move the rows of a legacy modulation_new or\n"
-	"                    modulation table into samples (the old table is\n"
-	"                    kept, renamed), then create the view\n"
-	"  --status          schema version, tables, samples, partitions, spool\n"
-	"  --analyze         --status plus AUTO_INCREMENT usage; exit 1 when a\n"
-	"                    table is at 95 % of its id type or more\n"
-	"  --cleanup         drop day partitions older than --days N (default\n"
-	"                    RETENTION_DAYS); delete old legacy rows in batches\n"
-	"  --reset-id        reset AUTO_INCREMENT of --table T (empty table\n"
-	"                    only, unless --force)\n"
-	"  --full            --analyze, --cleanup, then ANALYZE and OPTIMIZE\n"
-	"\n"
-	"Options:\n"
-	"  --days N          retention for --cleanup\n"
-	"  --table T         table for --reset-id\n"
-	"  --force           --reset-id on a table that has rows\n"
-	"  --dry-run         print every statement that would change something;\n"
-	"                    change nothing\n"
-	"  --json            --status and --analyze as JSON\n"
-	"  --config FILE     configuration file\n"
-	"\n"
-	"Exit: 0 ok, 1 failure or critical, 2 usage or configuration error.\n";
 
 enum {
 	A_INIT = 1, A_IMPORT = 2, A_STATUS = 4, A_ANALYZE = 8, A_CLEANUP = 16,
 	A_RESET = 32, A_FULL = 64
 };
 
-enum { O_DAYS = 256, O_TABLE, O_CONFIG, O_FORCE, O_DRY, O_JSON };
+/* Actions are MS_OPT_OWN + their bit, the other options follow. */
+enum { O_ACTION = MS_OPT_OWN, O_DAYS = O_ACTION + 128, O_TABLE, O_FORCE,
+       O_DRY, O_JSON };
 
-static const struct option longopts[] = {
-	{ "init", no_argument, NULL, A_INIT },
-	{ "import-legacy", no_argument, NULL, A_IMPORT },
-	{ "status", no_argument, NULL, A_STATUS },
-	{ "analyze", no_argument, NULL, A_ANALYZE },
-	{ "cleanup", no_argument, NULL, A_CLEANUP },
-	{ "reset-id", no_argument, NULL, A_RESET },
-	{ "full", no_argument, NULL, A_FULL },
-	{ "days", required_argument, NULL, O_DAYS },
-	{ "table", required_argument, NULL, O_TABLE },
-	{ "config", required_argument, NULL, O_CONFIG },
-	{ "force", no_argument, NULL, O_FORCE },
-	{ "dry-run", no_argument, NULL, O_DRY },
-	{ "json", no_argument, NULL, O_JSON },
-	{ NULL, 0, NULL, 0 }
+static const struct ms_opt opts[] = {
+	{ "init", 0, NULL, O_ACTION + A_INIT, 0,
+	  "create or migrate the schema (idempotent)" },
+	{ "import-legacy", 0, NULL, O_ACTION + A_IMPORT, 0,
+	  "move the rows of a legacy modulation_new or\n"
+	  "modulation table into samples (the old table is\n"
+	  "kept, renamed), then create the view" },
+	{ "status", 0, NULL, O_ACTION + A_STATUS, 0,
+	  "schema version, tables, samples, partitions, spool" },
+	{ "analyze", 0, NULL, O_ACTION + A_ANALYZE, 0,
+	  "--status plus AUTO_INCREMENT usage; exit 1 when a\n"
+	  "table is at 95 % of its id type or more" },
+	{ "cleanup", 0, NULL, O_ACTION + A_CLEANUP, 0,
+	  "drop day partitions older than --days N (default\n"
+	  "RETENTION_DAYS); delete old legacy rows in batches" },
+	{ "reset-id", 0, NULL, O_ACTION + A_RESET, 0,
+	  "reset AUTO_INCREMENT of --table T (empty table\n"
+	  "only, unless --force)" },
+	{ "full", 0, NULL, O_ACTION + A_FULL, 0,
+	  "--analyze, --cleanup, then ANALYZE and OPTIMIZE" },
+	{ "days", 0, "N", O_DAYS, 0, "retention for --cleanup" },
+	{ "table", 0, "T", O_TABLE, 0, "table for --reset-id" },
+	{ "force", 0, NULL, O_FORCE, 0, "--reset-id on a table that has rows" },
+	{ "dry-run", 0, NULL, O_DRY, 0,
+	  "print every statement that would change something;\n"
+	  "change nothing" },
+	{ "json", 0, NULL, O_JSON, 0, "--status and --analyze as JSON" },
+	{ NULL, 0, NULL, 0, 0, NULL }
 };
 
 struct args {
 	unsigned actions;
-	int days;		/* -1: RETENTION_DAYS */
-	const char *table, *config;
+	int days;		/* 0: RETENTION_DAYS */
+	const char *table;
 	bool force, dry, json;
 };
 
-static int parse_args(int argc, char **argv, struct args *a)
+static int opt(struct ms_run *r, int id, const char *arg)
 {
-	int c;
+	struct args *a = r->opts;
 
-	memset(a, 0, sizeof(*a));
-	a->days = -1;
-	optind = 1;
-	opterr = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case O_DAYS:
-			if (ms_parse_int(optarg, 1, 3650, &a->days) < 0) {
-				ms_applet_error("--days: '%s' is not a number "
-						"of days (1..3650)", optarg);
-				return MS_EXIT_USAGE;
-			}
-			break;
-		case O_TABLE: a->table = optarg; break;
-		case O_CONFIG: a->config = optarg; break;
-		case O_FORCE: a->force = true; break;
-		case O_DRY: a->dry = true; break;
-		case O_JSON: a->json = true; break;
-		case '?': return ms_applet_usage_error();
-		default: a->actions |= (unsigned)c; break;
+	switch (id) {
+	case O_DAYS:
+		if (ms_parse_int(arg, 1, 3650, &a->days) < 0) {
+			ms_applet_error("--days: '%s' is not a number of days "
+					"(1..3650)", arg);
+			return MS_EXIT_USAGE;
 		}
+		break;
+	case O_TABLE: a->table = arg; break;
+	case O_FORCE: a->force = true; break;
+	case O_DRY: a->dry = true; break;
+	case O_JSON: a->json = true; break;
+	default: a->actions |= (unsigned)(id - O_ACTION); break;
 	}
-	if (optind < argc) {
-		ms_applet_error("unexpected argument '%s'", argv[optind]);
-		return ms_applet_usage_error();
-	}
+	return 0;
+}
+
+static int check(struct ms_run *r, int argc, char **argv)
+{
+	const struct args *a = r->opts;
+	int rc;
+
+	if ((rc = ms_applet_no_args(argc, argv)))
+		return rc;
 	if (!a->actions) {
 		ms_applet_error("no action given (--init, --status, ...)");
 		return ms_applet_usage_error();
@@ -118,14 +99,6 @@ static int parse_args(int argc, char **argv, struct args *a)
 		return MS_EXIT_USAGE;
 	}
 	return 0;
-}
-
-bool ms_maintain_ident_ok(const char *s)
-{
-	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
-			  "VWXYZ0123456789_");
-
-	return n > 0 && n <= 64 && s[n] == '\0';
 }
 
 static int do_init(struct ms_sql_run *r, bool import)
@@ -162,37 +135,9 @@ fail:
 static int do_reset(struct ms_sql_run *r, const struct args *a)
 {
 	struct ms_err err = { 0 };
-	char sql[160], v[16];
-	const char *p[] = { a->table };
-	int n;
 
-	n = ms_db_query_str(r->db, "SELECT AUTO_INCREMENT FROM "
-			    "information_schema.TABLES WHERE TABLE_SCHEMA = "
-			    "DATABASE() AND TABLE_NAME = ?", p, 1, v, sizeof(v),
-			    &err);
-	if (n == 0 || (n > 0 && !v[0])) {
-		ms_applet_error("--reset-id: table %s %s", a->table, n == 0 ?
-				"does not exist" : "has no AUTO_INCREMENT");
-		return MS_EXIT_FAIL;
-	}
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM (SELECT 1 FROM `%s` "
-		 "LIMIT 1) x", a->table);
-	if (n > 0)
-		n = ms_db_query_str(r->db, sql, NULL, 0, v, sizeof(v), &err);
-	if (n < 0) {
-		ms_applet_error("%s", err.msg);
-		return MS_EXIT_FAIL;
-	}
-	if (strcmp(v, "0") && !a->force) {
-		ms_applet_error("--reset-id: table %s has rows; not resetting "
-				"its ids (--force resets to the next free id)",
-				a->table);
-		return MS_EXIT_FAIL;
-	}
-	snprintf(sql, sizeof(sql), "ALTER TABLE `%s` AUTO_INCREMENT = 1",
-		 a->table);
-	if (ms_sql_run(r, sql, &err) < 0) {
-		ms_applet_error("%s", err.msg);
+	if (ms_maintain_reset_id(r, a->table, a->force, &err) < 0) {
+		ms_applet_error("--reset-id: %s", err.msg);
 		return MS_EXIT_FAIL;
 	}
 	if (!r->dry)
@@ -204,12 +149,56 @@ static int do_optimize(struct ms_sql_run *r)
 {
 	struct ms_err err = { 0 };
 
-	if (ms_sql_run(r, "ANALYZE TABLE samples, device_scans", &err) < 0 ||
-	    ms_sql_run(r, "OPTIMIZE TABLE device_scans", &err) < 0) {
+	if (ms_maintain_optimize(r, &err) < 0) {
 		ms_applet_error("%s", err.msg);
 		return MS_EXIT_FAIL;
 	}
 	return MS_EXIT_OK;
+}
+
+static int do_cleanup(struct ms_sql_run *r, int days)
+{
+	struct ms_maintain_cleaned res;
+	struct ms_err err = { 0 };
+
+	if (ms_maintain_cleanup(r, days, time(NULL), &res, &err) < 0) {
+		ms_applet_error("%s", err.msg);
+		return MS_EXIT_FAIL;
+	}
+	if (!r->dry)
+		printf("cleanup: kept %d days; dropped %u day partitions, "
+		       "deleted %llu device scans and %llu legacy rows\n", days,
+		       res.partitions, (unsigned long long)res.scans,
+		       (unsigned long long)res.legacy_rows);
+	return MS_EXIT_OK;
+}
+
+/* --status / --analyze on stdout, text or JSON; 1 when analyze finds a
+ * critical table or a query fails. */
+static int do_report(struct ms_db *db, const struct ms_conf *c, bool analyze,
+		     bool json)
+{
+	struct ms_maintain_info in;
+	struct ms_err err = { 0 };
+	struct ms_buf b;
+	int rc = MS_EXIT_FAIL;
+
+	ms_buf_init(&b, MS_BUF_UNBOUNDED);
+	if (ms_maintain_gather(db, c, &in, &err) < 0) {
+		ms_applet_error("%s", err.msg);
+		goto out;
+	}
+	if ((json ? ms_maintain_json(&in, analyze, &b)
+		  : ms_maintain_text(&in, analyze, &b)) < 0) {
+		ms_applet_error("out of memory");
+		goto out;
+	}
+	fputs(b.p, stdout);
+	rc = analyze && ms_maintain_critical(&in) ? MS_EXIT_FAIL : MS_EXIT_OK;
+out:
+	ms_maintain_info_release(&in);
+	ms_buf_release(&b);
+	return rc;
 }
 
 static int connect(const struct ms_conf *c, struct ms_db **db)
@@ -227,43 +216,47 @@ static int connect(const struct ms_conf *c, struct ms_db **db)
 	return 0;
 }
 
-int ms_maintain_main(int argc, char **argv)
+static int run(struct ms_run *r)
 {
 	struct ms_sql_run run = { .out = stdout };
-	struct ms_conf conf;
+	const struct args *a = r->opts;
+	unsigned actions = a->actions;
 	struct ms_db *db = NULL;
-	struct args a;
 	int rc, days;
 
-	if ((rc = parse_args(argc, argv, &a)) != 0)
-		return rc;
-	if ((rc = ms_applet_conf(&conf, a.config)) != 0)
-		return rc;
-	if (ms_db_global_init() < 0) {
-		ms_applet_error("database: cannot initialise Connector/C");
-		ms_conf_release(&conf);
-		return MS_EXIT_FAIL;
-	}
-	rc = connect(&conf, &db);
+	rc = connect(&r->conf, &db);
 	run.db = db;
-	run.dry = a.dry;
-	days = a.days > 0 ? a.days :
-		(int)ms_conf_int(&conf, MS_CONF_RETENTION_DAYS);
-	if (a.actions & A_FULL)
-		a.actions |= A_ANALYZE | A_CLEANUP;
-	if (!rc && (a.actions & (A_INIT | A_IMPORT)))
-		rc = do_init(&run, a.actions & A_IMPORT);
-	if (!rc && (a.actions & A_RESET))
-		rc = do_reset(&run, &a);
-	if (!rc && (a.actions & A_CLEANUP))
-		rc = ms_maintain_cleanup(&run, days);
-	if (!rc && (a.actions & A_FULL))
+	run.dry = a->dry;
+	days = a->days > 0 ? a->days :
+		(int)ms_conf_int(&r->conf, MS_CONF_RETENTION_DAYS);
+	if (actions & A_FULL)
+		actions |= A_ANALYZE | A_CLEANUP;
+	if (!rc && (actions & (A_INIT | A_IMPORT)))
+		rc = do_init(&run, actions & A_IMPORT);
+	if (!rc && (actions & A_RESET))
+		rc = do_reset(&run, a);
+	if (!rc && (actions & A_CLEANUP))
+		rc = do_cleanup(&run, days);
+	if (!rc && (actions & A_FULL))
 		rc = do_optimize(&run);
-	if (!rc && (a.actions & (A_STATUS | A_ANALYZE)))
-		rc = ms_maintain_report(db, &conf, a.actions & A_ANALYZE,
-					a.json);
+	if (!rc && (actions & (A_STATUS | A_ANALYZE)))
+		rc = do_report(db, &r->conf, actions & A_ANALYZE, a->json);
 	ms_db_close(db);
-	ms_db_global_end();
-	ms_conf_release(&conf);
 	return rc;
 }
+
+const struct ms_applet ms_maintain_applet = {
+	.synopsis =
+	"usage: modscan maintain ACTION [--dry-run] [--json] [--config FILE]\n"
+	"\n"
+	"Actions (one or more): --init, --import-legacy, --status, --analyze,\n"
+	"--cleanup, --reset-id, --full.\n"
+	"\n",
+	.epilogue =
+	"Exit: 0 ok, 1 failure or critical, 2 usage or configuration error.\n",
+	.opts = opts,
+	.opts_size = sizeof(struct args),
+	.opt = opt,
+	.check = check,
+	.run = run,
+};

@@ -5,8 +5,6 @@
  */
 #include "applets.h"
 
-#include <getopt.h>
-
 #include "db.h"
 #include "deploy.h"
 #include "err.h"
@@ -17,69 +15,48 @@
 #include "report_mail.h"
 #include "smtp.h"
 #include "ssh.h"
-#include "time.h"
-
-const char ms_report_usage[] =
-	"usage: modscan report [DATE | --date YYYY-MM-DD | --today |\n"
-	"                       --from YYYY-MM-DD --to YYYY-MM-DD] [options]\n"
-	"\n"
-	"The modulation-hop report of one local day (default yesterday): per\n"
-	"CCAP and upstream the hops, the share of samples at QAM64, QAM16 and\n"
-	"QPSK and the sample count, as CSV, JSON and one HTML page written to\n"
-	"REPORT_DIR as modscan-report-LABEL.{csv,json,html}.\n"
-	"\n"
-	"Options:\n"
-	"  --date D          the local day D (YYYY-MM-DD)\n"
-	"  --today           today so far\n"
-	"  --from D --to D   the days D to D, both included\n"
-	"  --config FILE     configuration file\n"
-	"  --dir DIR         write into DIR instead of REPORT_DIR\n"
-	"  --csv-only, --json-only, --html-only\n"
-	"                    write only that output\n"
-	"  --stdout          the CSV on standard output; no files\n"
-	"  --csv-format F    legacy (;-separated) or rfc4180 (comma CSV)\n"
-	"  --legacy-hops     count the first sample of a channel as a hop, as\n"
-	"                    the legacy tool did\n"
-	"  --mail            mail a summary with the CSV attached (SMTP_*, MAIL_*)\n"
-	"  --mail-html       attach the HTML page as well\n"
-	"  --deploy [TARGET] publish to a directory or sftp://user@host[:port]/path\n"
-	"                    (an absolute path on the server; default\n"
-	"                    DEPLOY_TARGET), with latest.* and\n"
-	"                    removal of reports older than DEPLOY_KEEP_DAYS\n"
-	"\n"
-	"Exit: 0 ok (also for a day without data), 1 database, mail or deploy\n"
-	"failure (files already written stay), 2 usage, bad date or config.\n";
+#include "mstime.h"
 
 enum {
-	O_DATE = 256, O_TODAY, O_FROM, O_TO, O_CONFIG, O_DIR, O_CSV_ONLY,
+	O_DATE = MS_OPT_OWN, O_TODAY, O_FROM, O_TO, O_DIR, O_CSV_ONLY,
 	O_JSON_ONLY, O_HTML_ONLY, O_STDOUT, O_CSV_FORMAT, O_LEGACY_HOPS,
 	O_MAIL, O_MAIL_HTML, O_DEPLOY
 };
 
-static const struct option longopts[] = {
-	{ "date", required_argument, NULL, O_DATE },
-	{ "today", no_argument, NULL, O_TODAY },
-	{ "from", required_argument, NULL, O_FROM },
-	{ "to", required_argument, NULL, O_TO },
-	{ "config", required_argument, NULL, O_CONFIG },
-	{ "dir", required_argument, NULL, O_DIR },
-	{ "csv-only", no_argument, NULL, O_CSV_ONLY },
-	{ "json-only", no_argument, NULL, O_JSON_ONLY },
-	{ "html-only", no_argument, NULL, O_HTML_ONLY },
-	{ "web-only", no_argument, NULL, O_HTML_ONLY },
-	{ "stdout", no_argument, NULL, O_STDOUT },
-	{ "csv-format", required_argument, NULL, O_CSV_FORMAT },
-	{ "legacy-hops", no_argument, NULL, O_LEGACY_HOPS },
-	{ "mail", no_argument, NULL, O_MAIL },
-	{ "mail-html", no_argument, NULL, O_MAIL_HTML },
-	{ "deploy", optional_argument, NULL, O_DEPLOY },
-	{ NULL, 0, NULL, 0 }
+static const struct ms_opt opts[] = {
+	{ "date", 0, "D", O_DATE, 0, "the local day D (YYYY-MM-DD)" },
+	{ "today", 0, NULL, O_TODAY, 0, "today so far" },
+	{ "from", 0, "D", O_FROM, 0, "with --to D: the days D to D, both "
+	  "included" },
+	{ "to", 0, "D", O_TO, 0, "the last day of --from" },
+	{ "dir", 0, "DIR", O_DIR, 0, "write into DIR instead of REPORT_DIR" },
+	{ "csv-only", 0, NULL, O_CSV_ONLY, 0, "write only the CSV" },
+	{ "json-only", 0, NULL, O_JSON_ONLY, 0, "write only the JSON" },
+	{ "html-only", 0, NULL, O_HTML_ONLY, 0, "write only the HTML page" },
+	{ "web-only", 0, NULL, O_HTML_ONLY, 0, "the same as --html-only" },
+	{ "stdout", 0, NULL, O_STDOUT, 0, "the CSV on standard output; no "
+	  "files" },
+	{ "csv-format", 0, "F", O_CSV_FORMAT, 0,
+	  "legacy (;-separated) or rfc4180 (comma CSV)" },
+	{ "legacy-hops", 0, NULL, O_LEGACY_HOPS, 0,
+	  "count the first sample of a channel as a hop, as\n"
+	  "the legacy tool did" },
+	{ "mail", 0, NULL, O_MAIL, 0,
+	  "mail a summary with the CSV attached (SMTP_*, MAIL_*)" },
+	{ "mail-html", 0, NULL, O_MAIL_HTML, 0, "attach the HTML page as well" },
+	{ "deploy", 0, "TARGET", O_DEPLOY, MS_OPT_OPTIONAL,
+	  "publish to a directory or sftp://user@host[:port]/path\n"
+	  "(an absolute path on the server; default\n"
+	  "DEPLOY_TARGET), with latest.* and\n"
+	  "removal of reports older than DEPLOY_KEEP_DAYS" },
+	{ NULL, 0, NULL, 0, 0, NULL }
 };
 
 struct args {
-	const char *date, *from, *to, *config, *dir, *csv_format, *deploy_to;
+	const char *date, *from, *to, *dir, *csv_format, *deploy_to;
 	bool today, to_stdout, legacy_hops, mail, mail_html, deploy;
 	unsigned only;		/* MS_RENDER_* or 0: all */
+	struct ms_report_period p;
 };
 
 /* The three outputs, each rendered at most once. */
@@ -92,52 +69,54 @@ struct out {
 	unsigned have;
 };
 
-static int parse_opt(int c, struct args *a)
+static int opt(struct ms_run *r, int c, const char *arg)
 {
+	struct args *a = r->opts;
+
 	switch (c) {
-	case O_DATE: a->date = optarg; break;
+	case O_DATE: a->date = arg; break;
 	case O_TODAY: a->today = true; break;
-	case O_FROM: a->from = optarg; break;
-	case O_TO: a->to = optarg; break;
-	case O_CONFIG: a->config = optarg; break;
-	case O_DIR: a->dir = optarg; break;
+	case O_FROM: a->from = arg; break;
+	case O_TO: a->to = arg; break;
+	case O_DIR: a->dir = arg; break;
 	case O_CSV_ONLY: a->only = MS_RENDER_CSV; break;
 	case O_JSON_ONLY: a->only = MS_RENDER_JSON; break;
 	case O_HTML_ONLY: a->only = MS_RENDER_HTML; break;
 	case O_STDOUT: a->to_stdout = true; break;
-	case O_CSV_FORMAT: a->csv_format = optarg; break;
+	case O_CSV_FORMAT: a->csv_format = arg; break;
 	case O_LEGACY_HOPS: a->legacy_hops = true; break;
 	case O_MAIL: a->mail = true; break;
 	case O_MAIL_HTML: a->mail = a->mail_html = true; break;
-	case O_DEPLOY: a->deploy = true; a->deploy_to = optarg; break;
-	default: return ms_applet_usage_error();
+	default: a->deploy = true; a->deploy_to = arg; break;
 	}
 	return 0;
 }
 
-static int parse_args(int argc, char **argv, struct args *a)
+static int deploy_target(struct ms_run *r, int c, const char *arg)
 {
-	int c, r, y, m, d;
+	struct args *a = r->opts;
+	int rc = opt(r, c, arg), y, m, d;
 
-	memset(a, 0, sizeof(*a));
-	optind = 1;
-	opterr = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if ((r = parse_opt(c, a)))
-			return r;
-		/* "--deploy TARGET": a following word that is neither an
-		 * option nor the DATE argument. */
-		if (c == O_DEPLOY && !optarg && optind < argc &&
-		    argv[optind][0] != '-' &&
-		    ms_report_parse_date(argv[optind], &y, &m, &d, NULL) < 0)
-			a->deploy_to = argv[optind++];
-	}
+	/* "--deploy TARGET": a following word that is neither an option
+	 * nor the DATE argument. */
+	if (!rc && c == O_DEPLOY && !arg && optind < r->argc &&
+	    r->argv[optind][0] != '-' &&
+	    ms_report_parse_date(r->argv[optind], &y, &m, &d, NULL) < 0)
+		a->deploy_to = r->argv[optind++];
+	return rc;
+}
+
+static int period(const struct args *a, struct ms_report_period *p);
+
+static int check(struct ms_run *r, int argc, char **argv)
+{
+	struct args *a = r->opts;
+	int rc;
+
 	if (optind < argc && !a->date)
 		a->date = argv[optind++];
-	if (optind < argc) {
-		ms_applet_error("unexpected argument '%s'", argv[optind]);
-		return ms_applet_usage_error();
-	}
+	if ((rc = ms_applet_no_args(argc, argv)))
+		return rc;
 	if ((a->date != NULL) + a->today + (a->from || a->to) > 1) {
 		ms_applet_error("give one of DATE, --date, --today, --from/--to");
 		return MS_EXIT_USAGE;
@@ -152,7 +131,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 				a->csv_format);
 		return MS_EXIT_USAGE;
 	}
-	return 0;
+	return period(a, &a->p);
 }
 
 static int period(const struct args *a, struct ms_report_period *p)
@@ -392,25 +371,30 @@ out:
 	return st;
 }
 
-int ms_report_main(int argc, char **argv)
+static int run_report(struct ms_run *r)
 {
-	struct ms_report_period p;
-	struct ms_conf c;
-	struct args a;
-	int st;
+	const struct args *a = r->opts;
 
-	if ((st = parse_args(argc, argv, &a)) || (st = period(&a, &p)))
-		return st;
-	if ((st = ms_applet_conf(&c, a.config)))
-		return st;
-	if (ms_db_global_init() < 0 || ms_ssh_global_init() < 0) {
-		ms_applet_error("cannot initialise the database or ssh library");
-		ms_conf_release(&c);
-		return MS_EXIT_FAIL;
-	}
-	st = run(&c, &a, &p);
-	ms_ssh_global_release();
-	ms_db_global_end();
-	ms_conf_release(&c);
-	return st;
+	return run(&r->conf, a, &a->p);
 }
+
+const struct ms_applet ms_report_applet = {
+	.synopsis =
+	"usage: modscan report [DATE | --date YYYY-MM-DD | --today |\n"
+	"                       --from YYYY-MM-DD --to YYYY-MM-DD] [options]\n"
+	"\n"
+	"The modulation-hop report of one local day (default yesterday): per\n"
+	"CCAP and upstream the hops, the share of samples at QAM64, QAM16 and\n"
+	"QPSK and the sample count, as CSV, JSON and one HTML page written to\n"
+	"REPORT_DIR as modscan-report-LABEL.{csv,json,html}.\n"
+	"\n"
+	"Options:\n",
+	.epilogue =
+	"Exit: 0 ok (also for a day without data), 1 database, mail or deploy\n"
+	"failure (files already written stay), 2 usage, bad date or config.\n",
+	.opts = opts,
+	.opts_size = sizeof(struct args),
+	.opt = deploy_target,
+	.check = check,
+	.run = run_report,
+};

@@ -6,10 +6,7 @@
  */
 #include "applets.h"
 
-#include <getopt.h>
-
 #include "buf.h"
-#include "db.h"
 #include "drv.h"
 #include "engine.h"
 #include "err.h"
@@ -17,99 +14,87 @@
 #include "log.h"
 #include "modmap.h"
 #include "parse.h"
-#include "ssh.h"
 
 enum { INPUT_MAX = 64 << 20 };	/* one saved device output */
 
-const char ms_scan_usage[] =
-	"usage: modscan scan [-c FILE] [--devices FILE] [--once] [--quiet]\n"
-	"       modscan scan [-c FILE] [--devices FILE] --device NAME [-v]\n"
-	"       modscan scan --parse FAMILY [--interface IF] [-c FILE] "
-	"[FILE|-]\n"
-	"\n"
-	"Collect the upstream modulation of every device in the devices file\n"
-	"(DEVICES_FILE): each device every SCAN_INTERVAL seconds, in its own\n"
-	"slot of the interval, SCAN_CONCURRENCY at once.  Runs until SIGTERM\n"
-	"or SIGINT; SIGHUP reloads the configuration and the devices file.\n"
-	"\n"
-	"  -c, --config FILE   configuration file\n"
-	"  --devices FILE      devices file, overrides DEVICES_FILE\n"
-	"  --once              one sweep of every device, then exit: 0 when\n"
-	"                      all succeeded, 1 when any failed\n"
-	"  --device NAME       scan that one device now and print its\n"
-	"                      channels (UPSTREAM<TAB>CODE<TAB>MODULATION)\n"
-	"  -v, --verbose       with --device: show the whole conversation\n"
-	"  -q, --quiet         no progress line on a terminal\n"
-	"  --parse FAMILY      parse a saved device output (FILE, or standard\n"
-	"                      input) with FAMILY's parser (e6000, casa, cbr8)\n"
-	"                      and print its channels\n"
-	"  --interface IF      casa: the text is `show spectrum hop-history\n"
-	"                      upstream IF`; cbr8: the text is the controller\n"
-	"                      output of MAC domain IF (Cable1/0/1), other\n"
-	"                      domains' blocks are ignored\n"
-	"  -h, --help          this text\n"
-	"\n"
-	"cbr8 --parse without --interface: a `show cable modem summary` output\n"
-	"prints its MAC domains, one per line (Cable1/0/1); any other text is\n"
-	"read as controller output of any domain.  --parse exits 0 for a\n"
-	"listing (even with no channel; warnings on stderr), 1 for an error\n"
-	"reply or text that is not a listing, 2 for usage errors.\n"
-	"\n"
-	"Exit status of the collector: 0 (also after SIGTERM), 1 when a device\n"
-	"failed (--once, --device) or the scanner cannot run (lock held),\n"
-	"2 for a bad command line or configuration.\n";
+enum { O_PARSE = MS_OPT_OWN, O_IFACE, O_DEVICES, O_DEVICE, O_ONCE };
+
+static const struct ms_opt opts[] = {
+	{ "devices", 0, "FILE", O_DEVICES, 0,
+	  "devices file, overrides DEVICES_FILE" },
+	{ "once", 0, NULL, O_ONCE, 0,
+	  "one sweep of every device, then exit: 0 when\n"
+	  "all succeeded, 1 when any failed" },
+	{ "device", 0, "NAME", O_DEVICE, 0,
+	  "scan that one device now and print its\n"
+	  "channels (UPSTREAM<TAB>CODE<TAB>MODULATION)" },
+	{ "verbose", 'v', NULL, MS_OPT_VERBOSE, 0,
+	  "with --device: show the whole conversation" },
+	{ "quiet", 'q', NULL, MS_OPT_QUIET, 0,
+	  "no progress line on a terminal" },
+	{ "parse", 0, "FAMILY", O_PARSE, 0,
+	  "parse a saved device output (FILE, or standard\n"
+	  "input) with FAMILY's parser (e6000, casa, cbr8)\n"
+	  "and print its channels" },
+	{ "interface", 0, "IF", O_IFACE, 0,
+	  "casa: the text is `show spectrum hop-history\n"
+	  "upstream IF`; cbr8: the text is the controller\n"
+	  "output of MAC domain IF (Cable1/0/1), other\n"
+	  "domains' blocks are ignored" },
+	{ NULL, 0, NULL, 0, 0, NULL }
+};
 
 struct scan_opts {
 	const char *parse;	/* family for --parse, or NULL */
 	const char *iface;	/* --interface */
-	const char *config;	/* -c */
 	const char *input;	/* FILE, "-" or NULL for stdin */
 	const char *devices;	/* --devices */
 	const char *device;	/* --device */
 	bool once;
-	bool quiet;
-	bool verbose;
 };
 
-/* Options into o: 0 to go on, -1 after --help, else a usage error's status. */
-static int scan_getopt(int argc, char **argv, struct scan_opts *o)
+static int opt(struct ms_run *r, int id, const char *arg)
 {
-	static const struct option longopts[] = {
-		{ "parse", required_argument, NULL, 'P' },
-		{ "interface", required_argument, NULL, 'I' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "devices", required_argument, NULL, 'D' },
-		{ "device", required_argument, NULL, 'N' },
-		{ "once", no_argument, NULL, 'O' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int ch;
+	struct scan_opts *o = r->opts;
 
-	memset(o, 0, sizeof(*o));
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:hqv", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'P': o->parse = optarg; break;
-		case 'I': o->iface = optarg; break;
-		case 'c': o->config = optarg; break;
-		case 'D': o->devices = optarg; break;
-		case 'N': o->device = optarg; break;
-		case 'O': o->once = true; break;
-		case 'q': o->quiet = true; break;
-		case 'v': o->verbose = true; break;
-		case 'h': ms_applet_help(ms_scan_usage); return -1;
-		default: return ms_applet_usage_error();
-		}
+	switch (id) {
+	case O_PARSE: o->parse = arg; break;
+	case O_IFACE: o->iface = arg; break;
+	case O_DEVICES: o->devices = arg; break;
+	case O_DEVICE: o->device = arg; break;
+	default: o->once = true; break;
 	}
+	return 0;
+}
+
+/*
+ * Options into r->opts; --parse needs only the configuration, --device not
+ * the scanner's lock.
+ */
+static int check(struct ms_run *r, int argc, char **argv)
+{
+	struct scan_opts *o = r->opts;
+	int rc;
+
 	if (optind < argc && o->parse)
 		o->input = argv[optind++];
-	if (optind < argc) {
-		ms_applet_error("unexpected argument '%s'", argv[optind]);
+	if ((rc = ms_applet_no_args(argc, argv)))
+		return rc;
+	if (o->parse) {
+		r->need = MS_RUN_CONF;
+		return 0;
+	}
+	if (o->iface || o->input) {
+		ms_applet_error("--interface and FILE go with --parse");
 		return ms_applet_usage_error();
 	}
+	if (r->verbose && !o->device) {
+		ms_applet_error("-v goes with --device NAME");
+		return ms_applet_usage_error();
+	}
+	/* --device looks at one device beside a running scanner */
+	if (o->device)
+		r->need &= ~(unsigned)MS_RUN_LOCK;
 	return 0;
 }
 
@@ -145,18 +130,13 @@ static int read_input(const char *path, struct ms_buf *b)
 }
 
 /* The modulation map: legacy, with MODULATION_MAP from the config. */
-static int load_map(const char *config, struct ms_modmap *map)
+static int load_map(const struct ms_conf *c, struct ms_modmap *map)
 {
-	struct ms_conf c;
 	struct ms_err err = { 0 };
 	int r;
 
-	if ((r = ms_applet_conf(&c, config)) != 0)
-		return r;
 	ms_modmap_init(map);
-	r = ms_modmap_parse(map, ms_conf_str(&c, MS_CONF_MODULATION_MAP),
-			    &err);
-	ms_conf_release(&c);
+	r = ms_modmap_parse(map, ms_conf_str(c, MS_CONF_MODULATION_MAP), &err);
 	if (r < 0) {
 		ms_applet_error("%s", err.msg);
 		return MS_EXIT_USAGE;
@@ -207,7 +187,7 @@ static void report(const struct ms_chanlist *l)
 				"codes", l->unknown);
 }
 
-static int parse_main(const struct scan_opts *o)
+static int parse_main(const struct ms_conf *c, const struct scan_opts *o)
 {
 	struct ms_err err = { 0 };
 	struct ms_modmap map;
@@ -224,7 +204,7 @@ static int parse_main(const struct scan_opts *o)
 		ms_applet_error("--interface: e6000 lists all upstreams at once");
 		return MS_EXIT_USAGE;
 	}
-	if ((r = load_map(o->config, &map)) != 0)
+	if ((r = load_map(c, &map)) != 0)
 		return r;
 	ms_buf_init(&in, INPUT_MAX);
 	ms_buf_init(&text, INPUT_MAX);
@@ -260,36 +240,22 @@ out:
 	return r;
 }
 
-/* The collector: configuration, log, then the engine. */
-static int collect_main(const struct scan_opts *o)
+/* The collector: the engine, set up by main.c (applets.def). */
+static int collect_main(struct ms_run *run, const struct scan_opts *o)
 {
 	struct ms_engine_opts eo;
 	struct ms_err err = { 0 };
-	struct ms_conf c;
 	int r;
 
-	if ((r = ms_applet_conf(&c, o->config)) != 0)
-		return r;
-	if ((r = ms_log_open_conf("scan", &c, &err)) < 0) {
-		ms_applet_error("%s", err.msg);
-		ms_conf_release(&c);
-		return MS_EXIT_USAGE;
-	}
 	memset(&eo, 0, sizeof(eo));
-	eo.config_path = o->config;
+	eo.config_path = run->config;
 	eo.devices_path = o->devices;
 	eo.only_device = o->device;
 	eo.once = o->once || o->device;
-	eo.progress = eo.once && !o->device && !o->quiet && isatty(2);
-	eo.trace = o->device && o->verbose ? stderr : NULL;
+	eo.progress = eo.once && !o->device && !run->quiet && isatty(2);
+	eo.trace = o->device && run->verbose ? stderr : NULL;
 	eo.found = o->device ? stdout : NULL;
-	if (ms_ssh_global_init() < 0 || ms_db_global_init() < 0) {
-		ms_applet_error("cannot initialise the SSH or database library");
-		ms_conf_release(&c);
-		return MS_EXIT_FAIL;
-	}
-	r = ms_engine_run(&c, &eo, &err);
-	ms_conf_release(&c);
+	r = ms_engine_run(&run->conf, &eo, &err);
 	if (r < 0) {
 		/* one line on stderr; the log file, if any, gets it too */
 		if (ms_log_fd() != 2)
@@ -297,26 +263,42 @@ static int collect_main(const struct scan_opts *o)
 		ms_applet_error("%s", err.msg);
 		r = r == MS_E_INVAL ? MS_EXIT_USAGE : MS_EXIT_FAIL;
 	}
-	ms_log_close();
 	return r;
 }
 
-int ms_scan_main(int argc, char **argv)
+static int run(struct ms_run *r)
 {
-	struct scan_opts o;
-	int r;
+	const struct scan_opts *o = r->opts;
 
-	if ((r = scan_getopt(argc, argv, &o)) != 0)
-		return r < 0 ? MS_EXIT_OK : r;
-	if (o.parse)
-		return parse_main(&o);
-	if (o.iface || o.input) {
-		ms_applet_error("--interface and FILE go with --parse");
-		return ms_applet_usage_error();
-	}
-	if (o.verbose && !o.device) {
-		ms_applet_error("-v goes with --device NAME");
-		return ms_applet_usage_error();
-	}
-	return collect_main(&o);
+	return o->parse ? parse_main(&r->conf, o) : collect_main(r, o);
 }
+
+const struct ms_applet ms_scan_applet = {
+	.synopsis =
+	"usage: modscan scan [-c FILE] [--devices FILE] [--once] [--quiet]\n"
+	"       modscan scan [-c FILE] [--devices FILE] --device NAME [-v]\n"
+	"       modscan scan --parse FAMILY [--interface IF] [-c FILE] "
+	"[FILE|-]\n"
+	"\n"
+	"Collect the upstream modulation of every device in the devices file\n"
+	"(DEVICES_FILE): each device every SCAN_INTERVAL seconds, in its own\n"
+	"slot of the interval, SCAN_CONCURRENCY at once.  Runs until SIGTERM\n"
+	"or SIGINT; SIGHUP reloads the configuration and the devices file.\n"
+	"\n",
+	.epilogue =
+	"cbr8 --parse without --interface: a `show cable modem summary` output\n"
+	"prints its MAC domains, one per line (Cable1/0/1); any other text is\n"
+	"read as controller output of any domain.  --parse exits 0 for a\n"
+	"listing (even with no channel; warnings on stderr), 1 for an error\n"
+	"reply or text that is not a listing, 2 for usage errors.\n"
+	"\n"
+	"Exit status of the collector: 0 (also after SIGTERM), 1 when a device\n"
+	"failed (--once, --device) or the scanner cannot run (lock held),\n"
+	"2 for a bad command line or configuration.\n",
+	.opts = opts,
+	.common = MS_OPT_F_QUIET | MS_OPT_F_VERBOSE,
+	.opts_size = sizeof(struct scan_opts),
+	.opt = opt,
+	.check = check,
+	.run = run,
+};

@@ -5,8 +5,6 @@
  */
 #include "applets.h"
 
-#include <getopt.h>
-
 #include "file.h"
 #include "health.h"
 #include "http.h"
@@ -14,72 +12,91 @@
 #include "nagios.h"
 #include "sig.h"
 #include "supervise.h"
-#include "time.h"
+#include "mstime.h"
 
-const char ms_status_usage[] =
-	"usage: modscan status [--config FILE] [--json | --nagios [-w LIST]\n"
-	"                      [-c LIST] | --prometheus | --textfile DIR |\n"
-	"                      --serve ADDR:PORT]\n"
-	"\n"
-	"Reads the scanner's status file and lock (and the status file of\n"
-	"watchdog --daemon when there is one) and says how the scanner is.\n"
-	"Exit 0 when it is alive with a fresh heartbeat, 1 when not.\n"
-	"\n"
-	"  --json             one JSON object\n"
-	"  --nagios           one Nagios plugin line with perfdata; exit 0 OK,\n"
-	"                     1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for a bad\n"
-	"                     threshold)\n"
-	"  -w, --warning LIST   AGE,FAILED,SPOOL: warn above these (heartbeat\n"
-	"                     age in s, failed devices, spool bytes); an empty\n"
-	"                     field keeps NAGIOS_WARNING\n"
-	"  -c, --critical LIST  the same for CRITICAL (NAGIOS_CRITICAL)\n"
-	"  --prometheus       Prometheus text exposition on stdout\n"
-	"  --textfile DIR     write DIR/modscan.prom atomically (node_exporter)\n"
-	"  --serve ADDR:PORT  answer GET /health (200 or 503, JSON) and\n"
-	"                     /metrics until SIGTERM; ADDR defaults to\n"
-	"                     127.0.0.1\n"
-	"  --config FILE      configuration file\n";
+enum { O_JSON = MS_OPT_OWN, O_NAGIOS, O_PROM, O_TEXTFILE, O_SERVE, O_WARN,
+       O_CRIT };
+
+static const struct ms_opt opts[] = {
+	{ "json", 0, NULL, O_JSON, 0, "one JSON object" },
+	{ "nagios", 0, NULL, O_NAGIOS, 0,
+	  "a Nagios plugin: one line with perfdata on\n"
+	  "stdout for every exit; exit 0 OK, 1 WARNING,\n"
+	  "2 CRITICAL, 3 UNKNOWN (also for a bad command\n"
+	  "line or configuration)" },
+	{ "warning", 'w', "RANGES", O_WARN, 0,
+	  "with --nagios: AGE,FAILED,SPOOL, a Nagios range\n"
+	  "each (heartbeat age in s, failed devices, spool\n"
+	  "bytes: 10, 10:, ~:10, 10:20, @10:20); an empty\n"
+	  "field keeps NAGIOS_WARNING" },
+	{ "critical", 'c', "RANGES", O_CRIT, 0,
+	  "with --nagios: the same for CRITICAL\n"
+	  "(NAGIOS_CRITICAL); -c is --config without\n"
+	  "--nagios" },
+	{ "prometheus", 0, NULL, O_PROM, 0,
+	  "Prometheus text exposition on stdout" },
+	{ "textfile", 0, "DIR", O_TEXTFILE, 0,
+	  "write DIR/modscan.prom atomically (node_exporter)" },
+	{ "serve", 0, "ADDR:PORT", O_SERVE, 0,
+	  "answer GET /health (200 or 503, JSON) and\n"
+	  "/metrics until SIGTERM; ADDR defaults to\n"
+	  "127.0.0.1" },
+	{ NULL, 0, NULL, 0, 0, NULL }
+};
 
 enum mode { M_HUMAN, M_JSON, M_NAGIOS, M_PROM, M_TEXTFILE, M_SERVE };
 
 struct opts {
 	enum mode mode;
-	const char *config, *arg, *warn, *crit;
+	const char *arg, *warn, *crit;
+	int modes;
 };
 
-static int parse_opts(int argc, char **argv, struct opts *o)
+static int opt(struct ms_run *r, int id, const char *arg)
 {
-	static const struct option lo[] = {
-		{ "config", required_argument, NULL, 'C' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "nagios", no_argument, NULL, 'n' },
-		{ "prometheus", no_argument, NULL, 'p' },
-		{ "textfile", required_argument, NULL, 't' },
-		{ "serve", required_argument, NULL, 's' },
-		{ "warning", required_argument, NULL, 'w' },
-		{ "critical", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int ch, modes = 0;
+	struct opts *o = r->opts;
 
-	while ((ch = getopt_long(argc, argv, "w:c:", lo, NULL)) != -1) {
-		switch (ch) {
-		case 'C': o->config = optarg; break;
-		case 'j': o->mode = M_JSON; modes++; break;
-		case 'n': o->mode = M_NAGIOS; modes++; break;
-		case 'p': o->mode = M_PROM; modes++; break;
-		case 't': o->mode = M_TEXTFILE; o->arg = optarg; modes++; break;
-		case 's': o->mode = M_SERVE; o->arg = optarg; modes++; break;
-		case 'w': o->warn = optarg; break;
-		case 'c': o->crit = optarg; break;
-		default: return ms_applet_usage_error();
-		}
+	if (id == O_WARN) {
+		o->warn = arg;
+	} else if (id == O_CRIT) {
+		o->crit = arg;
+	} else {
+		o->mode = (enum mode)(id - O_JSON + M_JSON);
+		o->arg = arg;
+		o->modes++;
 	}
-	if (optind < argc) {
-		ms_applet_error("unexpected argument '%s'", argv[optind]);
-		return ms_applet_usage_error();
-	}
-	if (modes > 1) {
+	return 0;
+}
+
+/*
+ * The Nagios plugin convention: -w and -c are thresholds under --nagios
+ * (which may come after them); elsewhere -c is --config, -w unknown.
+ */
+static bool nagios_wanted(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--nagios"))
+			return true;
+	return false;
+}
+
+static int parse(struct ms_run *r, int argc, char **argv)
+{
+	struct ms_opt plain[MS_ARRAY_SIZE(opts)];
+	const struct opts *o = r->opts;
+	size_t i;
+	int rc;
+
+	r->nagios = nagios_wanted(argc, argv);
+	memcpy(plain, opts, sizeof(opts));
+	for (i = 0; !r->nagios && i < MS_ARRAY_SIZE(plain); i++)
+		plain[i].shortopt = 0;
+	if ((rc = ms_applet_getopt(r, plain, argc, argv, opt)) ||
+	    (rc = ms_applet_no_args(argc, argv)))
+		return rc;
+	if (o->modes > 1) {
 		ms_applet_error("--json, --nagios, --prometheus, --textfile "
 				"and --serve exclude each other");
 		return ms_applet_usage_error();
@@ -257,9 +274,10 @@ static int serve(const struct ms_health_src *src, const char *addr)
 	return MS_EXIT_OK;
 }
 
-static int machine(const struct ms_conf *c, const struct opts *o,
-		   const struct ms_health_report *r)
+static int machine(struct ms_run *run, const struct ms_health_report *r)
 {
+	const struct ms_conf *c = &run->conf;
+	const struct opts *o = run->opts;
 	struct ms_nagios_limits w, cr;
 	struct ms_err err = { 0 };
 	char path[PATH_MAX];
@@ -268,11 +286,13 @@ static int machine(const struct ms_conf *c, const struct opts *o,
 
 	ms_buf_init(&b, MS_BUF_UNBOUNDED);
 	if (o->mode == M_NAGIOS) {
+		/* UNKNOWN: main.c prints the line */
 		if (limits(c, o, &w, &cr) < 0) {
 			rc = NAGIOS_USAGE;
 			goto out;
 		}
 		rc = (int)ms_nagios_render(r, &w, &cr, &b);
+		run->said = true;
 	} else if (o->mode == M_JSON) {
 		if (ms_health_json(r, &b, &err) < 0)
 			goto fail;
@@ -302,37 +322,46 @@ out:
 	return rc;
 }
 
-int ms_status_main(int argc, char **argv)
+static int run(struct ms_run *run)
 {
+	const struct opts *o = run->opts;
 	struct ms_health_report *r = NULL;
 	struct ms_health_src src;
 	struct ms_err err = { 0 };
-	struct opts o = { 0 };
-	struct ms_conf c;
 	int rc;
 
-	if ((rc = parse_opts(argc, argv, &o)) != 0)
-		return rc;
-	if ((rc = ms_applet_conf(&c, o.config)) != 0)
-		return rc;
-	if (ms_health_src_from(&src, &c, &err) < 0) {
+	if (ms_health_src_from(&src, &run->conf, &err) < 0) {
 		ms_applet_error("%s", err.msg);
-		rc = MS_EXIT_USAGE;
-		goto out;
+		return MS_EXIT_USAGE;
 	}
-	if (o.mode == M_SERVE) {
-		rc = serve(&src, o.arg);
-		goto out;
-	}
+	if (o->mode == M_SERVE)
+		return serve(&src, o->arg);
 	if (!(r = malloc(sizeof(*r)))) {
 		ms_applet_error("out of memory");
-		rc = MS_EXIT_FAIL;
-		goto out;
+		return MS_EXIT_FAIL;
 	}
 	ms_health_check(&src, r);
-	rc = o.mode == M_HUMAN ? human(r) : machine(&c, &o, r);
-out:
+	rc = o->mode == M_HUMAN ? human(r) : machine(run, r);
 	free(r);
-	ms_conf_release(&c);
 	return rc;
 }
+
+const struct ms_applet ms_status_applet = {
+	.synopsis =
+	"usage: modscan status [-c FILE] [--json | --prometheus |\n"
+	"                      --textfile DIR | --serve ADDR:PORT]\n"
+	"       modscan status --nagios [-w RANGES] [-c RANGES] "
+	"[--config FILE]\n"
+	"\n"
+	"Reads the scanner's status file and lock (and the status file of\n"
+	"watchdog --daemon when there is one) and says how the scanner is.\n"
+	"Exit 0 when it is alive with a fresh heartbeat, 1 when not.\n"
+	"\n",
+	.epilogue =
+	"A range alerts outside START:END (START defaults to 0, ~ is minus\n"
+	"infinity, an empty END plus infinity); @ alerts inside instead.\n",
+	.opts = opts,
+	.opts_size = sizeof(struct opts),
+	.parse = parse,
+	.run = run,
+};

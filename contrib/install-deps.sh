@@ -2,24 +2,48 @@
 # Install every Debian package that building, testing and demonstrating
 # modscan needs.  Idempotent: when everything is present it only checks
 # (dpkg-query) and returns within a second.  Must run as root on Debian 12.
+#
+#   contrib/install-deps.sh           install what is missing (root)
+#   contrib/install-deps.sh --check   only say which packages the build
+#                                     lacks, in one line; exit 1 if any
+#                                     (no root, no apt: make runs this)
 set -eu
 
-PKGS="build-essential musl-tools cmake clang llvm libclang-rt-14-dev
-pkg-config perl dpkg-dev xz-utils file ca-certificates
-libssh-dev libmariadb-dev libmbedtls-dev libcjson-dev zlib1g-dev libssl-dev
+# Compiling and linking modscan, ccapsim, the unit tests and the static
+# libraries (contrib/build-deps.sh).
+BUILD_PKGS="build-essential musl-tools cmake pkg-config perl dpkg-dev
+xz-utils file ca-certificates python3 libssh-dev libmariadb-dev libmbedtls-dev
+libcjson-dev zlib1g-dev libssl-dev"
+# Fuzzing, the integration tests, the benchmarks and the demo.
+TEST_PKGS="clang llvm libclang-rt-14-dev
 mariadb-server mariadb-client openssh-server openssh-client sshpass openssl
-python3 python3-netmiko python3-pandas python3-mysqldb python3-aiosmtpd
+python3-netmiko python3-pandas python3-mysqldb python3-aiosmtpd
 python3-paramiko chromium procps iproute2 util-linux time curl
 lintian bubblewrap man-db groff-base systemd"
 
-missing=
-for p in $PKGS; do
-	s=$(dpkg-query -W -f '${db:Status-Abbrev}' "$p" 2>/dev/null || true)
-	case "$s" in
-	ii*) ;;
-	*) missing="$missing $p" ;;
-	esac
-done
+# missing PKG...: the packages of the list that are not installed.
+missing() {
+	for p in "$@"; do
+		s=$(dpkg-query -W -f '${db:Status-Abbrev}' "$p" 2>/dev/null ||
+			true)
+		case "$s" in
+		ii*) ;;
+		*) printf ' %s' "$p" ;;
+		esac
+	done
+}
+
+if [ "${1-}" = --check ]; then
+	# shellcheck disable=SC2086
+	m=$(missing $BUILD_PKGS)
+	[ -z "$m" ] && exit 0
+	echo "modscan build: missing packages:$m;" \
+		"install them (as root: sh contrib/install-deps.sh)" >&2
+	exit 1
+fi
+
+# shellcheck disable=SC2086
+missing=$(missing $BUILD_PKGS $TEST_PKGS)
 
 # deb-src for bookworm main: the static libraries are built from
 # Debian's own sources (apt-get source).

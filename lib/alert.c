@@ -8,7 +8,7 @@
 #include "buf.h"
 #include "file.h"
 #include "num.h"
-#include "time.h"
+#include "mstime.h"
 
 static const char suffix[] = ".alert";
 

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
-#include "time.h"
+#include "mstime.h"
 
 enum { CHUNK = 16384 };
 

@@ -16,7 +16,7 @@
 #include "log.h"
 #include "modmap.h"
 #include "ssh.h"
-#include "time.h"
+#include "mstime.h"
 
 enum {
 	OUTPUT_MAX = 8 << 20,		/* one command's raw output */

@@ -13,17 +13,16 @@
 #include "drv.h"
 #include "file.h"
 #include "inventory.h"
-#include "lock.h"
 #include "log.h"
 #include "modmap.h"
 #include "notify.h"
 #include "pool.h"
-#include "sched.h"
+#include "schedule.h"
 #include "sig.h"
 #include "status.h"
 #include "store.h"
 #include "storeq.h"
-#include "time.h"
+#include "mstime.h"
 
 enum {
 	HEARTBEAT_MS = 10000,		/* status file at least this often */
@@ -66,7 +65,6 @@ struct engine {
 	 * point into that configuration until the store stops */
 	struct settings *store_set;
 	struct ms_status st;
-	struct ms_lock lock;
 	char status_path[PATH_MAX];
 	int sigfd;
 	_Atomic int64_t abort_at;
@@ -632,26 +630,21 @@ static void loop(struct engine *e)
 	}
 }
 
-/* Runtime directory, lock, status path. */
+/* Runtime directory and status path (the caller holds the lock). */
 static int setup_files(struct engine *e, struct ms_err *err)
 {
 	const struct ms_conf *c = &e->set->conf;
-	char pid_path[PATH_MAX];
 	int r;
 
 	if ((r = ms_dir_private(ms_conf_str(c, MS_CONF_RUN_DIR), err)) < 0)
 		return r;
 	/* --device looks at one device beside a running scanner: not its
-	 * lock, status file or store (spool) */
+	 * status file or store (spool) */
 	if (e->o->only_device)
 		return ms_dir_private(e->set->raw_dir, err);
-	if ((r = ms_conf_path(c, MS_CONF_PID_FILE, "scan.pid", pid_path,
-			      sizeof(pid_path))) < 0 ||
-	    (r = ms_conf_path(c, MS_CONF_STATUS_FILE, "status.json",
+	if ((r = ms_conf_path(c, MS_CONF_STATUS_FILE, "status.json",
 			      e->status_path, sizeof(e->status_path))) < 0)
 		return ms_err_set(err, r, "RUN_DIR: path too long");
-	if ((r = ms_lock_acquire(&e->lock, pid_path, err)) < 0)
-		return r;
 	if ((r = ms_dir_private(e->set->raw_dir, err)) < 0)
 		return r;
 	return 0;
@@ -741,7 +734,6 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 	memset(&e, 0, sizeof(e));
 	e.o = o;
 	e.sigfd = -1;
-	e.lock.fd = -1;
 	atomic_init(&e.abort_at, MS_NEVER);
 	/* problems of the configuration or the devices file: MS_E_INVAL */
 	if (settings_new(&e.set, conf, o, err) < 0)
@@ -767,7 +759,6 @@ out:
 	teardown(&e);
 	if (e.sigfd >= 0)
 		close(e.sigfd);
-	ms_lock_release(&e.lock);
 	free(e.devs);
 	settings_put(e.set);
 	return r;

@@ -8,7 +8,7 @@
 
 #include "lock.h"
 #include "proc.h"
-#include "time.h"
+#include "mstime.h"
 
 static const char *const names[MS_HEALTH__COUNT] = {
 	"ok", "none", "stopped", "dead", "hung", "stale"

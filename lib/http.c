@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 
 #include "num.h"
-#include "time.h"
+#include "mstime.h"
 
 int ms_http_parse_addr(const char *s, char *host, size_t hsize, int *port,
 		       struct ms_err *err)

@@ -11,7 +11,7 @@
 
 #include "buf.h"
 #include "file.h"
-#include "sched.h"
+#include "schedule.h"
 
 enum { KH_FILE_MAX = 64 << 20, KH_BUCKETS = 4096 };
 

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
-#include "time.h"
+#include "mstime.h"
 
 enum {
 	LINE_MAX_BYTES = 4096,	/* a whole line, with its newline */

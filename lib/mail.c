@@ -6,7 +6,7 @@
 
 #include <mbedtls/base64.h>
 
-#include "time.h"
+#include "mstime.h"
 
 /* Bytes of UTF-8 per RFC 2047 word: 52 base64 characters, so a folded
  * "Subject: =?UTF-8?B?...?=" line stays under 78 columns. */

@@ -6,36 +6,105 @@
 
 #include "num.h"
 
+enum { RANGE_MAX = INT64_MAX / 2 };
+
+/* One end of a range: a number, or empty (unbounded). */
+static int bound(const char *s, size_t len, long long *v, bool *none)
+{
+	*none = len == 0;
+	return len ? ms_parse_lln(s, len, -RANGE_MAX, RANGE_MAX, v) : 0;
+}
+
+int ms_nagios_range_parse(const char *s, size_t len,
+			  struct ms_nagios_range *r, struct ms_err *err)
+{
+	const char *colon, *s0 = s;
+	size_t len0 = len;
+	bool empty_start;
+
+	memset(r, 0, sizeof(*r));
+	if (len && *s == '@') {
+		r->inside = true;
+		s++;
+		len--;
+	}
+	colon = memchr(s, ':', len);
+	if (!colon) {
+		if (len && bound(s, len, &r->end, &r->no_end) == 0)
+			return 0;
+		goto bad;
+	}
+	if (colon - s == 1 && *s == '~')
+		r->no_start = true;
+	else if (bound(s, (size_t)(colon - s), &r->start, &empty_start) < 0 ||
+		 empty_start)
+		goto bad;
+	if (bound(colon + 1, len - (size_t)(colon - s) - 1, &r->end,
+		  &r->no_end) < 0 ||
+	    (!r->no_start && !r->no_end && r->start > r->end))
+		goto bad;
+	return 0;
+bad:
+	return ms_err_set(err, MS_E_INVAL, "'%.*s' is not a Nagios range",
+			  (int)len0, s0);
+}
+
+bool ms_nagios_range_alert(const struct ms_nagios_range *r, long long v)
+{
+	bool in = (r->no_start || v >= r->start) && (r->no_end || v <= r->end);
+
+	return r->inside ? in : !in;
+}
+
+void ms_nagios_range_format(const struct ms_nagios_range *r, char *out,
+			    size_t size)
+{
+	char start[24] = "", end[24] = "";
+
+	if (r->no_start)
+		snprintf(start, sizeof(start), "~:");
+	else if (r->start || r->no_end)
+		snprintf(start, sizeof(start), "%lld:", r->start);
+	if (!r->no_end)
+		snprintf(end, sizeof(end), "%lld", r->end);
+	snprintf(out, size, "%s%s%s", r->inside ? "@" : "", start, end);
+}
+
 int ms_nagios_parse(const char *s, struct ms_nagios_limits *l,
 		    struct ms_err *err)
 {
-	long long *field[3] = { &l->age_s, &l->failed, &l->spool };
+	struct ms_nagios_range *field[3] = { &l->age_s, &l->failed,
+					     &l->spool };
+	struct ms_nagios_range v[3];
 	const char *p = s, *e;
 	size_t i;
 
 	for (i = 0; i < 3; i++) {
-		e = strchr(p, ',');
-		if (!e)
-			e = p + strlen(p);
-		if (e > p && ms_parse_lln(p, (size_t)(e - p), 0, INT64_MAX / 2,
-					  field[i]) < 0)
+		e = p + strcspn(p, ",");
+		if (e > p && ms_nagios_range_parse(p, (size_t)(e - p), &v[i],
+						   NULL) < 0)
 			break;
+		if (e > p)
+			*field[i] = v[i];
 		if (!*e)
 			return 0;
 		p = e + 1;
 	}
-	return ms_err_set(err, MS_E_INVAL, "'%s' is not AGE,FAILED,SPOOL "
-			  "(non-negative numbers, empty keeps the default)",
-			  s);
+	return ms_err_set(err, MS_E_INVAL, "'%s' is not AGE,FAILED,SPOOL (a "
+			  "Nagios range each: 10, 10:, ~:10, 10:20, @10:20; "
+			  "empty keeps the default)", s);
 }
 
 static const char *const names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
 
-static enum ms_nagios_code level(long long v, long long warn, long long crit)
+static enum ms_nagios_code level(long long v,
+				 const struct ms_nagios_range *warn,
+				 const struct ms_nagios_range *crit)
 {
-	if (v > crit)
+	if (ms_nagios_range_alert(crit, v))
 		return MS_NAGIOS_CRITICAL;
-	return v > warn ? MS_NAGIOS_WARNING : MS_NAGIOS_OK;
+	return ms_nagios_range_alert(warn, v) ? MS_NAGIOS_WARNING
+					      : MS_NAGIOS_OK;
 }
 
 enum ms_nagios_code ms_nagios_render(const struct ms_health_report *rep,
@@ -45,6 +114,7 @@ enum ms_nagios_code ms_nagios_render(const struct ms_health_report *rep,
 {
 	const struct ms_status *st = &rep->f.st;
 	const struct ms_health *h = &rep->h;
+	char r[6][48];
 	enum ms_nagios_code c, x;
 	long long age, failed;
 
@@ -57,20 +127,26 @@ enum ms_nagios_code ms_nagios_render(const struct ms_health_report *rep,
 	if (h->verdict != MS_HEALTH_OK) {
 		c = MS_NAGIOS_CRITICAL;
 	} else {
-		c = level(age, warn->age_s, crit->age_s);
-		x = level(failed, warn->failed, crit->failed);
+		c = level(age, &warn->age_s, &crit->age_s);
+		x = level(failed, &warn->failed, &crit->failed);
 		c = MS_MAX(c, x);
-		x = level((long long)st->spool_bytes, warn->spool, crit->spool);
+		x = level((long long)st->spool_bytes, &warn->spool,
+			  &crit->spool);
 		c = MS_MAX(c, x);
 	}
+	ms_nagios_range_format(&warn->age_s, r[0], sizeof(r[0]));
+	ms_nagios_range_format(&crit->age_s, r[1], sizeof(r[1]));
+	ms_nagios_range_format(&warn->failed, r[2], sizeof(r[2]));
+	ms_nagios_range_format(&crit->failed, r[3], sizeof(r[3]));
+	ms_nagios_range_format(&warn->spool, r[4], sizeof(r[4]));
+	ms_nagios_range_format(&crit->spool, r[5], sizeof(r[5]));
 	ms_buf_printf(out, "MODSCAN %s - %s; %lld of %u devices failed, "
-		      "spool %llu bytes | heartbeat_age=%llds;%lld;%lld;0 "
-		      "failed_devices=%lld;%lld;%lld;0;%u "
-		      "spool_bytes=%lluB;%lld;%lld;0\n", names[c], h->reason,
+		      "spool %llu bytes | heartbeat_age=%llds;%s;%s;0 "
+		      "failed_devices=%lld;%s;%s;0;%u "
+		      "spool_bytes=%lluB;%s;%s;0\n", names[c], h->reason,
 		      failed, st->devices_total,
-		      (unsigned long long)st->spool_bytes, age, warn->age_s,
-		      crit->age_s, failed, warn->failed, crit->failed,
-		      st->devices_total, (unsigned long long)st->spool_bytes,
-		      warn->spool, crit->spool);
+		      (unsigned long long)st->spool_bytes, age, r[0], r[1],
+		      failed, r[2], r[3], st->devices_total,
+		      (unsigned long long)st->spool_bytes, r[4], r[5]);
 	return c;
 }

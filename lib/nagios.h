@@ -1,7 +1,7 @@
 /*
  * The Nagios plugin view of the scanner's health: one line with perfdata
- * and the plugin exit code, from thresholds on heartbeat age, failed
- * devices and spool backlog.
+ * and the plugin exit code, from threshold ranges on heartbeat age,
+ * failed devices and spool backlog.
  */
 #ifndef MS_NAGIOS_H
 #define MS_NAGIOS_H
@@ -15,16 +15,37 @@ enum ms_nagios_code {
 	MS_NAGIOS_OK, MS_NAGIOS_WARNING, MS_NAGIOS_CRITICAL, MS_NAGIOS_UNKNOWN
 };
 
-/* A value above its limit raises the level. */
+/*
+ * A Nagios plugin range (the plugin guidelines): "10" alerts outside
+ * 0..10, "10:" below 10, "~:10" above 10, "10:20" outside 10..20,
+ * "@10:20" inside 10..20.  Integers only: every value checked is one.
+ */
+struct ms_nagios_range {
+	long long start, end;
+	bool no_start;			/* "~": minus infinity */
+	bool no_end;			/* "10:": plus infinity */
+	bool inside;			/* "@": alert inside */
+};
+
+/* s[0..len) into r; MS_E_INVAL for anything else (or start > end). */
+int ms_nagios_range_parse(const char *s, size_t len,
+			  struct ms_nagios_range *r, struct ms_err *err);
+/* Whether v raises the alert of r. */
+bool ms_nagios_range_alert(const struct ms_nagios_range *r, long long v);
+/* r as the guidelines spell it ("10", "~:10", "@10:20"), for perfdata. */
+void ms_nagios_range_format(const struct ms_nagios_range *r, char *out,
+			    size_t size);
+
+/* The ranges of one level (warning or critical). */
 struct ms_nagios_limits {
-	long long age_s;		/* heartbeat age, seconds */
-	long long failed;		/* devices failed in the last sweep */
-	long long spool;		/* spool backlog, bytes */
+	struct ms_nagios_range age_s;	/* heartbeat age, seconds */
+	struct ms_nagios_range failed;	/* devices failed in the last sweep */
+	struct ms_nagios_range spool;	/* spool backlog, bytes */
 };
 
 /*
- * "AGE,FAILED,SPOOL" into l; an empty field keeps what l holds
- * ("600" or ",,0" are fine).
+ * "AGE,FAILED,SPOOL", a range each, into l; an empty field keeps what l
+ * holds ("600" or ",,0" are fine).
  */
 int ms_nagios_parse(const char *s, struct ms_nagios_limits *l,
 		    struct ms_err *err);

@@ -14,7 +14,7 @@
 #include "file.h"
 #include "num.h"
 #include "sig.h"
-#include "time.h"
+#include "mstime.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434

@@ -6,7 +6,7 @@
  */
 #include "render.h"
 
-#include "time.h"
+#include "mstime.h"
 
 static const char page_head[] =
 	"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"

@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "time.h"
+#include "mstime.h"
 
 /* cJSON returns NULL when out of memory; one flag collects every add. */
 struct jb {

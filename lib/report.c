@@ -5,7 +5,7 @@
 #include "report.h"
 
 #include "buf.h"
-#include "time.h"
+#include "mstime.h"
 
 enum { NAMES_MAX = 256u << 20, FAMILY_NAME_MAX = 24 };
 

@@ -2,7 +2,7 @@
 #include "report_mail.h"
 
 #include "render.h"
-#include "time.h"
+#include "mstime.h"
 
 enum { BODY_MAX = 64 << 10 };
 

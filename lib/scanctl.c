@@ -11,7 +11,7 @@
 #include "lock.h"
 #include "log.h"
 #include "proc.h"
-#include "time.h"
+#include "mstime.h"
 
 /*
  * Where a detached scanner's stdout and stderr go.  It opens LOG_FILE (a

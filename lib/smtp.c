@@ -16,7 +16,7 @@
 #include <mbedtls/x509_crt.h>
 
 #include "buf.h"
-#include "time.h"
+#include "mstime.h"
 
 const char ms_smtp_system_ca[] = "/etc/ssl/certs/ca-certificates.crt";
 

@@ -16,7 +16,7 @@
 
 #include "file.h"
 #include "knownhosts.h"
-#include "time.h"
+#include "mstime.h"
 
 enum {
 	LABEL_MAX = 300,	/* "[host]:port" for messages */

@@ -10,7 +10,7 @@
 
 #include "file.h"
 #include "proc.h"
-#include "time.h"
+#include "mstime.h"
 
 static const char *const state_names[MS_STATE__COUNT] = {
 	"starting", "scanning", "idle", "error", "stopping", "stopped"

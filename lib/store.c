@@ -9,7 +9,7 @@
 #include "db.h"
 #include "schema.h"
 #include "spool.h"
-#include "time.h"
+#include "mstime.h"
 
 enum {
 	REPLAY_BUDGET_MS = 200,		/* replay work per tick */

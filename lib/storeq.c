@@ -9,7 +9,7 @@
 
 #include "log.h"
 #include "store.h"
-#include "time.h"
+#include "mstime.h"
 
 enum { ITEM_SAMPLES, ITEM_DEVSCAN, ITEM_SWEEP };
 enum { ERROR_LOG_EVERY_MS = 60000 };

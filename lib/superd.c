@@ -11,14 +11,13 @@
 
 #include "file.h"
 #include "http.h"
-#include "lock.h"
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
 #include "proc.h"
 #include "sig.h"
 #include "supervise.h"
-#include "time.h"
+#include "mstime.h"
 
 enum {
 	NJOBS = 2, TICK_MS = 1000, WRITE_EVERY_MS = 10000,
@@ -39,8 +38,7 @@ struct superd {
 	const struct ms_scanctl *sc;
 	const struct ms_alert_conf *ac;
 	struct ms_status *st;		/* our own status file */
-	char st_path[PATH_MAX], lock_path[PATH_MAX];
-	struct ms_lock lock;
+	char st_path[PATH_MAX];
 	struct kid scan;
 	ms_msec_t next_start;
 	struct ms_restart bo;
@@ -580,12 +578,9 @@ static int setup(struct superd *d, const char *serve)
 	for (i = 0; i < NJOBS; i++)
 		kid_clear(&d->jk[i]);
 	d->http.fd = -1;
-	d->lock.fd = -1;
 	d->next_start = MS_NEVER;
 	if (ms_conf_path(c, MS_CONF_WATCHDOG_STATUS_FILE, "watchdog.json",
-			 d->st_path, sizeof(d->st_path)) < 0 ||
-	    ms_conf_path(c, MS_CONF_WATCHDOG_PID_FILE, "watchdog.pid",
-			 d->lock_path, sizeof(d->lock_path)) < 0) {
+			 d->st_path, sizeof(d->st_path)) < 0) {
 		ms_log_error("RUN_DIR: path too long");
 		return 2;
 	}
@@ -601,11 +596,6 @@ static int setup(struct superd *d, const char *serve)
 	if (d->http.fd >= 0)
 		ms_log_notice("serving /health and /metrics on http://%s",
 			      d->http.addr);
-	if (ms_dir_private(ms_conf_str(c, MS_CONF_RUN_DIR), &err) < 0 ||
-	    ms_lock_acquire(&d->lock, d->lock_path, &err) < 0) {
-		ms_log_error("%s", err.msg);
-		return 1;
-	}
 	d->ping_ms = ms_notify_watchdog_ms() / 2;
 	return 0;
 }
@@ -618,7 +608,6 @@ int ms_superd_run(const struct ms_conf *c, const struct ms_scanctl *sc,
 
 	if (!d)
 		goto out;
-	d->lock.fd = -1;
 	d->http.fd = -1;
 	if (!(d->st = malloc(sizeof(*d->st)))) {
 		ms_log_error("out of memory");
@@ -639,7 +628,6 @@ out:
 	if (d) {
 		if (d->http.fd >= 0)
 			ms_http_close(&d->http);
-		ms_lock_release(&d->lock);
 		free(d->st);
 	}
 	free(d);

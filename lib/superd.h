@@ -16,9 +16,9 @@
 /*
  * Run until SIGTERM or SIGINT arrives on sfd (a signalfd from
  * ms_sig_open); then stop the children and return 0.  serve is an
- * ADDR:PORT or empty.  Returns 1 on a runtime failure (e.g. another
- * supervisor holds WATCHDOG_PID_FILE), 2 on a bad REPORT_AT, MAINTAIN_AT
- * or address.
+ * ADDR:PORT or empty.  The caller holds the supervisor's lock
+ * (WATCHDOG_PID_FILE).  Returns 1 on a runtime failure, 2 on a bad
+ * REPORT_AT, MAINTAIN_AT or address.
  */
 int ms_superd_run(const struct ms_conf *c, const struct ms_scanctl *sc,
 		  const struct ms_alert_conf *ac, int sfd, const char *serve);

@@ -6,7 +6,7 @@
 
 #include <sys/wait.h>
 
-#include "time.h"
+#include "mstime.h"
 
 ms_msec_t ms_restart_delay(ms_msec_t base, unsigned n, ms_msec_t max,
 			   uint32_t rnd)

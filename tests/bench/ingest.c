@@ -13,7 +13,7 @@
 
 #include "db.h"
 #include "num.h"
-#include "time.h"
+#include "mstime.h"
 
 static void make(struct ms_sample *v, size_t n, size_t from, int64_t t)
 {

@@ -42,6 +42,38 @@ test_expect_success 'APPLET --help prints usage on stdout, exit 0' '
 	done
 '
 
+test_expect_success 'every applet takes -V/--version and -h: one version line' '
+	for a in maintain report scan status watchdog; do
+		modscan $a -V >out || return 1
+		test_line_count = 1 out || return 1
+		test_grep "^modscan .* (built [0-9-]*)$" out || return 1
+		modscan $a -h >out || return 1
+		test_grep "^  \(-c, \)\?--config FILE  *configuration file" out ||
+			return 1
+	done
+'
+
+test_expect_success 'watchdog --help lists every mode, --flush-alerts too' '
+	modscan watchdog --help >out &&
+	for o in status start stop restart daemon serve flush-alerts config; do
+		test_grep -- "^  \(-., \)\?--$o\b" out || return 1
+	done
+'
+
+test_expect_success '--check-config and --test-mail: table rows with --help, no links' '
+	modscan --help >out &&
+	test_grep "^  --check-config  *print the effective configuration" out &&
+	test_grep "^  --test-mail  *send one mail now" out &&
+	modscan --check-config --help >out &&
+	test_grep "^usage: modscan --check-config \[--config FILE\]$" out &&
+	modscan --test-mail --help >out &&
+	test_grep "^  --attach FILE  *attach FILE" out &&
+	test_expect_code 127 modscan check_config 2>err &&
+	test_expect_code 127 modscan check-config 2>err &&
+	test_expect_code 2 modscan --maintain 2>err &&
+	test_grep "unknown option .--maintain." err
+'
+
 test_expect_success '--install makes modscan-APPLET links and is idempotent' '
 	mkdir bin &&
 	modscan --install bin &&
@@ -49,6 +81,7 @@ test_expect_success '--install makes modscan-APPLET links and is idempotent' '
 	for a in maintain report scan status watchdog; do
 		test -L bin/modscan-$a || return 1
 	done &&
+	test "$(ls bin | wc -l)" = 5 &&
 	bin/modscan-scan --help >out &&
 	test_grep "modscan scan" out
 '

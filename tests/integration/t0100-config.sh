@@ -41,7 +41,7 @@ test_expect_success 'a bad value: exit 2, one line naming file:line and key' '
 	printf "DB_HOST=h\n# two\nSCAN_INTERVAL=10x\n" >bad.conf &&
 	test_expect_code 2 modscan --check-config --config bad.conf >out 2>err &&
 	test_line_count = 1 err &&
-	test_grep "^modscan check-config: bad.conf:3: SCAN_INTERVAL: .10x. is not a number$" err &&
+	test_grep "^modscan --check-config: bad.conf:3: SCAN_INTERVAL: .10x. is not a number$" err &&
 	test_line_count = 0 out
 '
 
@@ -49,7 +49,7 @@ test_expect_success 'a bad value holding a quoted newline is still reported on o
 	printf "SCAN_INTERVAL=\"10\\\\n0\"\n" >nl.conf &&
 	test_expect_code 2 modscan --check-config --config nl.conf >out 2>err &&
 	test_line_count = 1 err &&
-	test_grep "^modscan check-config: nl.conf:1: SCAN_INTERVAL: .10.*0. is not a number$" err
+	test_grep "^modscan --check-config: nl.conf:1: SCAN_INTERVAL: .10.*0. is not a number$" err
 '
 
 test_expect_success 'an out-of-range value and a bad choice are errors too' '
@@ -65,7 +65,7 @@ test_expect_success 'an unknown key: a warning naming file:line, exit 0' '
 	printf "DB_HOST=h\nSCAN_INTERVALL=60\n" >unknown.conf &&
 	modscan --check-config --config unknown.conf >out 2>err &&
 	test_line_count = 1 err &&
-	test_grep "^modscan check-config: warning: unknown.conf:2: unknown key .SCAN_INTERVALL., ignored$" err &&
+	test_grep "^modscan --check-config: warning: unknown.conf:2: unknown key .SCAN_INTERVALL., ignored$" err &&
 	test_grep "^DB_HOST=h$" out
 '
 
@@ -132,6 +132,21 @@ test_expect_success 'a missing --config file: exit 2 naming it' '
 test_expect_success 'a stray argument is a usage error' '
 	test_expect_code 2 modscan --check-config --frob 2>err &&
 	test_grep "unexpected argument .--frob." err
+'
+
+test_expect_success '-c FILE is --config FILE in every applet' '
+	test_expect_code 2 modscan --check-config -c nosuch.conf 2>err &&
+	test_grep "^modscan --check-config: cannot open .nosuch.conf." err &&
+	test_expect_code 2 modscan maintain --status -c nosuch.conf 2>err &&
+	test_grep "^modscan maintain: cannot open .nosuch.conf." err &&
+	test_expect_code 2 modscan report -c nosuch.conf 2>err &&
+	test_grep "^modscan report: cannot open .nosuch.conf." err &&
+	test_expect_code 2 modscan scan --once -c nosuch.conf 2>err &&
+	test_grep "^modscan scan: cannot open .nosuch.conf." err &&
+	test_expect_code 2 modscan status -c nosuch.conf 2>err &&
+	test_grep "^modscan status: cannot open .nosuch.conf." err &&
+	test_expect_code 2 modscan watchdog --status -c nosuch.conf 2>err &&
+	test_grep "^modscan watchdog: cannot open .nosuch.conf." err
 '
 
 test_expect_success '--help lists --check-config' '

@@ -146,4 +146,16 @@ test_expect_success 'usage errors exit 2' '
 	test_expect_code 2 modscan maintain --status extra 2>err
 '
 
+T_MAINTAIN=$SRC_DIR/build/asan/tests/t_maintain
+test -x "$T_MAINTAIN" && test_set_prereq T_MAINTAIN
+
+test_expect_success T_MAINTAIN 'lib/maintain unit tests pass against the server' '
+	MS_TEST_DB_PORT=$DB_PORT "$T_MAINTAIN" >out 2>&1; rc=$?
+	cat out &&
+	test_grep -v "^not ok" out &&
+	test_grep -v "# skip" out &&
+	test_grep "^1\.\.[1-9]" out &&
+	test $rc = 0
+'
+
 test_done

@@ -57,6 +57,46 @@ test_expect_success '--nagios OK (0) with perfdata' '
 	test_grep "^MODSCAN OK - pid $SCAN is [a-z]*, heartbeat [0-9]* s ago; 0 of 0 devices failed, spool 0 bytes | heartbeat_age=[0-9]*s;120;300;0 failed_devices=0;0;10;0;0 spool_bytes=0B;0;104857600;0$" out
 '
 
+test_expect_success 'status -c FILE is --config FILE without --nagios' '
+	modscan status -c "$CONF" >out &&
+	test_grep "^scanner:    ok: pid $SCAN is " out
+'
+
+test_expect_success '--nagios ranges: ~:N, N:, @N:M decide the level; perfdata spells them' '
+	modscan status --nagios -w "~:100000" -c "~:200000" --config "$CONF" >out &&
+	test_grep "^MODSCAN OK - " out &&
+	test_grep "heartbeat_age=[0-9]*s;~:100000;~:200000;0 " out &&
+	test_expect_code 1 modscan status --nagios -w "100000:" --config "$CONF" >out &&
+	test_grep "^MODSCAN WARNING - " out &&
+	test_grep "heartbeat_age=[0-9]*s;100000:;300;0 " out &&
+	test_expect_code 1 modscan status --nagios -w ",1:" --config "$CONF" >out &&
+	test_grep "failed_devices=0;1:;10;0;0 " out &&
+	test_expect_code 2 modscan status --nagios -c "@0:100000" --config "$CONF" >out &&
+	test_grep "^MODSCAN CRITICAL - .*heartbeat_age=[0-9]*s;120;@100000;0 " out &&
+	test_expect_code 0 modscan status --nagios -c "@100000:200000" --config "$CONF" >out &&
+	test_line_count = 1 out
+'
+
+test_expect_success '--nagios: a config or usage error is one UNKNOWN line, exit 3' '
+	test_expect_code 3 modscan status --nagios --config nosuch.conf >out 2>err &&
+	test_line_count = 1 out &&
+	test_grep "^MODSCAN UNKNOWN - cannot open .nosuch.conf.: No such file or directory$" out &&
+	test_expect_code 3 modscan status --nagios --frob >out 2>err &&
+	test_line_count = 1 out &&
+	test_grep "^MODSCAN UNKNOWN - unexpected argument .--frob.$" out &&
+	test_expect_code 3 modscan status --nagios -w "20:10" --config "$CONF" >out 2>err &&
+	test_grep "^MODSCAN UNKNOWN - .20:10. is not AGE,FAILED,SPOOL" out &&
+	test_line_count = 1 out
+'
+
+test_expect_success 'status -V and --version: one line naming modscan, exit 0' '
+	modscan status -V >out &&
+	test_line_count = 1 out &&
+	test_grep "^modscan .* (built [0-9-]*)$" out &&
+	modscan status --nagios --version >out &&
+	test_line_count = 1 out
+'
+
 test_expect_success '--prometheus: valid exposition text' '
 	modscan status --prometheus --config "$CONF" >out &&
 	test_grep "^modscan_up 1$" out &&
@@ -89,9 +129,13 @@ test_expect_success 'stalled (SIGSTOP): --nagios WARNING (1) and CRITICAL (2) by
 '
 
 test_expect_success 'a bad threshold: UNKNOWN (3); other usage errors exit 2' '
-	test_expect_code 3 modscan status --nagios -w x --config "$CONF" 2>err &&
+	test_expect_code 3 modscan status --nagios -w x --config "$CONF" >out 2>err &&
 	test_grep "is not AGE,FAILED,SPOOL" err &&
-	test_expect_code 2 modscan status --json --nagios 2>err &&
+	test_grep "^MODSCAN UNKNOWN - .x. is not AGE,FAILED,SPOOL" out &&
+	test_line_count = 1 out &&
+	test_expect_code 3 modscan status --json --nagios >out 2>err &&
+	test_grep "^MODSCAN UNKNOWN - .*exclude each other" out &&
+	test_line_count = 1 out &&
 	test_expect_code 2 modscan status -w 1 2>err &&
 	test_expect_code 2 modscan status --serve nowhere:x 2>err &&
 	test_expect_code 2 modscan status extra 2>err

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 
 #include "file.h"
-#include "time.h"
+#include "mstime.h"
 #include "harness.h"
 
 static char root[64] = "/tmp/t_alert.XXXXXX";

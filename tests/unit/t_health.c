@@ -9,7 +9,7 @@
 
 #include "lock.h"
 #include "proc.h"
-#include "time.h"
+#include "mstime.h"
 
 enum { NOW = 1700000000000LL, AGE = 300000 };
 

@@ -7,7 +7,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "time.h"
+#include "mstime.h"
 
 static int calls;
 

@@ -106,17 +106,23 @@ static void test_prometheus(void)
 
 static void test_nagios_parse(void)
 {
-	struct ms_nagios_limits l = { 1, 2, 3 };
+	struct ms_nagios_limits l;
 
-	ok(ms_nagios_parse("10,20,30", &l, NULL) == 0 && l.age_s == 10 &&
-	   l.failed == 20 && l.spool == 30, "three fields");
-	ok(ms_nagios_parse(",5", &l, NULL) == 0 && l.age_s == 10 &&
-	   l.failed == 5 && l.spool == 30, "empty fields keep the value");
-	ok(ms_nagios_parse("600", &l, NULL) == 0 && l.age_s == 600,
+	memset(&l, 0, sizeof(l));
+	ok(ms_nagios_parse("10,20,30", &l, NULL) == 0 && l.age_s.end == 10 &&
+	   l.failed.end == 20 && l.spool.end == 30, "three fields");
+	ok(ms_nagios_parse(",5", &l, NULL) == 0 && l.age_s.end == 10 &&
+	   l.failed.end == 5 && l.spool.end == 30,
+	   "empty fields keep the value");
+	ok(ms_nagios_parse("600", &l, NULL) == 0 && l.age_s.end == 600,
 	   "one field");
 	ok(ms_nagios_parse("1,2,3,4", &l, NULL) == MS_E_INVAL, "four fields");
-	ok(ms_nagios_parse("-1", &l, NULL) == MS_E_INVAL, "negative");
 	ok(ms_nagios_parse("x", &l, NULL) == MS_E_INVAL, "not a number");
+	ok(ms_nagios_parse("20:10", &l, NULL) == MS_E_INVAL,
+	   "start above end");
+	ok(ms_nagios_parse("@10:20,~:5,1:", &l, NULL) == 0 &&
+	   l.age_s.inside && l.failed.no_start && l.spool.no_end,
+	   "a range in each field");
 }
 
 static void test_nagios(void)
@@ -144,10 +150,12 @@ static void test_nagios(void)
 		{ "no status file", MS_HEALTH_NONE, false, 0, 0, 0,
 		  MS_NAGIOS_UNKNOWN, "MODSCAN UNKNOWN - " },
 	};
-	struct ms_nagios_limits w = { 120, 0, 0 }, c = { 300, 10, 1000 };
+	struct ms_nagios_limits w, c;
 	struct ms_buf b;
 	size_t i;
 
+	ms_nagios_parse("120,0,0", &w, NULL);
+	ms_nagios_parse("300,10,1000", &c, NULL);
 	ms_buf_init(&b, 4096);
 	for (i = 0; i < MS_ARRAY_SIZE(t); i++) {
 		enum ms_nagios_code got;

@@ -14,7 +14,7 @@
 #include "buf.h"
 #include "file.h"
 #include "num.h"
-#include "time.h"
+#include "mstime.h"
 
 /* --- child side --- */
 

@@ -9,7 +9,7 @@
 #include <pthread.h>
 
 #include "harness.h"
-#include "time.h"
+#include "mstime.h"
 
 enum { READ_MAX = 4096, LEARNERS = 4 };
 

@@ -7,7 +7,7 @@
 
 #include "buf.h"
 #include "file.h"
-#include "time.h"
+#include "mstime.h"
 
 static void fill_sweep(struct ms_sweep_stats *s, int64_t base)
 {

@@ -1,5 +1,5 @@
 /*
- * The store against a real MariaDB (tests/integration/t5100-store.sh
+ * The store against a real MariaDB (tests/integration/t2290-scan-store.sh
  * starts one and sets MS_TEST_DB_PORT and DB_*); skipped without one.
  * Also a driver for the fault tests: --put N --tag T, --replay.
  */
@@ -12,7 +12,7 @@
 #include "num.h"
 #include "schema.h"
 #include "spool.h"
-#include "time.h"
+#include "mstime.h"
 #include "harness.h"
 
 static struct ms_conf conf;
@@ -310,7 +310,7 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "--replay"))
 		return drive_replay();
 	if (!getenv("MS_TEST_DB_PORT")) {
-		printf("1..0 # skip MS_TEST_DB_PORT not set (t5100-store.sh "
+		printf("1..0 # skip MS_TEST_DB_PORT not set (t2290-scan-store.sh "
 		       "runs this against a server)\n");
 		return 0;
 	}

@@ -3,7 +3,7 @@
 #include "supervise.h"
 #include "harness.h"
 
-#include "time.h"
+#include "mstime.h"
 
 static void test_delay(void)
 {

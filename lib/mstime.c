@@ -1,5 +1,5 @@
 /* Clocks, deadlines and timestamps (see time.h). */
-#include "time.h"
+#include "mstime.h"
 
 static ms_msec_t clock_ms(clockid_t id)
 {

@@ -1,5 +1,5 @@
 /* Per-device schedule slots (see sched.h). */
-#include "sched.h"
+#include "schedule.h"
 
 uint64_t ms_hash(const char *s)
 {

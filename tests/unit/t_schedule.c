@@ -1,5 +1,5 @@
 /* Unit tests of the per-device schedule. */
-#include "sched.h"
+#include "schedule.h"
 #include "harness.h"
 
 int main(void)

@@ -1,38 +1,19 @@
 /*
- * maintain --status, --analyze and --cleanup (see maintain.h): what is in
- * the database, how close the id columns are to their limit, and
- * retention by dropping day partitions.
+ * Database upkeep (see maintain.h): what is in the database, how close
+ * the id columns are to their limit, retention by dropping day
+ * partitions, resetting an id counter.
  */
 #include "maintain.h"
 
 #include <poll.h>
 #include <cjson/cJSON.h>
 
-#include "applets.h"
 #include "err.h"
 #include "num.h"
 #include "spool.h"
-#include "time.h"
+#include "mstime.h"
 
 enum { DAY = 86400 };
-
-struct table {
-	char name[72], type[24], col[72], coltype[48];
-	long long rows, bytes, next, age_days;
-};
-
-struct info {
-	int version;
-	struct table *t;
-	size_t nt;
-	struct ms_partition *p;
-	size_t np;
-	long long oldest, newest, last_sweep;
-	char spool_dir[PATH_MAX];
-	char where[300], cipher[64];
-	unsigned spool_files;
-	uint64_t spool_bytes;
-};
 
 static long long num(const char *s)
 {
@@ -45,8 +26,8 @@ static long long num(const char *s)
 
 static int table_row(void *ctx, unsigned n, char **v)
 {
-	struct info *in = ctx;
-	struct table *t;
+	struct ms_maintain_info *in = ctx;
+	struct ms_maintain_table *t;
 
 	if (n < 5)
 		return 0;
@@ -67,7 +48,7 @@ static int table_row(void *ctx, unsigned n, char **v)
 
 static int ai_row(void *ctx, unsigned n, char **v)
 {
-	struct info *in = ctx;
+	struct ms_maintain_info *in = ctx;
 	size_t i;
 
 	for (i = 0; n >= 3 && i < in->nt; i++) {
@@ -82,7 +63,7 @@ static int ai_row(void *ctx, unsigned n, char **v)
 }
 
 /* Oldest or newest sample, one partition at a time (no full scan). */
-static long long edge(struct ms_db *db, const struct info *in, bool newest,
+static long long edge(struct ms_db *db, const struct ms_maintain_info *in, bool newest,
 		      struct ms_err *err)
 {
 	char sql[128], v[32];
@@ -104,8 +85,8 @@ static long long edge(struct ms_db *db, const struct info *in, bool newest,
 	return -1;
 }
 
-static int gather(struct ms_db *db, const struct ms_conf *c, struct info *in,
-		  struct ms_err *err)
+int ms_maintain_gather(struct ms_db *db, const struct ms_conf *c,
+		       struct ms_maintain_info *in, struct ms_err *err)
 {
 	char v[32];
 	size_t i;
@@ -164,16 +145,19 @@ uint64_t ms_maintain_type_max(const char *t)
 	return 0;
 }
 
-struct ai {
-	double pct;
-	long long days_left;	/* -1: unknown */
-	const char *level;
-};
+void ms_maintain_info_release(struct ms_maintain_info *in)
+{
+	free(in->t);
+	free(in->p);
+	in->t = NULL;
+	in->p = NULL;
+	in->nt = in->np = 0;
+}
 
-static struct ai ai_usage(const struct table *t)
+struct ms_maintain_ai ms_maintain_ai(const struct ms_maintain_table *t)
 {
 	uint64_t max = ms_maintain_type_max(t->coltype);
-	struct ai a = { 0, -1, "ok" };
+	struct ms_maintain_ai a = { 0, -1, "ok" };
 	double used, rate;
 
 	if (!max || t->next < 1)
@@ -199,57 +183,72 @@ static void iso_day(long long ts, char *out, size_t size)
 		snprintf(out, size, "%s", ms_time_iso(ts * 1000, iso));
 }
 
-static int worst(const struct info *in, bool analyze)
+bool ms_maintain_critical(const struct ms_maintain_info *in)
 {
 	size_t i;
 
-	for (i = 0; analyze && i < in->nt; i++)
-		if (in->t[i].col[0] && ai_usage(&in->t[i]).pct >= MS_AI_CRIT_PCT)
-			return MS_EXIT_FAIL;
-	return MS_EXIT_OK;
+	for (i = 0; i < in->nt; i++)
+		if (in->t[i].col[0] &&
+		    ms_maintain_ai(&in->t[i]).pct >= MS_AI_CRIT_PCT)
+			return true;
+	return false;
 }
 
-static void print_text(const struct info *in, bool analyze)
+/* The --analyze lines of one table with an AUTO_INCREMENT column. */
+static int ai_text(const struct ms_maintain_table *t, struct ms_buf *out)
+{
+	struct ms_maintain_ai u = ms_maintain_ai(t);
+	int r;
+
+	r = ms_buf_printf(out, "auto_increment %s.%s (%s): next %lld, "
+			  "%.2f %% used, %s, %s\n", t->name, t->col,
+			  t->coltype, t->next, u.pct, u.level,
+			  u.days_left < 0 ? "no growth yet" : "");
+	if (r >= 0 && u.days_left >= 0)
+		r = ms_buf_printf(out, "  about %lld days to exhaustion at "
+				  "the average growth so far\n", u.days_left);
+	return r;
+}
+
+int ms_maintain_text(const struct ms_maintain_info *in, bool analyze,
+		     struct ms_buf *out)
 {
 	char a[MS_ISO_MAX + 8], b[MS_ISO_MAX + 8];
 	size_t i;
+	int r;
 
-	printf("database: %s, %s%s\n", in->where, in->cipher[0] ? "TLS " :
-	       "no TLS", in->cipher);
-	printf("schema version: %d\n", in->version);
-	for (i = 0; i < in->nt; i++)
-		printf("table %-28s %-10s rows ~%lld, %.1f MiB\n",
-		       in->t[i].name, strcmp(in->t[i].type, "VIEW") ?
-		       "table" : "view", in->t[i].rows,
-		       (double)in->t[i].bytes / 1048576.0);
 	iso_day(in->oldest, a, sizeof(a));
 	iso_day(in->newest, b, sizeof(b));
-	printf("samples: oldest %s, newest %s\n", a, b);
+	r = ms_buf_printf(out, "database: %s, %s%s\nschema version: %d\n",
+			  in->where, in->cipher[0] ? "TLS " : "no TLS",
+			  in->cipher, in->version);
+	for (i = 0; r >= 0 && i < in->nt; i++)
+		r = ms_buf_printf(out, "table %-28s %-10s rows ~%lld, %.1f "
+				  "MiB\n", in->t[i].name,
+				  strcmp(in->t[i].type, "VIEW") ? "table"
+								: "view",
+				  in->t[i].rows,
+				  (double)in->t[i].bytes / 1048576.0);
+	if (r >= 0)
+		r = ms_buf_printf(out, "samples: oldest %s, newest %s\n", a, b);
 	iso_day(in->last_sweep, a, sizeof(a));
-	printf("last sweep: %s\n", in->last_sweep > 0 ? a : "never");
-	printf("partitions: %zu", in->np);
-	for (i = 0; i < in->np; i++)
-		printf("%s%s", i ? " " : " (", in->p[i].name);
-	printf("%s\n", in->np ? ")" : "");
-	printf("spool: %u files, %llu bytes in %s\n", in->spool_files,
-	       (unsigned long long)in->spool_bytes, in->spool_dir);
-	for (i = 0; analyze && i < in->nt; i++) {
-		struct ai u;
-
-		if (!in->t[i].col[0])
-			continue;
-		u = ai_usage(&in->t[i]);
-		printf("auto_increment %s.%s (%s): next %lld, %.2f %% used, "
-		       "%s, %s\n", in->t[i].name, in->t[i].col,
-		       in->t[i].coltype, in->t[i].next, u.pct, u.level,
-		       u.days_left < 0 ? "no growth yet" : "");
-		if (u.days_left >= 0)
-			printf("  about %lld days to exhaustion at the "
-			       "average growth so far\n", u.days_left);
-	}
+	if (r >= 0)
+		r = ms_buf_printf(out, "last sweep: %s\npartitions: %zu",
+				  in->last_sweep > 0 ? a : "never", in->np);
+	for (i = 0; r >= 0 && i < in->np; i++)
+		r = ms_buf_printf(out, "%s%s", i ? " " : " (", in->p[i].name);
+	if (r >= 0)
+		r = ms_buf_printf(out, "%s\nspool: %u files, %llu bytes in "
+				  "%s\n", in->np ? ")" : "", in->spool_files,
+				  (unsigned long long)in->spool_bytes,
+				  in->spool_dir);
+	for (i = 0; r >= 0 && analyze && i < in->nt; i++)
+		if (in->t[i].col[0])
+			r = ai_text(&in->t[i], out);
+	return r < 0 ? r : 0;
 }
 
-static cJSON *json_info(const struct info *in, bool analyze)
+static cJSON *json_info(const struct ms_maintain_info *in, bool analyze)
 {
 	cJSON *o = cJSON_CreateObject(), *arr, *e;
 	size_t i;
@@ -266,7 +265,7 @@ static cJSON *json_info(const struct info *in, bool analyze)
 		cJSON_AddNumberToObject(e, "rows", (double)in->t[i].rows);
 		cJSON_AddNumberToObject(e, "bytes", (double)in->t[i].bytes);
 		if (analyze && in->t[i].col[0]) {
-			struct ai u = ai_usage(&in->t[i]);
+			struct ms_maintain_ai u = ms_maintain_ai(&in->t[i]);
 
 			cJSON_AddStringToObject(e, "auto_increment_column",
 						in->t[i].col);
@@ -298,40 +297,21 @@ static cJSON *json_info(const struct info *in, bool analyze)
 	cJSON_AddNumberToObject(e, "files", in->spool_files);
 	cJSON_AddNumberToObject(e, "bytes", (double)in->spool_bytes);
 	if (analyze)
-		cJSON_AddStringToObject(o, "level", worst(in, true) ?
+		cJSON_AddStringToObject(o, "level", ms_maintain_critical(in) ?
 					"critical" : "ok");
 	return o;
 }
 
-int ms_maintain_report(struct ms_db *db, const struct ms_conf *c,
-		       bool analyze, bool json)
+int ms_maintain_json(const struct ms_maintain_info *in, bool analyze,
+		     struct ms_buf *out)
 {
-	struct ms_err err = { 0 };
-	struct info in;
-	cJSON *o;
-	char *s;
-	int rc;
+	cJSON *o = json_info(in, analyze);
+	char *s = o ? cJSON_Print(o) : NULL;
+	int r = s ? ms_buf_printf(out, "%s\n", s) : MS_E_NOMEM;
 
-	if (gather(db, c, &in, &err) < 0) {
-		ms_applet_error("%s", err.msg);
-		rc = MS_EXIT_FAIL;
-		goto out;
-	}
-	if (json) {
-		o = json_info(&in, analyze);
-		s = o ? cJSON_Print(o) : NULL;
-		if (s)
-			printf("%s\n", s);
-		free(s);
-		cJSON_Delete(o);
-	} else {
-		print_text(&in, analyze);
-	}
-	rc = worst(&in, analyze);
-out:
-	free(in.t);
-	free(in.p);
-	return rc;
+	free(s);
+	cJSON_Delete(o);
+	return r < 0 ? r : 0;
 }
 
 /* DELETE ... LIMIT n until fewer rows go; a pause between two so that
@@ -400,43 +380,82 @@ static int drop_partitions(struct ms_sql_run *r, long long cutoff,
 	return rc < 0 ? rc : 0;
 }
 
-int ms_maintain_cleanup(struct ms_sql_run *r, int days)
+int ms_maintain_cleanup(struct ms_sql_run *r, int days, time_t now,
+			struct ms_maintain_cleaned *res, struct ms_err *err)
 {
 	static const char *const legacy[] = { "modulation_new", "modulation" };
-	long long cutoff = (time(NULL) / DAY - days) * DAY;
-	struct ms_err err = { 0 };
-	uint64_t scans = 0, old = 0;
-	unsigned dropped = 0;
+	long long cutoff = ((long long)now / DAY - days) * DAY;
 	char sql[200], t[32];
 	size_t i;
 	int rc;
 
-	rc = drop_partitions(r, cutoff, &dropped, &err);
+	memset(res, 0, sizeof(*res));
+	rc = drop_partitions(r, cutoff, &res->partitions, err);
 	if (rc >= 0)
 		rc = delete_batches(r, "DELETE FROM device_scans WHERE "
 				    "started_ms < ? LIMIT 10000",
-				    cutoff * 1000, &scans, &err);
+				    cutoff * 1000, &res->scans, err);
 	for (i = 0; rc >= 0 && i < MS_ARRAY_SIZE(legacy); i++) {
 		const char *p[] = { legacy[i] };
 
 		rc = ms_db_query_str(r->db, "SELECT TABLE_TYPE FROM "
 				     "information_schema.TABLES WHERE "
 				     "TABLE_SCHEMA = DATABASE() AND TABLE_NAME "
-				     "= ?", p, 1, t, sizeof(t), &err);
+				     "= ?", p, 1, t, sizeof(t), err);
 		if (rc <= 0 || strcmp(t, "BASE TABLE"))
 			continue;
 		snprintf(sql, sizeof(sql), "DELETE FROM `%s` WHERE `timestamp` "
 			 "< FROM_UNIXTIME(?) LIMIT 10000", legacy[i]);
-		rc = delete_batches(r, sql, cutoff, &old, &err);
+		rc = delete_batches(r, sql, cutoff, &res->legacy_rows, err);
 	}
-	if (rc < 0) {
-		ms_applet_error("%s", err.msg);
-		return MS_EXIT_FAIL;
-	}
-	if (!r->dry)
-		printf("cleanup: kept %d days; dropped %u day partitions, "
-		       "deleted %llu device scans and %llu legacy rows\n", days,
-		       dropped, (unsigned long long)scans,
-		       (unsigned long long)old);
-	return MS_EXIT_OK;
+	return rc < 0 ? rc : 0;
+}
+
+bool ms_maintain_ident_ok(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
+			  "VWXYZ0123456789_");
+
+	return n > 0 && n <= 64 && s[n] == '\0';
+}
+
+int ms_maintain_reset_id(struct ms_sql_run *r, const char *table, bool force,
+			 struct ms_err *err)
+{
+	char sql[160], v[24];
+	const char *p[] = { table };
+	int n;
+
+	if (!ms_maintain_ident_ok(table))
+		return ms_err_set(err, MS_E_INVAL, "'%s' is not a table name",
+				  table);
+	n = ms_db_query_str(r->db, "SELECT AUTO_INCREMENT FROM "
+			    "information_schema.TABLES WHERE TABLE_SCHEMA = "
+			    "DATABASE() AND TABLE_NAME = ?", p, 1, v, sizeof(v),
+			    err);
+	if (n < 0)
+		return n;
+	if (n == 0 || !v[0])
+		return ms_err_set(err, MS_E_NOENT, "table %s %s", table,
+				  n == 0 ? "does not exist"
+					 : "has no AUTO_INCREMENT");
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM (SELECT 1 FROM `%s` "
+		 "LIMIT 1) x", table);
+	if ((n = ms_db_query_str(r->db, sql, NULL, 0, v, sizeof(v), err)) < 0)
+		return n;
+	if (strcmp(v, "0") && !force)
+		return ms_err_set(err, MS_E_BUSY, "table %s has rows; not "
+				  "resetting its ids (--force resets to the "
+				  "next free id)", table);
+	snprintf(sql, sizeof(sql), "ALTER TABLE `%s` AUTO_INCREMENT = 1",
+		 table);
+	return ms_sql_run(r, sql, err) < 0 ? MS_E_DB : 0;
+}
+
+int ms_maintain_optimize(struct ms_sql_run *r, struct ms_err *err)
+{
+	if (ms_sql_run(r, "ANALYZE TABLE samples, device_scans", err) < 0 ||
+	    ms_sql_run(r, "OPTIMIZE TABLE device_scans", err) < 0)
+		return MS_E_DB;
+	return 0;
 }

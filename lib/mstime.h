@@ -2,8 +2,8 @@
  * Clocks and deadlines.  Deadlines are absolute CLOCK_MONOTONIC
  * milliseconds; the wall clock is only for timestamps.
  */
-#ifndef MS_TIME_H
-#define MS_TIME_H
+#ifndef MS_MSTIME_H
+#define MS_MSTIME_H
 
 #include "ms.h"
 

@@ -3,8 +3,8 @@
  * interval, from a stable hash of its name: load is spread flat over the
  * interval and a device's slot does not move when the scanner restarts.
  */
-#ifndef MS_SCHED_H
-#define MS_SCHED_H
+#ifndef MS_SCHEDULE_H
+#define MS_SCHEDULE_H
 
 #include "ms.h"
 
