@@ -1,0 +1,52 @@
+#!/bin/sh
+test_description='status --serve :PORT: every interface, / links /health and /metrics, modscan_build_info'
+. "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIR/lib-watch.sh"
+
+CONF=$TRASH/s.conf
+watch_conf "$CONF"
+PORT=$(test_free_port)
+{ "$MODSCAN" status --serve ":$PORT" --config "$CONF" >serve.out 2>&1 & } 
+SRV=$!
+test_atexit "kill $SRV"
+
+test_expect_success ':PORT listens on every interface, IPv4 and IPv6' '
+	test_wait_for 10 grep -q "^serving /health and /metrics on http://" serve.out &&
+	ss -Hltn "sport = :$PORT" >listen &&
+	test_line_count = 1 listen &&
+	awk "{ print \$4 }" listen >local &&
+	grep -qx -e "\*:$PORT" -e "\[::\]:$PORT" -e "0.0.0.0:$PORT" local &&
+	curl -s -m 5 -o /dev/null -w "%{http_code}" "http://127.0.0.1:$PORT/health" >code4 &&
+	test "$(cat code4)" = 503 &&
+	if [ -e /proc/net/if_inet6 ]; then
+		curl -s -m 5 -o /dev/null -w "%{http_code}" "http://[::1]:$PORT/health" >code6 &&
+		test "$(cat code6)" = 503
+	fi
+'
+
+test_expect_success '/ is a small page linking /health and /metrics' '
+	curl -s -m 5 -o page -w "%{http_code} %{content_type}" "http://127.0.0.1:$PORT/" >code &&
+	test "$(cat code)" = "200 text/html; charset=utf-8" &&
+	test_grep "<a href=\"/health\">" page &&
+	test_grep "<a href=\"/metrics\">" page
+'
+
+test_expect_success '/metrics has modscan_build_info with the version of --version' '
+	curl -sf -m 5 "http://127.0.0.1:$PORT/metrics" >metrics &&
+	v=$(modscan --version | sed -n "1s/^modscan \([^ ]*\) .*/\1/p") &&
+	test -n "$v" &&
+	test_grep "^# TYPE modscan_build_info gauge$" metrics &&
+	test_grep "^modscan_build_info{version=\"$v\"} 1$" metrics &&
+	modscan status --prometheus --config "$CONF" >prom &&
+	test_grep "^modscan_build_info{version=\"$v\"} 1$" prom
+'
+
+test_expect_success 'PORT alone stays on 127.0.0.1' '
+	p2=$(test_free_port) &&
+	{ "$MODSCAN" status --serve "$p2" --config "$CONF" >serve2.out 2>&1 & } &&
+	srv2=$! &&
+	test_wait_for 10 grep -q "^serving /health and /metrics on http://127.0.0.1:$p2$" serve2.out &&
+	kill -TERM "$srv2" && wait "$srv2"
+'
+
+test_done
