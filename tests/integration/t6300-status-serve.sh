@@ -9,6 +9,7 @@ PORT=$(test_free_port)
 { "$MODSCAN" status --serve ":$PORT" --config "$CONF" >serve.out 2>&1 & } 
 SRV=$!
 test_atexit "kill $SRV"
+test_atexit 'test -s "$TRASH/nrpe.dir" && rm -rf "$(cat "$TRASH/nrpe.dir")"' 
 
 test_expect_success ':PORT listens on every interface, IPv4 and IPv6' '
 	test_wait_for 10 grep -q "^serving /health and /metrics on http://" serve.out &&
@@ -47,6 +48,27 @@ test_expect_success 'PORT alone stays on 127.0.0.1' '
 	srv2=$! &&
 	test_wait_for 10 grep -q "^serving /health and /metrics on http://127.0.0.1:$p2$" serve2.out &&
 	kill -TERM "$srv2" && wait "$srv2"
+'
+
+test_expect_success 'the NRPE way: another user in the status group reads the status, RUN_DIR stays 0700' '
+	snippet=$SRC_DIR/contrib/nagios/modscan-nrpe.cfg &&
+	test_grep "^command\[check_modscan\]=/usr/bin/modscan status --nagios --config /etc/modscan/nagios.conf$" "$snippet" &&
+	# the test root is private: another user needs a directory of its own
+	d=$(mktemp -d /tmp/modscan-nrpe.XXXXXX) &&
+	echo "$d" >nrpe.dir && chmod 755 "$d" &&
+	cp "$MODSCAN" "$d/modscan" &&
+	mkdir -m 0700 "$d/run" && mkdir -m 0750 "$d/st" && chgrp nogroup "$d/st" &&
+	printf "RUN_DIR=%s\nSTATUS_FILE=%s\nPID_FILE=%s\nDEVICES_FILE=/dev/null\n" \
+		"$d/run" "$d/st/status.json" "$d/st/scan.pid" >"$d/n.conf" &&
+	chmod 644 "$d/n.conf" &&
+	{ "$MODSCAN" scan --config "$d/n.conf" >nscan.out 2>&1 & } &&
+	pid=$! &&
+	test_wait_for 20 test -s "$d/st/status.json" &&
+	test_wait_for 20 setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$d/modscan" status --nagios --config "$d/n.conf" >nagios.out &&
+	test_grep "^MODSCAN OK - pid $pid " nagios.out &&
+	test "$(stat -c %a "$d/run")" = 700 &&
+	kill -TERM "$pid" && wait "$pid"
 '
 
 test_done
