@@ -94,10 +94,12 @@ void ms_applet_error(const char *fmt, ...) MS_PRINTF(1, 2);
 const char *ms_applet_first_error(void);
 
 /*
- * ms_conf_init + ms_conf_load(path), printing warnings and the error.
- * Returns 0, or MS_EXIT_USAGE after printing why.
+ * ms_conf_init + ms_conf_load(path), printing warnings (counted in
+ * ms_applet_warnings) and every bad value.  Returns 0, or MS_EXIT_USAGE
+ * after printing why.
  */
 int ms_applet_conf(struct ms_conf *c, const char *path);
+extern unsigned ms_applet_warnings;
 
 /*
  * Parse argv with opts (NULL: the applet's table) and the common options:

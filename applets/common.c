@@ -31,6 +31,8 @@ const char *ms_applet_first_error(void)
 	return first_error;
 }
 
+unsigned ms_applet_warnings;
+
 int ms_applet_conf(struct ms_conf *c, const char *path)
 {
 	struct ms_err err = { 0 };
@@ -39,12 +41,18 @@ int ms_applet_conf(struct ms_conf *c, const char *path)
 
 	ms_conf_init(c);
 	r = ms_conf_load(c, path, &err);
-	for (p = c->warnings.p; (nl = strchr(p, '\n')); p = nl + 1)
+	for (p = c->warnings.p; (nl = strchr(p, '\n')); p = nl + 1) {
 		fprintf(stderr, "modscan %s: warning: %.*s\n", ms_applet_name,
 			(int)(nl - p), p);
+		ms_applet_warnings++;
+	}
 	ms_buf_reset(&c->warnings);
 	if (r < 0) {
-		ms_applet_error("%s", err.msg);
+		/* every bad value, one line each; else the one error */
+		for (p = c->errors.p; (nl = strchr(p, '\n')); p = nl + 1)
+			ms_applet_error("%.*s", (int)(nl - p), p);
+		if (!c->errors.len)
+			ms_applet_error("%s", err.msg);
 		ms_conf_release(c);
 		return MS_EXIT_USAGE;
 	}
