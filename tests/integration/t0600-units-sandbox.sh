@@ -104,7 +104,14 @@ test_expect_success PACKAGE,OVERLAY 'install the package and configure the site 
 	inroot stat -c "%a %U %G" /etc/modscan/modscan.conf >st &&
 	echo "640 root modscan" >expect &&
 	test_cmp expect st &&
-	inroot runuser -u modscan -- modscan maintain --init >init.out 2>&1
+	inroot env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		runuser -u modscan -- modscan --check-config --connect \
+		>connect.out 2>&1 &&
+	test_grep "^database 127.0.0.1:$DB_PORT: ok: " connect.out &&
+	test_grep "^ssh .*: ok: logged in" connect.out &&
+	test_grep "^deploy /var/www/modscan: ok: " connect.out &&
+	inroot env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		runuser -u modscan -- modscan maintain --init >init.out 2>&1
 '
 
 test_expect_success PACKAGE,OVERLAY,BWRAP 'in the sandbox / is read-only and the unit paths are writable' '
