@@ -19,7 +19,11 @@ families=$(sed -n 's/^DRV(\([a-z0-9_]*\),.*/\1/p' "$src/lib/drv.def" |
 	   tr '\n' ' ')
 keys=$(sed -n 's/^CONF(\([A-Z0-9_]*\),.*/\1/p' "$src/lib/conf.def" |
        tr '\n' ' ')
-global=$("$bin" --help | sed -n 's/^.*modscan \(--[a-z-]*\).*/\1/p' |
+# The top-level options (modscan --check-config, ...) and --version.
+toplevel=$("$bin" --help | sed -n '/^Options:/,/^$/s/^  \(--[a-z-]*\) .*/\1/p' |
+	   tr '\n' ' ')
+global=$( ("$bin" --help | sed -n 's/^.*modscan \(--[a-z][a-z-]*\).*/\1/p';
+	   for o in $toplevel --version; do echo "$o"; done) |
 	 sort -u | tr '\n' ' ')
 
 cat <<EOS
@@ -31,8 +35,9 @@ _modscan_families='$families'
 _modscan_keys='$keys'
 _modscan_global='$global'
 EOS
-for a in $applets; do
-	printf "_modscan_opts_%s='%s'\n" "$a" "$("$bin" "$a" --help | opts)"
+for a in $applets $toplevel; do
+	v=$(printf '%s' "$a" | tr -- '-' '_')
+	printf "_modscan_opts_%s='%s'\n" "$v" "$("$bin" "$a" --help | opts)"
 done
 cat <<'EOS'
 
@@ -52,7 +57,7 @@ _modscan()
 		fi
 	fi
 	case $prev in
-	-c|--config|--devices|--body|--attach)
+	-c|--config|--devices|--body|--attach|--input)
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--dir|--textfile|--install)
 		COMPREPLY=($(compgen -d -- "$cur")); return ;;
@@ -69,10 +74,8 @@ _modscan()
 			-- "$cur"))
 		return
 	fi
-	case $applet in
-	--*) opts="--config" ;;
-	*) opts=_modscan_opts_${applet//-/_}; opts=${!opts:-} ;;
-	esac
+	opts=_modscan_opts_${applet//-/_}
+	opts=${!opts:-}
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 	else

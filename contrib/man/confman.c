@@ -78,7 +78,8 @@ int main(int argc, char **argv)
 	size_t i;
 
 	printf(".TH MODSCAN.CONF 5 \"%s\" modscan \"File formats\"\n", date);
-	fputs(".SH NAME\nmodscan.conf \\- modscan configuration\n"
+	/* no hyphenation: key names are looked up as they are written */
+	fputs(".nh\n.SH NAME\nmodscan.conf \\- modscan configuration\n"
 	      ".SH SYNOPSIS\n/etc/modscan/modscan.conf\n"
 	      ".SH DESCRIPTION\n"
 	      "The configuration of every applet of \\fBmodscan\\fR(1): one "

@@ -8,7 +8,7 @@ function esc(s) {
 		s = "\\&" s
 	return s
 }
-BEGIN { state = "synopsis"; print ".SH SYNOPSIS"; print ".nf" }
+BEGIN { state = "synopsis"; print ".nh"; print ".SH SYNOPSIS"; print ".nf" }
 state == "synopsis" {
 	if ($0 == "") {
 		print ".fi"

@@ -18,6 +18,15 @@ applets=$("$bin" --help | sed -n '/^Applets:/,/^$/s/^  \([a-z]*\) .*/\1/p')
 		"$date" "$version"
 	printf '.SH NAME\nmodscan \\- upstream modulation scanner for CCAPs\n'
 	"$bin" --help | awk -f "$here/help2man.awk"
+	# The top-level options, each with its own --help.
+	for o in $("$bin" --help |
+		   sed -n '/^Options:/,/^$/s/^  \(--[a-z-]*\) .*/\1/p'); do
+		printf '.SH "MODSCAN %s"\n' "$(printf '%s' "$o" | tr a-z A-Z |
+			sed 's/-/\\-/g')"
+		"$bin" "$o" --help | awk -f "$here/help2man.awk" |
+			sed 's/^\.SH SYNOPSIS$/.SS Synopsis/;
+			     s/^\.SH DESCRIPTION$/.SS Description/'
+	done
 	printf '.SH FILES\n.TP\n/etc/modscan/modscan.conf\n'
 	printf 'the configuration, see \\fBmodscan.conf\\fR(5)\n'
 	printf '.TP\n/var/lib/modscan\nRUN_DIR: lock, heartbeat, spool\n'
