@@ -50,6 +50,15 @@ test_expect_success 'PORT alone stays on 127.0.0.1' '
 	kill -TERM "$srv2" && wait "$srv2"
 '
 
+test_expect_success 'the status text says why it stopped, never "stopped: stopped"' '
+	: >none.devices &&
+	RUN_DIR=$TRASH/once modscan scan --once --quiet --devices none.devices \
+		--config "$CONF" 2>/dev/null &&
+	RUN_DIR=$TRASH/once test_expect_code 1 modscan status --config "$CONF" >st &&
+	test_grep "^state: *stopped: after one sweep$" st &&
+	test_grep -v "stopped: stopped" st
+'
+
 test_expect_success 'the NRPE way: another user in the status group reads the status, RUN_DIR stays 0700' '
 	snippet=$SRC_DIR/contrib/nagios/modscan-nrpe.cfg &&
 	test_grep "^command\[check_modscan\]=/usr/bin/modscan status --nagios --config /etc/modscan/nagios.conf$" "$snippet" &&
