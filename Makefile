@@ -9,9 +9,10 @@
 #   make fuzz       the parser fuzzers, longer
 #   make bench      the benchmarks under tests/bench (bench-report: one)
 #
-# The static libraries (libssh, Connector/C, mbedTLS, OpenSSL, cJSON, zlib)
-# are built once from Debian's sources by contrib/build-deps.sh into
-# $(DEPS_CACHE), keyed on that script, so later builds only compile modscan.
+# The static libraries (libssh, Connector/C, mbedTLS, OpenSSL, cJSON, zlib,
+# jemalloc) are built once from Debian's sources by contrib/build-deps.sh
+# into $(DEPS_CACHE), keyed on that script, so later builds only compile
+# modscan.
 
 .SUFFIXES:
 .DELETE_ON_ERROR:
@@ -41,6 +42,9 @@ APPLET_SRC := $(sort $(wildcard applets/*.c))
 # --- static musl build (the shipped binary) ---
 STATIC_CC = musl-gcc
 STATIC_INC = -isystem $(DEPS)/include -isystem $(DEPS)/include/mariadb
+# jemalloc, whole and first: its malloc replaces musl's (one global lock).
+STATIC_MALLOC = -Wl,--whole-archive $(DEPS)/lib/libjemalloc.a \
+		-Wl,--no-whole-archive
 STATIC_LIBS = -L$(DEPS)/lib -lssh -lcjson -lmariadbclient -lmbedtls \
 	      -lmbedx509 -lmbedcrypto -lssl -lcrypto -lz -lpthread -lm
 STATIC_LIB_OBJ := $(patsubst %.c,build/static/%.o,$(LIB_SRC))
@@ -79,7 +83,9 @@ $(TOOLS_OK): contrib/install-deps.sh
 	bench-sweep clean \
 	ccapsim unit FORCE
 
-# Version, regenerated only when it changes.
+# Version, regenerated only when it changes.  Every object waits for it
+# (order-only); only those that include it (version.c, by their -MMD
+# dependencies) are rebuilt when it changes, not all of them per commit.
 build/gen/build-version.h: FORCE
 	@mkdir -p $(@D)
 	@v=$$(git describe --tags --always --dirty 2>/dev/null || echo unknown); \
@@ -91,7 +97,7 @@ build/gen/build-version.h: FORCE
 $(DEPS)/.done: | $(TOOLS_OK)
 	$(Q)contrib/build-deps.sh $(DEPS)
 
-build/static/%.o: %.c build/gen/build-version.h | $(DEPS)/.done
+build/static/%.o: %.c | build/gen/build-version.h $(DEPS)/.done
 	@mkdir -p $(@D)
 	$(call say,CC,$@)$(STATIC_CC) $(BASE_CFLAGS) $(CFLAGS) $(STATIC_INC) \
 		-MMD -MP -c -o $@ $<
@@ -100,13 +106,13 @@ build/static/libms.a: $(STATIC_LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 build/static/modscan: $(STATIC_APPLET_OBJ) build/static/libms.a
-	$(call say,LINK,$@)$(STATIC_CC) -static -o $@ $(STATIC_APPLET_OBJ) \
-		build/static/libms.a $(STATIC_LIBS)
+	$(call say,LINK,$@)$(STATIC_CC) -static -o $@ $(STATIC_MALLOC) \
+		$(STATIC_APPLET_OBJ) build/static/libms.a $(STATIC_LIBS)
 
 modscan: build/static/modscan
 	$(Q)objcopy --strip-all $< $@.tmp && mv $@.tmp $@
 
-build/asan/%.o: %.c build/gen/build-version.h | $(TOOLS_OK)
+build/asan/%.o: %.c | build/gen/build-version.h $(TOOLS_OK)
 	@mkdir -p $(@D)
 	$(call say,CC,$@)$(DEV_CC) $(BASE_CFLAGS) -O1 $(SAN) $(CFLAGS) \
 		$(DEV_INC) -MMD -MP -c -o $@ $<
@@ -131,7 +137,7 @@ unit: $(UNIT_BIN)
 # --- benchmarks (not in make check): optimised glibc build, no sanitizers ---
 BENCH_LIB_OBJ := $(patsubst %.c,build/bench/%.o,$(LIB_SRC))
 
-build/bench/%.o: %.c build/gen/build-version.h | $(TOOLS_OK)
+build/bench/%.o: %.c | build/gen/build-version.h $(TOOLS_OK)
 	@mkdir -p $(@D)
 	$(call say,CC,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
 		-MMD -MP -c -o $@ $<
@@ -149,7 +155,14 @@ build/bench/modscan: $(BENCH_APPLET_OBJ) build/bench/libms.a
 	$(call say,LINK,$@)$(DEV_CC) -o $@ $(BENCH_APPLET_OBJ) \
 		build/bench/libms.a $(DEV_LIBS)
 
-bench: all dev build/bench/ingest build/bench/modscan
+# The floor of a sweep: a minimal libssh client on modscan's own static
+# libraries (tests/bench/sweep compares modscan with it).
+build/static/floor: tests/bench/floor.c $(DEPS)/.done
+	@mkdir -p $(@D)
+	$(call say,LINK,$@)$(STATIC_CC) $(BASE_CFLAGS) $(CFLAGS) $(STATIC_INC) \
+		-static -o $@ $(STATIC_MALLOC) $< $(STATIC_LIBS)
+
+bench: all dev build/bench/ingest build/bench/modscan build/static/floor
 	$(Q)tests/bench/ingest
 	$(Q)tests/bench/sweep
 	$(Q)tests/bench/report
@@ -157,7 +170,7 @@ bench: all dev build/bench/ingest build/bench/modscan
 bench-report: dev build/bench/modscan
 	$(Q)tests/bench/report
 
-bench-sweep: all
+bench-sweep: all build/static/floor
 	$(Q)tests/bench/sweep
 
 # --- man pages and bash completion, from the --help tables, conf.def and

@@ -17,15 +17,22 @@
  */
 enum {
 	MS_RUN_CONF = 1 << 0,	/* load --config (or the default) */
-	MS_RUN_DIR = 1 << 1,	/* RUN_DIR exists, mode 0700, ours */
+	MS_RUN_DIR = 1 << 1,	/* RUN_DIR made 0700 if missing; it and its
+				 * spool, alerts, raw meet the rules of
+				 * file.h (ms_rundir_check), never chmod'ed */
 	MS_RUN_LOG = 1 << 2,	/* log to LOG_FILE as the applet */
 	MS_RUN_SSH = 1 << 3,	/* libssh's global init */
 	MS_RUN_DB = 1 << 4,	/* Connector/C's global init */
 	MS_RUN_LOCK = 1 << 5,	/* hold the lock column's pid file */
-	MS_RUN_OPTION = 1 << 6	/* run as "modscan --name"; no link */
+	MS_RUN_OPTION = 1 << 6,	/* run as "modscan --name"; no link */
+	MS_RUN_DIR_READ = 1 << 7 /* as MS_RUN_DIR, but nothing is created:
+				  * for applets that only read RUN_DIR */
 };
 
 enum { MS_NO_LOCK = -1 };
+
+/* The links --install makes: modscan-<applet>. */
+#define MS_LINK_PREFIX "modscan-"
 
 /* Exit statuses (STYLE.md). */
 enum {
@@ -40,11 +47,11 @@ struct ms_applet;
 /* One run of an applet: what main.c set up for it, and its options. */
 struct ms_run {
 	const struct ms_applet *applet;
-	const char *name;		/* "scan", "check-config" */
-	unsigned need;			/* MS_RUN_*: the table's; parse may
-					 * drop steps a mode does not need */
-	unsigned done;			/* steps taken, for the teardown */
-	int lock_key;			/* enum ms_conf_key or MS_NO_LOCK */
+	const char *name;		/* "scan", "--check-config" */
+	unsigned need;		/* MS_RUN_*: the table's; parse may drop
+				 * steps a mode does not need */
+	unsigned done;		/* steps taken, for the teardown */
+	int lock_key;		/* enum ms_conf_key or MS_NO_LOCK */
 	const char *config;		/* -c, --config */
 	bool quiet, verbose;		/* -q, -v */
 	bool nagios;			/* every exit is one plugin line */
@@ -64,8 +71,9 @@ struct ms_run {
  * status.
  */
 struct ms_applet {
-	const char *synopsis;		/* usage and description (--help) */
+	const char *synopsis;		/* usage, description (--help) */
 	const char *epilogue;		/* after the options, or NULL */
+	const char *operands;		/* in a synopsis ("DIR"), or NULL */
 	const struct ms_opt *opts;	/* the applet's own options */
 	unsigned common;		/* MS_OPT_F_*: common options taken */
 	size_t opts_size;		/* its parsed options, in r->opts */
@@ -93,12 +101,7 @@ void ms_applet_error(const char *fmt, ...) MS_PRINTF(1, 2);
 /* The first message ms_applet_error printed, or "". */
 const char *ms_applet_first_error(void);
 
-/*
- * ms_conf_init + ms_conf_load(path), printing warnings (counted in
- * ms_applet_warnings) and every bad value.  Returns 0, or MS_EXIT_USAGE
- * after printing why.
- */
-int ms_applet_conf(struct ms_conf *c, const char *path);
+/* Warnings the configuration gave (counted as they are printed). */
 extern unsigned ms_applet_warnings;
 
 /*

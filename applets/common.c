@@ -33,32 +33,6 @@ const char *ms_applet_first_error(void)
 
 unsigned ms_applet_warnings;
 
-int ms_applet_conf(struct ms_conf *c, const char *path)
-{
-	struct ms_err err = { 0 };
-	const char *p, *nl;
-	int r;
-
-	ms_conf_init(c);
-	r = ms_conf_load(c, path, &err);
-	for (p = c->warnings.p; (nl = strchr(p, '\n')); p = nl + 1) {
-		fprintf(stderr, "modscan %s: warning: %.*s\n", ms_applet_name,
-			(int)(nl - p), p);
-		ms_applet_warnings++;
-	}
-	ms_buf_reset(&c->warnings);
-	if (r < 0) {
-		/* every bad value, one line each; else the one error */
-		for (p = c->errors.p; (nl = strchr(p, '\n')); p = nl + 1)
-			ms_applet_error("%.*s", (int)(nl - p), p);
-		if (!c->errors.len)
-			ms_applet_error("%s", err.msg);
-		ms_conf_release(c);
-		return MS_EXIT_USAGE;
-	}
-	return 0;
-}
-
 int ms_applet_usage_error(void)
 {
 	fprintf(stderr, "Try 'modscan %s --help'.\n", ms_applet_name);

@@ -4,13 +4,12 @@
  */
 #include "applets.h"
 
-#include <sys/stat.h>
-
 #include "buf.h"
 #include "db.h"
 #include "err.h"
-#include "file.h"
 #include "log.h"
+#include "nagios.h"
+#include "rundir.h"
 #include "ssh.h"
 #include "version.h"
 
@@ -28,7 +27,7 @@ static const struct row rows[] = {
 #undef APPLET
 };
 
-static const char prefix[] = "modscan-";
+static const char prefix[] = MS_LINK_PREFIX;
 
 /* "check_config" as users spell it: "check-config". */
 static void row_name(const struct row *w, char *out, size_t size)
@@ -82,15 +81,17 @@ static void usage(FILE *f)
 	size_t i;
 
 	fputs("usage: modscan APPLET [ARGS]   (or call a link named "
-	      "modscan-APPLET)\n"
-	      "       modscan --install [--force] DIR\n", f);
+	      "modscan-APPLET)\n", f);
 	ms_buf_init(&b, 4096);
 	for (i = 0; i < MS_ARRAY_SIZE(rows); i++) {
 		if (!(rows[i].setup & MS_RUN_OPTION))
 			continue;
 		row_name(&rows[i], n, sizeof(n));
 		ms_buf_reset(&b);
-		if (ms_opt_synopsis(rows[i].a->opts, &b) == 0)
+		if (ms_opt_synopsis(rows[i].a->opts, rows[i].a->common,
+				    &b) == 0 &&
+		    (!rows[i].a->operands ||
+		     ms_buf_printf(&b, " %s", rows[i].a->operands) >= 0))
 			synopsis(f, n, b.p);
 	}
 	ms_buf_release(&b);
@@ -107,6 +108,37 @@ static void usage(FILE *f)
 	}
 	fputs("\n'modscan APPLET --help' describes one applet, "
 	      "'modscan --OPTION --help' one option.\n", f);
+}
+
+/*
+ * ms_conf_init + ms_conf_load(path), printing warnings (counted in
+ * ms_applet_warnings) and every bad value.  Returns 0, or MS_EXIT_USAGE
+ * after printing why.
+ */
+static int load_conf(struct ms_conf *c, const char *path)
+{
+	struct ms_err err = { 0 };
+	const char *p, *nl;
+	int r;
+
+	ms_conf_init(c);
+	r = ms_conf_load(c, path, &err);
+	for (p = c->warnings.p; (nl = strchr(p, '\n')); p = nl + 1) {
+		fprintf(stderr, "modscan %s: warning: %.*s\n", ms_applet_name,
+			(int)(nl - p), p);
+		ms_applet_warnings++;
+	}
+	ms_buf_reset(&c->warnings);
+	if (r < 0) {
+		/* every bad value, one line each; else the one error */
+		for (p = c->errors.p; (nl = strchr(p, '\n')); p = nl + 1)
+			ms_applet_error("%.*s", (int)(nl - p), p);
+		if (!c->errors.len)
+			ms_applet_error("%s", err.msg);
+		ms_conf_release(c);
+		return MS_EXIT_USAGE;
+	}
+	return 0;
 }
 
 /* The lock file of r: its key, else RUN_DIR/<name>.pid. */
@@ -136,13 +168,15 @@ static int setup(struct ms_run *r)
 	struct ms_err err = { 0 };
 	int rc;
 
-	if ((r->need & MS_RUN_CONF) && (rc = ms_applet_conf(&r->conf,
-							   r->config)))
+	if ((r->need & MS_RUN_CONF) && (rc = load_conf(&r->conf, r->config)))
 		return rc;
 	r->done |= r->need & MS_RUN_CONF;
-	if ((r->need & (MS_RUN_DIR | MS_RUN_LOCK)) &&
-	    ms_dir_private(ms_conf_str(&r->conf, MS_CONF_RUN_DIR), &err) < 0)
-		return failed(r, err.msg, MS_EXIT_FAIL);
+	/* before the log, the lock or anything else writes into it */
+	if ((r->need & (MS_RUN_DIR | MS_RUN_LOCK | MS_RUN_DIR_READ)) &&
+	    ms_rundir_check(&r->conf, r->need & (MS_RUN_DIR | MS_RUN_LOCK),
+			    &err) < 0)
+		return failed(r, err.msg, err.code == MS_E_INVAL ?
+			      MS_EXIT_USAGE : MS_EXIT_FAIL);
 	if ((r->need & MS_RUN_LOG) &&
 	    ms_log_open_conf(r->name, &r->conf, &err) < 0)
 		return failed(r, err.msg, MS_EXIT_USAGE);
@@ -156,7 +190,8 @@ static int setup(struct ms_run *r)
 			      MS_EXIT_FAIL);
 	r->done |= r->need & MS_RUN_DB;
 	if ((r->need & MS_RUN_LOCK) && take_lock(r, &err) < 0)
-		return failed(r, err.msg, MS_EXIT_FAIL);
+		return failed(r, err.msg, err.code == MS_E_INVAL ?
+			      MS_EXIT_USAGE : MS_EXIT_FAIL);
 	r->done |= r->need & MS_RUN_LOCK;
 	return 0;
 }
@@ -184,7 +219,7 @@ static int nagios_unknown(struct ms_run *r, int rc)
 	if (!r->nagios || r->said || rc < 0)
 		return rc;
 	printf("MODSCAN UNKNOWN - %s\n", *why ? why : "no verdict");
-	return 3;
+	return MS_NAGIOS_UNKNOWN;
 }
 
 static int run_row(const struct row *w, int argc, char **argv)
@@ -215,79 +250,6 @@ static int run_row(const struct row *w, int argc, char **argv)
 	rc = nagios_unknown(&r, rc);
 	free(r.opts);
 	return rc < 0 ? MS_EXIT_OK : rc;
-}
-
-/* Point dir/name at target unless something else is there (or force). */
-static int install_link(const char *dir, const char *name, const char *target,
-			bool force)
-{
-	char path[PATH_MAX], tmp[PATH_MAX], cur[PATH_MAX];
-	struct stat st;
-	ssize_t n;
-
-	if (snprintf(path, sizeof(path), "%s/%s%s", dir, prefix, name) >=
-	    (int)sizeof(path) ||
-	    snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
-		fprintf(stderr, "modscan: --install: path too long\n");
-		return -1;
-	}
-	if (lstat(path, &st) == 0) {
-		n = S_ISLNK(st.st_mode) ? readlink(path, cur, sizeof(cur) - 1)
-					: -1;
-		if (n >= 0) {
-			cur[n] = '\0';
-			if (!strcmp(cur, target))
-				return 0;
-		}
-		if (!force) {
-			fprintf(stderr, "modscan: --install: '%s' exists and "
-				"is not our link (use --force)\n", path);
-			return -1;
-		}
-	}
-	unlink(tmp);
-	if (symlink(target, tmp) < 0 || rename(tmp, path) < 0) {
-		fprintf(stderr, "modscan: --install: cannot create '%s': %s\n",
-			path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-static int install(int argc, char **argv)
-{
-	char self[PATH_MAX];
-	const char *dir = NULL;
-	bool force = false;
-	int i, r = 0;
-	size_t k;
-
-	for (i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--force"))
-			force = true;
-		else if (!dir && argv[i][0] != '-')
-			dir = argv[i];
-		else {
-			fprintf(stderr, "modscan: --install: unexpected "
-				"argument '%s'\n", argv[i]);
-			return MS_EXIT_USAGE;
-		}
-	}
-	if (!dir) {
-		fprintf(stderr, "modscan: --install needs a directory\n");
-		return MS_EXIT_USAGE;
-	}
-	if (!realpath("/proc/self/exe", self)) {
-		fprintf(stderr, "modscan: --install: cannot find our own "
-			"binary: %s\n", strerror(errno));
-		return MS_EXIT_FAIL;
-	}
-	for (k = 0; k < MS_ARRAY_SIZE(rows); k++)
-		if (!(rows[k].setup & MS_RUN_OPTION) &&
-		    install_link(dir, rows[k].id, self, force) < 0)
-			r = MS_EXIT_FAIL;
-	return r;
 }
 
 static int version(void)
@@ -329,8 +291,6 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
 		return version();
-	if (!strcmp(argv[1], "--install"))
-		return install(argc, argv);
 	if ((w = find_row(argv[1])))
 		return run_row(w, argc - 1, argv + 1);
 	if (argv[1][0] == '-') {

@@ -34,13 +34,10 @@ static const struct ms_opt opts[] = {
 	  "no progress line on a terminal" },
 	{ "parse", 0, "FAMILY", O_PARSE, 0,
 	  "parse a saved device output (FILE, or standard\n"
-	  "input) with FAMILY's parser (e6000, casa, cbr8)\n"
-	  "and print its channels" },
+	  "input) with FAMILY's parser and print its\n"
+	  "channels" },
 	{ "interface", 0, "IF", O_IFACE, 0,
-	  "casa: the text is `show spectrum hop-history\n"
-	  "upstream IF`; cbr8: the text is the controller\n"
-	  "output of MAC domain IF (Cable1/0/1), other\n"
-	  "domains' blocks are ignored" },
+	  "the saved output is of interface IF (below)" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
 
@@ -144,26 +141,26 @@ static int load_map(const struct ms_conf *c, struct ms_modmap *map)
 	return 0;
 }
 
-/* cbr8 summary: the MAC domains; -1 when the text is not a summary. */
-static int print_domains(const struct ms_buf *text)
+/*
+ * A listing of the device's interfaces (a cBR-8 summary): their names on
+ * stdout and an exit status; -1 when the text is no such listing.
+ */
+static int print_interfaces(int fam, const struct ms_buf *text)
 {
-	struct ms_namelist *dom = malloc(sizeof(*dom));
-	size_t i;
-	int r = -1;
+	const struct ms_drv_ops *ops = ms_drv_families[fam].ops;
+	struct ms_err err = { 0 };
+	struct ms_buf names;
+	int r;
 
-	if (!dom) {
-		ms_applet_error("out of memory");
-		return MS_EXIT_FAIL;
-	}
-	ms_namelist_init(dom);
-	ms_parse_cbr8_summary(text->p, text->len, dom, NULL);
-	if (dom->listing) {
-		for (i = 0; i < dom->n; i++)
-			printf("Cable%s\n", dom->v[i]);
-		r = MS_EXIT_OK;
-	}
-	free(dom);
-	return r;
+	if (!ops->interfaces)
+		return -1;
+	ms_buf_init(&names, INPUT_MAX);
+	if ((r = ops->interfaces(text->p, text->len, &names, &err)) < 0)
+		ms_applet_error("%s", err.msg);
+	else if (r > 0 && names.len)
+		fwrite(names.p, 1, names.len, stdout);
+	ms_buf_release(&names);
+	return r < 0 ? MS_EXIT_FAIL : r > 0 ? MS_EXIT_OK : -1;
 }
 
 /* Records on stdout, warnings on stderr. */
@@ -196,12 +193,13 @@ static int parse_main(const struct ms_conf *c, const struct scan_opts *o)
 	int fam, r;
 
 	if ((fam = ms_drv_family(o->parse)) < 0) {
-		ms_applet_error("unknown family '%s' (e6000, casa, cbr8)",
-				o->parse);
+		ms_applet_error("unknown family '%s' (%s)", o->parse,
+				ms_drv_names());
 		return MS_EXIT_USAGE;
 	}
-	if (o->iface && fam == MS_FAM_e6000) {
-		ms_applet_error("--interface: e6000 lists all upstreams at once");
+	if (o->iface && !ms_drv_families[fam].ops->iface) {
+		ms_applet_error("--interface: %s lists all upstreams at once",
+				o->parse);
 		return MS_EXIT_USAGE;
 	}
 	if ((r = load_map(c, &map)) != 0)
@@ -220,7 +218,7 @@ static int parse_main(const struct ms_conf *c, const struct scan_opts *o)
 		ms_applet_error("error reply: %s", l.reason);
 		goto out;
 	}
-	if (fam == MS_FAM_cbr8 && !o->iface && (r = print_domains(&text)) >= 0)
+	if (!o->iface && (r = print_interfaces(fam, &text)) >= 0)
 		goto out;
 	r = MS_EXIT_FAIL;
 	if (ms_drv_parse(fam, o->iface, text.p, text.len, &map, &l, &err) < 0)
@@ -286,11 +284,16 @@ const struct ms_applet ms_scan_applet = {
 	"or SIGINT; SIGHUP reloads the configuration and the devices file.\n"
 	"\n",
 	.epilogue =
-	"cbr8 --parse without --interface: a `show cable modem summary` output\n"
-	"prints its MAC domains, one per line (Cable1/0/1); any other text is\n"
-	"read as controller output of any domain.  --parse exits 0 for a\n"
-	"listing (even with no channel; warnings on stderr), 1 for an error\n"
-	"reply or text that is not a listing, 2 for usage errors.\n"
+	"Families (FAMILY, the devices file, HOSTNAME_RULES), with the name\n"
+	"rule used when HOSTNAME_RULES is empty, and how --parse reads them:\n"
+#define DRV(name, KEY, label, legacy, paging, rule, markers, help) \
+	"  " #name ": " label ", name rule " rule "\n    " help "\n"
+#include "drv.def"
+#undef DRV
+	"\n"
+	"--parse exits 0 for a listing (even with no channel; warnings on\n"
+	"stderr), 1 for an error reply or text that is not a listing, 2 for\n"
+	"usage errors.\n"
 	"\n"
 	"Exit status of the collector: 0 (also after SIGTERM), 1 when a device\n"
 	"failed (--once, --device) or the scanner cannot run (lock held),\n"

@@ -36,7 +36,9 @@ static const struct ms_opt opts[] = {
 	{ "prometheus", 0, NULL, O_PROM, 0,
 	  "Prometheus text exposition on stdout" },
 	{ "textfile", 0, "DIR", O_TEXTFILE, 0,
-	  "write DIR/modscan.prom atomically (node_exporter)" },
+	  "write DIR/modscan.prom atomically (node_exporter);\n"
+	  "DIR must exist, belong to us or root and not be\n"
+	  "writable by group or others (else exit 2)" },
 	{ "serve", 0, "ADDR:PORT", O_SERVE, 0,
 	  "answer GET /health (200 or 503, JSON),\n"
 	  "/metrics and / (links to both) until SIGTERM;\n"
@@ -64,13 +66,14 @@ static int opt(struct ms_run *r, int id, const char *arg)
 		o->mode = (enum mode)(id - O_JSON + M_JSON);
 		o->arg = arg;
 		o->modes++;
+		r->nagios |= o->mode == M_NAGIOS;	/* --nag too */
 	}
 	return 0;
 }
 
 /*
  * The Nagios plugin convention: -w and -c are thresholds under --nagios
- * (which may come after them); elsewhere -c is --config, -w unknown.
+ * (which may come after them); elsewhere -c is --config.
  */
 static bool nagios_wanted(int argc, char **argv)
 {
@@ -92,7 +95,8 @@ static int parse(struct ms_run *r, int argc, char **argv)
 	r->nagios = nagios_wanted(argc, argv);
 	memcpy(plain, opts, sizeof(opts));
 	for (i = 0; !r->nagios && i < MS_ARRAY_SIZE(plain); i++)
-		plain[i].shortopt = 0;
+		if (plain[i].id == O_CRIT)
+			plain[i].shortopt = 0;
 	if ((rc = ms_applet_getopt(r, plain, argc, argv, opt)) ||
 	    (rc = ms_applet_no_args(argc, argv)))
 		return rc;
@@ -274,6 +278,17 @@ static int serve(const struct ms_health_src *src, const char *addr)
 	return MS_EXIT_OK;
 }
 
+/* --textfile DIR: published, so it must be safe before we write. */
+static int textfile_dir(const char *dir)
+{
+	struct ms_err err = { 0 };
+
+	if (ms_dir_check(dir, "--textfile", MS_DIR_PUBLISH, &err) == 0)
+		return 0;
+	ms_applet_error("%s", err.msg);
+	return err.code == MS_E_SYS ? MS_EXIT_FAIL : MS_EXIT_USAGE;
+}
+
 static int machine(struct ms_run *run, const struct ms_health_report *r)
 {
 	const struct ms_conf *c = &run->conf;
@@ -334,6 +349,8 @@ static int run(struct ms_run *run)
 		ms_applet_error("%s", err.msg);
 		return MS_EXIT_USAGE;
 	}
+	if (o->mode == M_TEXTFILE && (rc = textfile_dir(o->arg)) != 0)
+		return rc;
 	if (o->mode == M_SERVE)
 		return serve(&src, o->arg);
 	if (!(r = malloc(sizeof(*r)))) {

@@ -9,13 +9,12 @@
 #include "err.h"
 #include "health.h"
 #include "log.h"
+#include "mstime.h"
 #include "repair.h"
 #include "scanctl.h"
 #include "sig.h"
 #include "smtp.h"
 #include "superd.h"
-#include "supervise.h"
-#include "mstime.h"
 
 enum mode { M_CHECK, M_STATUS, M_START, M_STOP, M_RESTART, M_DAEMON, M_FLUSH };
 
@@ -32,8 +31,8 @@ static const struct ms_opt opts[] = {
 	{ "daemon", 0, NULL, O_MODE + M_DAEMON, 0,
 	  "supervise the scanner as a child in the\n"
 	  "foreground, restart it with backoff, run the\n"
-	  "REPORT_AT and MAINTAIN_AT jobs; status in\n"
-	  "WATCHDOG_STATUS_FILE" },
+	  "REPORT_AT, MAINTAIN_AT and REPORT_REFRESH jobs;\n"
+	  "status in WATCHDOG_STATUS_FILE" },
 	{ "serve", 0, "ADDR:PORT", O_SERVE, 0,
 	  "with --daemon: GET /health and /metrics (SERVE)" },
 	{ "flush-alerts", 0, NULL, O_MODE + M_FLUSH, 0,

@@ -8,17 +8,24 @@
 #   zlib            PREFIX/lib/libz.a                 include/zlib.h
 #   mbedTLS 2.28    PREFIX/lib/libmbed{tls,x509,crypto}.a   include/mbedtls/
 #                   (threading on; getrandom() used under musl too)
-#   libssh 0.10     PREFIX/lib/libssh.a               include/libssh/
-#                   (mbedTLS backend, zlib, client + server + SFTP)
 #   OpenSSL 3.0     PREFIX/lib/lib{ssl,crypto}.a      include/openssl/
-#                   (only because Connector/C has no mbedTLS backend)
+#                   (Connector/C's TLS and libssh's crypto)
+#   libssh 0.10     PREFIX/lib/libssh.a               include/libssh/
+#                   (OpenSSL backend: libcrypto's optimised X25519,
+#                   Ed25519, AES-GCM and ChaCha20 instead of libssh's
+#                   reference curve code; zlib, client + server + SFTP)
 #   Connector/C     PREFIX/lib/libmariadbclient.a     include/mariadb/
 #                   (TLS via OpenSSL, auth plugins compiled in)
 #   cJSON           PREFIX/lib/libcjson.a             include/cjson/cJSON.h
+#   jemalloc 5.3    PREFIX/lib/libjemalloc.a          include/jemalloc/
+#                   (replaces musl's malloc, whose single lock serialises
+#                   every thread of a sweep)
 #
 # Compile with  -isystem PREFIX/include -isystem PREFIX/include/mariadb
-# link with     -static -L PREFIX/lib -lssh -lcjson -lmariadbclient -lmbedtls
-#               -lmbedx509 -lmbedcrypto -lssl -lcrypto -lz -lpthread -lm
+# link with     -static -Wl,--whole-archive PREFIX/lib/libjemalloc.a
+#               -Wl,--no-whole-archive -L PREFIX/lib -lssh -lcjson
+#               -lmariadbclient -lmbedtls -lmbedx509 -lmbedcrypto -lssl
+#               -lcrypto -lz -lpthread -lm
 #
 # Cached and atomic: if PREFIX/.done exists it exits 0 at once.  Otherwise
 # it takes an flock on PREFIX.lock (a concurrent build of the same PREFIX
@@ -49,6 +56,7 @@ LIBSSH_V=0.10.6-0+deb12u2
 OPENSSL_V=3.0.20-1~deb12u2
 MARIADB_V=1:10.11.18-0+deb12u1
 CJSON_V=1.7.15-1+deb12u4
+JEMALLOC_V=5.3.0-1
 
 me=build-deps
 say() { printf '%s: %s\n' "$me" "$*"; }
@@ -181,7 +189,8 @@ build_sources() {
 	flock 8
 	rm -rf "$SRCDIR"/dl.*    # downloads of runs that died
 	for p in zlib:$ZLIB_V mbedtls:$MBEDTLS_V libssh:$LIBSSH_V \
-		openssl:$OPENSSL_V mariadb:$MARIADB_V cjson:$CJSON_V; do
+		openssl:$OPENSSL_V mariadb:$MARIADB_V cjson:$CJSON_V \
+		jemalloc:$JEMALLOC_V; do
 		d=$(fetch "${p%%:*}" "${p#*:}")
 		echo "${p%%:*} $d" >>"$W/dscs"
 	done
@@ -284,22 +293,6 @@ build_mbedtls() {
 		{ echo "libmbedcrypto.a does not use getrandom()"; return 1; }
 }
 
-build_libssh() {
-	extract libssh
-	grep -q 'project(libssh VERSION 0\.10\.' CMakeLists.txt ||
-		{ echo "not libssh 0.10"; return 1; }
-	cmake_build . \
-		-DBUILD_SHARED_LIBS=OFF -DWITH_GSSAPI=OFF -DWITH_MBEDTLS=ON \
-		-DWITH_ZLIB=ON -DWITH_SERVER=ON -DWITH_SFTP=ON \
-		-DWITH_EXAMPLES=OFF -DWITH_NACL=OFF -DUNIT_TESTING=OFF \
-		-DCLIENT_TESTING=OFF -DSERVER_TESTING=OFF \
-		-DMBEDTLS_ROOT_DIR="$R" -DZLIB_ROOT="$R"
-	nm "$R/lib/libssh.a" 2>/dev/null | grep -q ' T ssh_bind_new$' ||
-		{ echo "libssh.a has no server API"; return 1; }
-	nm "$R/lib/libssh.a" 2>/dev/null | grep -q ' T sftp_new$' ||
-		{ echo "libssh.a has no SFTP"; return 1; }
-}
-
 build_openssl() {
 	extract openssl
 	case $(uname -m) in
@@ -309,12 +302,41 @@ build_openssl() {
 	esac
 	# --openssldir=/etc/ssl: default CA paths (and openssl.cnf) of Debian-
 	# like hosts.  no-docs does not exist in 3.0; install_dev installs none.
+	# The ENGINE API stays (libssh 0.10's OpenSSL backend calls it; with
+	# no-dso no engine can be loaded).
 	./Configure "$target" no-shared no-tests no-async no-afalgeng \
-		no-dso no-engine no-module no-legacy \
+		no-dso no-module no-legacy \
 		--prefix="$PREFIX" --libdir=lib --openssldir=/etc/ssl \
 		CC=musl-gcc CFLAGS="$CFLAGS_COMMON" CPPFLAGS="-idirafter $kinc"
 	make -j"$JOBS" build_libs
 	make install_dev DESTDIR="$DESTDIR"
+}
+
+build_libssh() {
+	extract libssh
+	grep -q 'project(libssh VERSION 0\.10\.' CMakeLists.txt ||
+		{ echo "not libssh 0.10"; return 1; }
+	cmake_build . \
+		-DBUILD_SHARED_LIBS=OFF -DWITH_GSSAPI=OFF -DWITH_MBEDTLS=OFF \
+		-DWITH_GCRYPT=OFF -DOPENSSL_ROOT_DIR="$R" \
+		-DOPENSSL_USE_STATIC_LIBS=ON \
+		-DWITH_ZLIB=ON -DWITH_SERVER=ON -DWITH_SFTP=ON \
+		-DWITH_EXAMPLES=OFF -DWITH_NACL=OFF -DUNIT_TESTING=OFF \
+		-DCLIENT_TESTING=OFF -DSERVER_TESTING=OFF -DZLIB_ROOT="$R"
+	nm "$R/lib/libssh.a" >"$W/build/libssh.nm" 2>/dev/null || true
+	grep -q ' T ssh_bind_new$' "$W/build/libssh.nm" ||
+		{ echo "libssh.a has no server API"; return 1; }
+	grep -q ' T sftp_new$' "$W/build/libssh.nm" ||
+		{ echo "libssh.a has no SFTP"; return 1; }
+	# libcrypto's X25519 and Ed25519, not the reference code (which
+	# CMake silently falls back to if its checks against libcrypto fail)
+	grep -q ' U EVP_PKEY_derive$' "$W/build/libssh.nm" ||
+		{ echo "libssh.a is not on the OpenSSL backend"; return 1; }
+	if grep -q ' T crypto_scalarmult$\| T crypto_sign_ed25519_keypair$' \
+		"$W/build/libssh.nm"; then
+		echo "libssh.a uses its reference curve25519/ed25519 code"
+		return 1
+	fi
 }
 
 build_mariadb() {
@@ -375,6 +397,22 @@ build_mariadb() {
 	done
 }
 
+build_jemalloc() {
+	extract jemalloc
+	grep -q '^5\.3\.' VERSION || { echo "not jemalloc 5.3"; return 1; }
+	# No prefix: its malloc, free, ... replace musl's.  No stats, no
+	# profiling, no dlopen.
+	CC=musl-gcc CFLAGS="$CFLAGS_COMMON" ./configure --prefix="$PREFIX" \
+		--libdir="$PREFIX/lib" --with-jemalloc-prefix= --disable-cxx \
+		--disable-shared --enable-static --disable-libdl \
+		--disable-stats --disable-prof --disable-doc
+	make -j"$JOBS" build_lib_static
+	make install_lib_static install_include DESTDIR="$DESTDIR"
+	rm -f "$R"/lib/libjemalloc_pic.a
+	nm "$R/lib/libjemalloc.a" 2>/dev/null | grep -q ' T malloc$' ||
+		{ echo "libjemalloc.a does not define malloc"; return 1; }
+}
+
 build_cjson() {
 	extract cjson
 	musl-gcc $CFLAGS_COMMON -std=c89 -Wall -c cJSON.c -o cJSON.o
@@ -387,15 +425,16 @@ build_cjson() {
 uv() { v=$(dscver "$(dsc_of "$1")"); v=${v%-*}; echo "${v%.dfsg}"; }
 step zlib "$(uv zlib)"
 step mbedtls "$(uv mbedtls)"
-step libssh "$(uv libssh)"
 step openssl "$(uv openssl)"
+step libssh "$(uv libssh) (OpenSSL backend)"
 step mariadb "Connector/C ($(uv mariadb))"
 step cjson "$(uv cjson)"
+step jemalloc "$(uv jemalloc)"
 
 # ------------------------------------------------------------------ finish
 
 for f in libssh.a libmariadbclient.a libmbedtls.a libmbedx509.a \
-	libmbedcrypto.a libssl.a libcrypto.a libz.a libcjson.a; do
+	libmbedcrypto.a libssl.a libcrypto.a libz.a libcjson.a libjemalloc.a; do
 	[ -f "$R/lib/$f" ] || die "$R/lib/$f missing"
 done
 for f in libssh/libssh.h libssh/server.h libssh/sftp.h mariadb/mysql.h \

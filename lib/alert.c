@@ -9,6 +9,7 @@
 #include "file.h"
 #include "num.h"
 #include "mstime.h"
+#include "rundir.h"
 
 static const char suffix[] = ".alert";
 
@@ -21,13 +22,12 @@ enum {
 int ms_alert_conf_from(struct ms_alert_conf *ac, const struct ms_conf *c,
 		       struct ms_err *err)
 {
-	int n;
+	int r;
 
 	memset(ac, 0, sizeof(*ac));
-	n = snprintf(ac->dir, sizeof(ac->dir), "%s/alerts",
-		     ms_conf_str(c, MS_CONF_RUN_DIR));
-	if (n < 0 || (size_t)n >= sizeof(ac->dir))
-		return ms_err_set(err, MS_E_TOOBIG, "RUN_DIR: path too long");
+	if ((r = ms_rundir_path(c, "alerts", ac->dir, sizeof(ac->dir),
+				err)) < 0)
+		return r;
 	ac->interval_ms = ms_conf_int(c, MS_CONF_ALERT_INTERVAL) * 1000;
 	ac->enabled = *ms_conf_str(c, MS_CONF_SMTP_HOST) != '\0';
 	return 0;
@@ -50,9 +50,8 @@ static int lock_dir(const char *dir, const char *leaf, int op,
 	if (snprintf(path, sizeof(path), "%s/%s", dir, leaf) >=
 	    (int)sizeof(path))
 		return ms_err_set(err, MS_E_TOOBIG, "path too long: '%s'", dir);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return ms_err_sys(err, "cannot open '%s'", path);
+	if ((fd = ms_file_open(path, O_RDWR | O_CREAT, 0600, err)) < 0)
+		return fd;
 	while (flock(fd, op) < 0) {
 		if (errno == EINTR)
 			continue;
@@ -206,7 +205,7 @@ int ms_alert_queue(const struct ms_alert_conf *ac, const char *kind,
 		return MS_ALERT_OFF;
 	if (!kind_ok(kind))
 		return ms_err_set(err, MS_E_INVAL, "bad alert kind '%s'", kind);
-	if ((r = ms_dir_private(ac->dir, err)) < 0)
+	if ((r = ms_dir_ensure(ac->dir, "alert queue", MS_DIR_DATA, err)) < 0)
 		return r;
 	if (snprintf(state, sizeof(state), "%s/.rate-%s", ac->dir, kind) >=
 	    (int)sizeof(state))
@@ -327,7 +326,7 @@ int ms_alert_flush(const struct ms_smtp_conf *sc, const char *dir,
 	size_t i, n = 0;
 	int lock, r, sent = 0;
 
-	if ((r = ms_dir_private(dir, err)) < 0)
+	if ((r = ms_dir_ensure(dir, "alert queue", MS_DIR_DATA, err)) < 0)
 		return r;
 	/* Two flushes at once would mail the same alert twice. */
 	if ((lock = lock_dir(dir, ".flush", LOCK_EX | LOCK_NB, err)) < 0)

@@ -1,7 +1,6 @@
 /*
  * The database connection: Connector/C over TCP or a Unix socket, TLS
- * policy, option files, timeouts, one-line errors, prepared statements,
- * and the reconnect backoff the store thread consults (it never sleeps).
+ * policy, option files, timeouts, one-line errors, prepared statements.
  */
 #ifndef MS_DB_H
 #define MS_DB_H
@@ -100,25 +99,5 @@ unsigned ms_db_errno(struct ms_db *db);
  * missing tables, read-only server) is worth a retry later.
  */
 bool ms_db_data_error(unsigned code);
-
-/*
- * Capped exponential backoff with jitter.  The caller asks whether an
- * attempt is due and reports the outcome; nothing here sleeps.
- */
-struct ms_backoff {
-	ms_msec_t base, cap;	/* first delay, longest delay */
-	ms_msec_t delay;	/* the delay before the next attempt */
-	ms_msec_t due;		/* monotonic time of the next attempt */
-	unsigned failures;
-	uint64_t rng;
-};
-
-void ms_backoff_init(struct ms_backoff *b, ms_msec_t base, ms_msec_t cap,
-		     uint64_t seed);
-/* A failure at now: returns when the next attempt is due. */
-ms_msec_t ms_backoff_fail(struct ms_backoff *b, ms_msec_t now);
-/* A success: the next failure starts from base again. */
-void ms_backoff_ok(struct ms_backoff *b);
-bool ms_backoff_due(const struct ms_backoff *b, ms_msec_t now);
 
 #endif

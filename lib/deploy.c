@@ -11,6 +11,7 @@
 #include "deploy_dest.h"
 #include "file.h"
 #include "num.h"
+#include "site.h"
 
 enum { OLD_NAMES_MAX = 4u << 20 };
 
@@ -95,18 +96,44 @@ int ms_deploy_parse(const char *s, struct ms_deploy_target *t,
 	return 0;
 }
 
+int ms_deploy_target_conf(const struct ms_conf *c, char *out, size_t size,
+			  struct ms_err *err)
+{
+	const char *t = ms_conf_str(c, MS_CONF_DEPLOY_TARGET);
+	const char *host = ms_conf_str(c, MS_CONF_DEPLOY_HOST);
+	const char *path = ms_conf_str(c, MS_CONF_DEPLOY_PATH);
+	int n;
+
+	if (*t || !ms_conf_bool(c, MS_CONF_DEPLOY_ENABLE))
+		n = snprintf(out, size, "%s", t);
+	else if (!*host || path[0] != '/')
+		return ms_err_set(err, MS_E_INVAL, "DEPLOY_ENABLE needs "
+				  "DEPLOY_HOST (WEB_SERVER) and an absolute "
+				  "DEPLOY_PATH (WEB_PATH)");
+	else
+		n = snprintf(out, size, "sftp://%s%s", host, path);
+	if (n < 0 || (size_t)n >= size)
+		return ms_err_set(err, MS_E_TOOBIG, "deploy target too long");
+	return 0;
+}
+
 int ms_deploy_opts_from_conf(struct ms_deploy_opts *o,
 			     const struct ms_conf *c, const char *target,
 			     char *kh, size_t khsize, struct ms_err *err)
 {
 	const char *pw = ms_conf_str(c, MS_CONF_DEPLOY_PASSWORD);
 	const char *key = ms_conf_str(c, MS_CONF_DEPLOY_KEY_FILE);
+	char conf_target[MS_DEPLOY_TARGET_MAX];
 	int r;
 
 	memset(o, 0, sizeof(*o));
-	if ((r = ms_deploy_parse(target ? target : ms_conf_str(c,
-						MS_CONF_DEPLOY_TARGET),
-				 &o->target, err)) < 0)
+	if (!target) {
+		if ((r = ms_deploy_target_conf(c, conf_target,
+					       sizeof(conf_target), err)) < 0)
+			return r;
+		target = conf_target;
+	}
+	if ((r = ms_deploy_parse(target, &o->target, err)) < 0)
 		return r;
 	o->keep_days = (int)ms_conf_int(c, MS_CONF_DEPLOY_KEEP_DAYS);
 	o->now = time(NULL);
@@ -275,10 +302,14 @@ static int latest(struct ms_deploy_dest *d, const struct ms_deploy_file *f,
 	char link[NAME_MAX + 1], tmp[NAME_MAX + 1];
 	int r;
 
-	if (!ext)
+	if (f->latest)
+		snprintf(link, sizeof(link), "%s", f->latest);
+	else if (ext)
+		snprintf(link, sizeof(link), "latest%s", ext);
+	else
 		return 0;
-	snprintf(link, sizeof(link), "latest%s", ext);
-	snprintf(tmp, sizeof(tmp), ".latest%s.tmp", ext);
+	if (strchr(link, '/') || tmp_name(tmp, sizeof(tmp), link) < 0)
+		return ms_err_set(err, MS_E_INVAL, "bad link name '%s'", link);
 	d->ops->unlink(d, tmp, NULL);
 	if (*links && d->ops->symlink(d, f->name, tmp, NULL) >= 0) {
 		if ((r = d->ops->rename(d, tmp, link, err)) < 0)
@@ -297,20 +328,68 @@ struct sweep {
 	size_t n;
 	int64_t before;
 	struct ms_buf names;	/* NUL-separated names to remove */
+	struct ms_site_day *days;	/* day pages that stay (site only) */
+	size_t ndays;
 };
+
+/* A day page that stays goes into the site's index. */
+static void sweep_day(struct sweep *s, const char *name)
+{
+	if (s->days && s->ndays < MS_SITE_DAYS_MAX &&
+	    ms_site_page_date(name, s->days[s->ndays].date))
+		s->ndays++;
+}
+
+/* modscan's report files and the legacy tool's published JSON. */
+static bool expires(const char *name)
+{
+	static const char web[] = "_web.json";
+	size_t n = strlen(name), w = sizeof(web) - 1;
+
+	if (!strncmp(name, MS_RENDER_PREFIX, strlen(MS_RENDER_PREFIX)))
+		return true;
+	return !strncmp(name, MS_LEGACY_PREFIX, strlen(MS_LEGACY_PREFIX)) &&
+	       n > w && !strcmp(name + n - w, web) &&
+	       strcmp(name, MS_LEGACY_LATEST);
+}
 
 static int sweep_one(void *ctx, const char *name, int64_t mtime, bool reg)
 {
 	struct sweep *s = ctx;
 	size_t i;
 
-	if (!reg || mtime >= s->before ||
-	    strncmp(name, MS_DEPLOY_PREFIX, strlen(MS_DEPLOY_PREFIX)))
+	if (!reg)
 		return 0;
 	for (i = 0; i < s->n; i++)
 		if (!strcmp(name, s->f[i].name))
-			return 0;
+			break;
+	if (i < s->n || mtime >= s->before || !expires(name)) {
+		sweep_day(s, name);
+		return 0;
+	}
 	return ms_buf_add(&s->names, name, strlen(name) + 1);
+}
+
+/* index.html of the day pages that stay, replaced atomically. */
+static int site_index(struct ms_deploy_dest *d, const struct ms_deploy_opts *o,
+		      struct ms_site_day *days, size_t n, struct ms_err *err)
+{
+	static const char name[] = "index.html", tmp[] = ".index.html.tmp";
+	struct ms_buf b;
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++)
+		ms_site_day_load(&days[i], o->site_dir);
+	ms_buf_init(&b, MS_RENDER_MAX);
+	if ((r = ms_site_index(days, n, o->site_title ? o->site_title : "",
+			       o->site_footer ? o->site_footer : "", &b,
+			       err)) >= 0 &&
+	    ((r = d->ops->put(d, tmp, b.p, b.len, err)) < 0 ||
+	     (r = d->ops->rename(d, tmp, name, err)) < 0))
+		d->ops->unlink(d, tmp, NULL);
+	ms_buf_release(&b);
+	return r;
 }
 
 static int housekeeping(struct ms_deploy_dest *d,
@@ -324,7 +403,15 @@ static int housekeeping(struct ms_deploy_dest *d,
 
 	s.before = (int64_t)o->now - (int64_t)o->keep_days * 86400;
 	ms_buf_init(&s.names, OLD_NAMES_MAX);
+	if (o->site_dir && !(s.days = calloc(MS_SITE_DAYS_MAX,
+					     sizeof(*s.days)))) {
+		ms_buf_release(&s.names);
+		return ms_err_set(err, MS_E_NOMEM, "out of memory");
+	}
 	r = d->ops->list(d, sweep_one, &s, err);
+	if (r >= 0 && o->site_dir)
+		r = site_index(d, o, s.days, s.ndays, err);
+	free(s.days);
 	for (p = s.names.p; r >= 0 && p && p < s.names.p + s.names.len;
 	     p += strlen(p) + 1) {
 		if ((r = d->ops->unlink(d, p, err)) >= 0)

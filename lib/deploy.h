@@ -10,6 +10,7 @@
 #include "ms.h"
 #include "conf.h"
 #include "err.h"
+#include "render.h"
 #include "ssh.h"
 
 enum {
@@ -18,8 +19,6 @@ enum {
 	MS_DEPLOY_USER_MAX = 128
 };
 
-/* Files whose names start with this are ours to replace and expire. */
-#define MS_DEPLOY_PREFIX "modscan-report-"
 
 struct ms_deploy_target {
 	bool sftp;
@@ -41,6 +40,7 @@ struct ms_deploy_file {
 	const char *name;
 	const void *data;
 	size_t len;
+	const char *latest;	/* its latest link; NULL: latest.EXT */
 };
 
 struct ms_deploy_opts {
@@ -54,10 +54,28 @@ struct ms_deploy_opts {
 	const char *known_hosts;
 	enum ms_ssh_policy policy;
 	ms_msec_t timeout_ms;	/* connect+login, then each SFTP request */
+	/*
+	 * The site: when site_dir is set, index.html lists every day page on
+	 * the target (totals from site_dir/modscan-report-D.json), written
+	 * before old reports are removed and never listing one of them.
+	 */
+	const char *site_dir;
+	const char *site_title, *site_footer;
 };
 
+/* Room for any target string. */
+enum { MS_DEPLOY_TARGET_MAX = PATH_MAX + MS_DEPLOY_HOST_MAX + 16 };
+
 /*
- * Options from the configuration: target (NULL: DEPLOY_TARGET), the
+ * The configured target into out: DEPLOY_TARGET, else with DEPLOY_ENABLE
+ * sftp://DEPLOY_HOST/DEPLOY_PATH (the legacy WEB_SERVER and WEB_PATH), else
+ * "" (none).  MS_E_INVAL when DEPLOY_ENABLE lacks its host or path.
+ */
+int ms_deploy_target_conf(const struct ms_conf *c, char *out, size_t size,
+			  struct ms_err *err);
+
+/*
+ * Options from the configuration: target (NULL: ms_deploy_target_conf), the
  * DEPLOY_* keys (DEPLOY_PASSWORD and DEPLOY_KEY_FILE falling back to the
  * SSH_* ones), SSH_USER, the host-key policy and known_hosts (its path
  * written to kh).  Pointers into c.  MS_E_INVAL naming what is wrong.
@@ -77,9 +95,11 @@ struct ms_deploy_result {
  * complete renamed to NAME, so a refusing target (no such directory, no
  * permission, full disk, authentication, host key) keeps no partial file
  * of this run (MS_E_* from the step with err naming it).  Then for each
- * "*.EXT" the link latest.EXT -> NAME (a copy where links fail), and the
- * removal of MS_DEPLOY_PREFIX files (not symlinks) whose modification time
- * is more than keep_days days before now.
+ * file its latest link (latest.EXT unless the file names another) -> NAME
+ * (a copy where links fail), and the removal of report files (not
+ * symlinks) whose modification time is more than keep_days days before
+ * now: MS_RENDER_PREFIX* and the legacy MS_LEGACY_PREFIX*_web.json.  With
+ * site_dir, index.html is replaced (atomically) between the two.
  */
 int ms_deploy(const struct ms_deploy_opts *o,
 	      const struct ms_deploy_file *files, size_t n,

@@ -190,14 +190,8 @@ static int find_family(struct session *s)
 	const char *rules = ms_conf_str(s->set->conf, MS_CONF_HOSTNAME_RULES);
 	int fam;
 
-	if (s->dev->family[0]) {
-		if ((fam = ms_drv_family(s->dev->family)) < 0)
-			return ms_err_set(&s->err, MS_E_INVAL, "unknown "
-					  "family '%s'", s->dev->family);
-		return fam;
-	}
-	if ((fam = ms_drv_family_by_host(rules, s->dev->name, &s->err)) >= 0 ||
-	    fam == MS_E_INVAL)
+	fam = ms_drv_family_of(s->dev->family, rules, s->dev->name, &s->err);
+	if (fam != MS_E_NOENT)
 		return fam;
 	if ((fam = ms_drv_family_by_host(rules, ms_cli_host(&s->cli),
 					 &s->err)) >= 0)
@@ -210,19 +204,18 @@ static int find_family(struct session *s)
 	return fam;
 }
 
+/* DEBUG_<KEY> of the family: the whole conversation at debug level. */
 static void debug_flag(struct session *s, int fam)
 {
-	static const enum ms_conf_key keys[] = {
-		MS_CONF_DEBUG_E6000, MS_CONF_DEBUG_CASA, MS_CONF_DEBUG_CBR8
+	static const enum ms_conf_key keys[MS_FAM__COUNT] = {
+#define DRV(name, KEY, label, legacy, paging, rule, markers, help) \
+		[MS_FAM_##name] = MS_CONF_DEBUG_##KEY,
+#include "drv.def"
+#undef DRV
 	};
-	const char *name = ms_drv_name(fam);
-	size_t i;
 
-	for (i = 0; i < MS_ARRAY_SIZE(keys); i++)
-		if (!strncasecmp(ms_conf_table[keys[i]].name + 6, name,
-				 strlen(name)) &&
-		    ms_conf_bool(s->set->conf, keys[i]))
-			s->debug = ms_log_enabled(MS_LOG_DEBUG);
+	if (ms_conf_bool(s->set->conf, keys[fam]))
+		s->debug = ms_log_enabled(MS_LOG_DEBUG);
 }
 
 /*

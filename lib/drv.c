@@ -12,13 +12,13 @@ enum {
 	RULE_MAX = 64		/* one hostname pattern or host, with NUL */
 };
 
-#define DRV(name, paging, rule, markers) \
+#define DRV(name, KEY, label, legacy, paging, rule, markers, help) \
 	extern const struct ms_drv_ops ms_drv_##name##_ops;
 #include "drv.def"
 #undef DRV
 
 const struct ms_drv_family ms_drv_families[MS_FAM__COUNT] = {
-#define DRV(name, paging, rule, markers) \
+#define DRV(name, KEY, label, legacy, paging, rule, markers, help) \
 	{ #name, paging, rule, markers, &ms_drv_##name##_ops },
 #include "drv.def"
 #undef DRV
@@ -39,6 +39,18 @@ const char *ms_drv_name(int fam)
 {
 	return fam >= 0 && fam < MS_FAM__COUNT ? ms_drv_families[fam].name
 					       : "?";
+}
+
+const char *ms_drv_names(void)
+{
+	static const char names[] =
+#define DRV(name, KEY, label, legacy, paging, rule, markers, help) \
+	", " #name
+#include "drv.def"
+#undef DRV
+		;
+
+	return names + 2;	/* without the first ", " */
 }
 
 /* pat (upper case, '#' = digit) anywhere in the upper-cased host. */
@@ -163,34 +175,32 @@ int ms_drv_family_by_banner(const char *s, size_t len)
 	return MS_E_NOENT;
 }
 
+int ms_drv_family_of(const char *family, const char *rules,
+		     const char *name, struct ms_err *err)
+{
+	int fam;
+
+	if (!family || !*family)
+		return ms_drv_family_by_host(rules, name, err);
+	if ((fam = ms_drv_family(family)) < 0)
+		return ms_err_set(err, MS_E_INVAL, "unknown family '%s'",
+				  family);
+	return fam;
+}
+
 int ms_drv_parse(int fam, const char *iface, const char *text, size_t len,
 		 const struct ms_modmap *map, struct ms_chanlist *out,
 		 struct ms_err *err)
 {
-	char dom[MS_UPSTREAM_MAX];
+	const struct ms_drv_ops *ops;
 
-	switch (fam) {
-	case MS_FAM_e6000:
-		if (iface)
-			return ms_err_set(err, MS_E_INVAL,
-					  "e6000 lists all upstreams at once");
-		return ms_parse_e6000(text, len, map, out, err);
-	case MS_FAM_casa:
-		if (iface)
-			return ms_parse_casa_upstream(text, len, iface, map,
-						      out, err);
-		return ms_parse_casa(text, len, map, out, err);
-	case MS_FAM_cbr8:
-		if (iface && ms_parse_cbr8_domain_name(iface, dom,
-						       sizeof(dom)) < 0)
-			return ms_err_set(err, MS_E_INVAL,
-					  "'%s' is not a MAC domain "
-					  "(Cable1/0/1)", iface);
-		return ms_parse_cbr8_domain(text, len, iface ? dom : NULL,
-					    map, out, err);
-	default:
+	if (fam < 0 || fam >= MS_FAM__COUNT)
 		return ms_err_set(err, MS_E_INVAL, "no family %d", fam);
-	}
+	ops = ms_drv_families[fam].ops;
+	if (iface && !ops->iface)
+		return ms_err_set(err, MS_E_INVAL, "%s lists all upstreams "
+				  "at once", ms_drv_families[fam].name);
+	return ops->parse(iface, text, len, map, out, err);
 }
 
 void ms_drv_init(struct ms_drv *d, enum ms_family fam,

@@ -15,7 +15,8 @@
 #include "parse.h"
 
 enum ms_family {
-#define DRV(name, paging, rule, markers) MS_FAM_##name,
+#define DRV(name, KEY, label, legacy, paging, rule, markers, help) \
+	MS_FAM_##name,
 #include "drv.def"
 #undef DRV
 	MS_FAM__COUNT
@@ -42,6 +43,22 @@ struct ms_drv_ops {
 	 */
 	int (*step)(struct ms_drv *d, const char *text, size_t len,
 		    struct ms_err *err);
+	/*
+	 * Saved output (`scan --parse`): the channel listing in text, of
+	 * interface iface (NULL: all; given only when iface is set below).
+	 */
+	int (*parse)(const char *iface, const char *text, size_t len,
+		     const struct ms_modmap *map, struct ms_chanlist *out,
+		     struct ms_err *err);
+	/*
+	 * Saved output without an interface: when text lists the device's
+	 * interfaces, 1 and their names as --interface takes them into out,
+	 * a line each; 0 when it is not such a listing.  NULL when the
+	 * family has none.
+	 */
+	int (*interfaces)(const char *text, size_t len, struct ms_buf *out,
+			  struct ms_err *err);
+	bool iface;	/* parse takes an interface */
 };
 
 struct ms_drv_family {
@@ -66,10 +83,10 @@ struct ms_drv {
 	struct ms_buf text;		/* cleaned output of one command */
 };
 
-/* The family called name ("e6000", "casa", "cbr8"), or MS_E_NOENT. */
+/* The family called name (a row of drv.def), or MS_E_NOENT. */
 int ms_drv_family(const char *name);
 
-/* "e6000" ... ; "?" for a bad value. */
+/* The name of family fam; "?" for a bad value. */
 const char *ms_drv_name(int fam);
 
 /*
@@ -86,10 +103,24 @@ int ms_drv_family_by_host(const char *rules, const char *host,
 int ms_drv_family_by_banner(const char *s, size_t len);
 
 /*
+ * "e6000, casa, cbr8": every family name, for messages; in a static
+ * buffer built once.
+ */
+const char *ms_drv_names(void);
+
+/*
+ * Family of a device as the scanner resolves it before it connects: the
+ * family the devices file gives (NULL or "": none), else HOSTNAME_RULES
+ * (rules) on the device name.  MS_E_NOENT when neither says; MS_E_INVAL
+ * for an unknown family or bad rules (err says which).
+ */
+int ms_drv_family_of(const char *family, const char *rules,
+		     const char *name, struct ms_err *err);
+
+/*
  * The channel-listing parser of fam on cleaned text, for saved output
- * (`scan --parse`): iface names the upstream of a Casa per-upstream
- * history, or the cBR-8 MAC domain of a controller listing (Cable1/0/1;
- * NULL: blocks of any domain); E6000 takes none (MS_E_INVAL).
+ * (`scan --parse`): iface names the interface (see the family's help in
+ * drv.def; NULL: all); MS_E_INVAL for a family that takes none.
  */
 int ms_drv_parse(int fam, const char *iface, const char *text, size_t len,
 		 const struct ms_modmap *map, struct ms_chanlist *out,

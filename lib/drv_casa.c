@@ -47,4 +47,16 @@ static int step(struct ms_drv *d, const char *text, size_t len,
 	}
 }
 
-const struct ms_drv_ops ms_drv_casa_ops = { first, step };
+/* Saved output: the history of upstream iface, or of all. */
+static int parse(const char *iface, const char *text, size_t len,
+		 const struct ms_modmap *map, struct ms_chanlist *out,
+		 struct ms_err *err)
+{
+	if (iface)
+		return ms_parse_casa_upstream(text, len, iface, map, out, err);
+	return ms_parse_casa(text, len, map, out, err);
+}
+
+const struct ms_drv_ops ms_drv_casa_ops = {
+	.first = first, .step = step, .parse = parse, .iface = true
+};

@@ -37,4 +37,45 @@ static int step(struct ms_drv *d, const char *text, size_t len,
 	return r < 0 ? r : next_domain(d, err);
 }
 
-const struct ms_drv_ops ms_drv_cbr8_ops = { first, step };
+/* Saved output: the controller blocks of MAC domain iface, or of all. */
+static int parse(const char *iface, const char *text, size_t len,
+		 const struct ms_modmap *map, struct ms_chanlist *out,
+		 struct ms_err *err)
+{
+	char dom[MS_UPSTREAM_MAX];
+
+	if (iface && ms_parse_cbr8_domain_name(iface, dom, sizeof(dom)) < 0)
+		return ms_err_set(err, MS_E_INVAL, "'%s' is not a MAC domain "
+				  "(Cable1/0/1)", iface);
+	return ms_parse_cbr8_domain(text, len, iface ? dom : NULL, map, out,
+				    err);
+}
+
+/* `show cable modem summary`: its MAC domains, a line each (Cable1/0/1). */
+static int interfaces(const char *text, size_t len, struct ms_buf *out,
+		      struct ms_err *err)
+{
+	struct ms_namelist *dom = malloc(sizeof(*dom));
+	size_t i;
+	int r = 0;
+
+	if (!dom)
+		return ms_err_set(err, MS_E_NOMEM, "out of memory");
+	ms_namelist_init(dom);
+	ms_parse_cbr8_summary(text, len, dom, NULL);
+	for (i = 0; i < dom->n && r >= 0; i++)
+		r = ms_buf_printf(out, "Cable%s\n", dom->v[i]);
+	if (r >= 0)
+		r = dom->listing;
+	free(dom);
+	if (r == MS_E_NOMEM)
+		return ms_err_set(err, r, "out of memory");
+	if (r < 0)
+		return ms_err_set(err, r, "too many MAC domains");
+	return r;
+}
+
+const struct ms_drv_ops ms_drv_cbr8_ops = {
+	.first = first, .step = step, .parse = parse,
+	.interfaces = interfaces, .iface = true
+};

@@ -15,8 +15,10 @@
 #include "inventory.h"
 #include "log.h"
 #include "modmap.h"
+#include "nameidx.h"
 #include "notify.h"
 #include "pool.h"
+#include "rundir.h"
 #include "schedule.h"
 #include "sig.h"
 #include "status.h"
@@ -42,10 +44,12 @@ struct settings {
 };
 
 struct dev_state {
-	struct ms_device dev;
+	struct ms_device dev;		/* first: the name index reads it */
 	int64_t due;			/* wall ms of the next scan */
 	bool busy;
 };
+_Static_assert(offsetof(struct dev_state, dev) == 0 &&
+	       offsetof(struct ms_device, name) == 0, "name first");
 
 struct job {
 	struct ms_pool_job link;	/* first: the pool's list link */
@@ -59,6 +63,7 @@ struct engine {
 	struct settings *set;
 	struct dev_state *devs;
 	size_t ndev;
+	struct ms_nameidx idx;		/* devs by name */
 	struct ms_pool *pool;
 	struct ms_storeq *store;
 	/* the generation the store was opened with: its database settings
@@ -95,8 +100,8 @@ static void drop_unknown_families(struct ms_inventory *inv, const char *path,
 
 		if (d->family[0] && ms_drv_family(d->family) < 0) {
 			ms_buf_printf(warnings, "%s:%u: unknown family '%s' "
-				      "(e6000, casa, cbr8), skipping\n", path,
-				      d->line, d->family);
+				      "(%s), skipping\n", path, d->line,
+				      d->family, ms_drv_names());
 			continue;
 		}
 		inv->v[n++] = *d;
@@ -135,9 +140,8 @@ static int settings_new(struct settings **out, struct ms_conf *conf,
 	}
 	if ((r = ms_conf_path(&s->conf, MS_CONF_SSH_KNOWN_HOSTS, "known_hosts",
 			      s->known_hosts, sizeof(s->known_hosts))) < 0 ||
-	    snprintf(s->raw_dir, sizeof(s->raw_dir), "%s/raw",
-		     ms_conf_str(&s->conf, MS_CONF_RUN_DIR)) >=
-	    (int)sizeof(s->raw_dir)) {
+	    (r = ms_rundir_path(&s->conf, "raw", s->raw_dir,
+				sizeof(s->raw_dir), err)) < 0) {
 		r = ms_err_set(err, MS_E_TOOBIG, "RUN_DIR: path too long");
 		goto fail;
 	}
@@ -185,15 +189,44 @@ static bool device_changed(const struct ms_device *a,
 	       strcmp(a->family, b->family) || strcmp(a->profile, b->profile);
 }
 
-/* The devices of the old table that the new inventory no longer has. */
-static void log_gone(const struct engine *e, const struct ms_inventory *inv)
+/* The devices of the old table that the new one (v, by idx) lacks. */
+static void log_gone(const struct engine *e, const struct dev_state *v,
+		     const struct ms_nameidx *idx)
 {
 	size_t i;
 
 	for (i = 0; i < e->ndev; i++)
-		if (!ms_inventory_find(inv, e->devs[i].dev.name))
+		if (ms_nameidx_find(idx, v, sizeof(*v), e->devs[i].dev.name) < 0)
 			ms_log_notice("device %s removed",
 				      e->devs[i].dev.name);
+}
+
+static struct dev_state *find_dev(struct engine *e, const char *name)
+{
+	ssize_t i = ms_nameidx_find(&e->idx, e->devs, sizeof(*e->devs), name);
+
+	return i < 0 ? NULL : &e->devs[i];
+}
+
+/* The new entry v keeps the schedule of the known device of its name. */
+static bool keep_known(struct engine *e, struct dev_state *v)
+{
+	const struct ms_device *d = &v->dev;
+	struct dev_state *old = find_dev(e, d->name);
+
+	if (!old) {
+		if (e->devs)
+			ms_log_notice("device %s added: %s:%d", d->name,
+				      d->host, d->port);
+		return false;
+	}
+	v->due = old->due;
+	v->busy = old->busy;
+	if (device_changed(&old->dev, d))
+		ms_log_notice("device %s changed: %s:%d %s", d->name, d->host,
+			      d->port, d->family[0] ? d->family
+						    : "(family by name)");
+	return true;
 }
 
 /* (Re)build the device table, keeping the schedule of known devices. */
@@ -202,9 +235,11 @@ static int load_devices(struct engine *e, struct settings *s,
 {
 	int64_t iv = ms_conf_int(&s->conf, MS_CONF_SCAN_INTERVAL) * 1000;
 	int64_t now = ms_wall_now();
+	struct ms_nameidx idx;
 	struct dev_state *v;
-	size_t i, j, n = 0, added = 0;
+	size_t i, n = 0, added = 0;
 
+	ms_nameidx_init(&idx);
 	if (!(v = calloc(s->inv.n ? s->inv.n : 1, sizeof(*v))))
 		return ms_err_set(err, MS_E_NOMEM, "out of memory");
 	for (i = 0; i < s->inv.n; i++) {
@@ -214,49 +249,31 @@ static int load_devices(struct engine *e, struct settings *s,
 			continue;
 		v[n].dev = *d;
 		v[n].due = e->o->once ? now : ms_sched_next(d->name, now, iv);
-		for (j = 0; j < e->ndev; j++) {
-			if (strcmp(e->devs[j].dev.name, d->name))
-				continue;
-			v[n].due = e->devs[j].due;
-			v[n].busy = e->devs[j].busy;
-			if (device_changed(&e->devs[j].dev, d))
-				ms_log_notice("device %s changed: %s:%d %s",
-					      d->name, d->host, d->port,
-					      d->family[0] ? d->family
-							   : "(family by name)");
-			break;
-		}
-		if (e->devs && j == e->ndev)
-			ms_log_notice("device %s added: %s:%d", d->name,
-				      d->host, d->port);
-		added += j == e->ndev;
+		added += !keep_known(e, &v[n]);
 		n++;
 	}
+	if (ms_nameidx_build(&idx, v, sizeof(*v), n) < 0) {
+		free(v);
+		return ms_err_set(err, MS_E_NOMEM, "out of memory");
+	}
 	if (e->devs) {
-		log_gone(e, &s->inv);
+		log_gone(e, v, &idx);
 		ms_log_notice("devices reloaded: %zu devices, %zu new, %zu "
 			      "gone", n, added, e->ndev + added - n);
 	}
 	if (e->o->only_device && !n) {
+		ms_nameidx_release(&idx);
 		free(v);
 		return ms_err_set(err, MS_E_NOENT, "no device '%s' in the "
 				  "devices file", e->o->only_device);
 	}
 	free(e->devs);
+	ms_nameidx_release(&e->idx);
 	e->devs = v;
+	e->idx = idx;
 	e->ndev = n;
 	e->st.devices_total = (uint32_t)n;
 	return 0;
-}
-
-static struct dev_state *find_dev(struct engine *e, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < e->ndev; i++)
-		if (!strcmp(e->devs[i].dev.name, name))
-			return &e->devs[i];
-	return NULL;
 }
 
 static void worker(void *arg, void *ctx)
@@ -504,6 +521,7 @@ static void reload(struct engine *e)
 	ms_conf_init(&conf);
 	if (ms_conf_load(&conf, e->o->config_path, &err) < 0 ||
 	    settings_new(&s, &conf, e->o, &err) < 0 ||
+	    ms_rundir_check(&s->conf, false, &err) < 0 ||
 	    load_devices(e, s, &err) < 0) {
 		ms_log_error("reload failed, keeping the old configuration: "
 			     "%s", err.msg);
@@ -636,18 +654,17 @@ static int setup_files(struct engine *e, struct ms_err *err)
 	const struct ms_conf *c = &e->set->conf;
 	int r;
 
-	if ((r = ms_dir_private(ms_conf_str(c, MS_CONF_RUN_DIR), err)) < 0)
+	/* the runtime directories meet their rules, whoever runs us */
+	if ((r = ms_rundir_check(c, true, err)) < 0)
 		return r;
 	/* --device looks at one device beside a running scanner: not its
 	 * status file or store (spool) */
-	if (e->o->only_device)
-		return ms_dir_private(e->set->raw_dir, err);
-	if ((r = ms_conf_path(c, MS_CONF_STATUS_FILE, "status.json",
+	if (!e->o->only_device &&
+	    (r = ms_conf_path(c, MS_CONF_STATUS_FILE, "status.json",
 			      e->status_path, sizeof(e->status_path))) < 0)
 		return ms_err_set(err, r, "RUN_DIR: path too long");
-	if ((r = ms_dir_private(e->set->raw_dir, err)) < 0)
-		return r;
-	return 0;
+	return ms_dir_ensure(e->set->raw_dir, "raw-output directory",
+			     MS_DIR_DATA, err);
 }
 
 /* Collect what is still in flight (it honours abort_at), flush, stop. */
@@ -759,6 +776,7 @@ out:
 	teardown(&e);
 	if (e.sigfd >= 0)
 		close(e.sigfd);
+	ms_nameidx_release(&e.idx);
 	free(e.devs);
 	settings_put(e.set);
 	return r;

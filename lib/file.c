@@ -2,6 +2,7 @@
 #include "file.h"
 
 #include <libgen.h>
+#include <pwd.h>
 
 int ms_file_read(const char *path, struct ms_buf *b, struct stat *st,
 		 struct ms_err *err)
@@ -92,6 +93,58 @@ int ms_file_sync_dir(const char *path, struct ms_err *err)
 	return r;
 }
 
+/* A link at path: refuse it with one line, never follow it. */
+static int refuse_link(const char *path, struct ms_err *err)
+{
+	return ms_err_set(err, MS_E_INVAL, "'%s' is a symbolic link: remove "
+			  "it, modscan does not follow links there", path);
+}
+
+static bool is_link(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+int ms_file_no_link(const char *path, struct ms_err *err)
+{
+	return is_link(path) ? refuse_link(path, err) : 0;
+}
+
+int ms_file_open(const char *path, int flags, mode_t mode,
+		 struct ms_err *err)
+{
+	int fd = open(path, flags | O_CLOEXEC | O_NOFOLLOW, mode);
+
+	if (fd >= 0)
+		return fd;
+	/* O_NOFOLLOW fails with ELOOP, O_EXCL with EEXIST on a link */
+	if ((errno == ELOOP || errno == EEXIST) && is_link(path))
+		return refuse_link(path, err);
+	return ms_err_sys(err, "cannot %s '%s'",
+			  flags & O_EXCL ? "create" : "open", path);
+}
+
+/* "<path>.tmp", exclusively; a stale one of ours (a crash) goes first. */
+static int open_tmp(const char *tmp, mode_t mode, struct ms_err *err)
+{
+	const int flags = O_WRONLY | O_CREAT | O_EXCL;
+	struct stat st;
+	int fd;
+
+	if ((fd = ms_file_open(tmp, flags, mode, err)) >= 0 ||
+	    fd != MS_E_SYS || errno != EEXIST)
+		return fd;
+	if (lstat(tmp, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid())
+		return ms_err_set(err, MS_E_INVAL, "'%s' is in the way and "
+				  "not ours: remove it", tmp);
+	if (unlink(tmp) < 0)
+		return ms_err_sys(err, "cannot remove the stale '%s'", tmp);
+	return ms_file_open(tmp, flags, mode, err);
+}
+
 int ms_file_replace(const char *path, const void *data, size_t len,
 		    mode_t mode, struct ms_err *err)
 {
@@ -101,10 +154,10 @@ int ms_file_replace(const char *path, const void *data, size_t len,
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
 		return ms_err_set(err, MS_E_TOOBIG, "path too long: '%s'",
 				  path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		  mode);
-	if (fd < 0)
-		return ms_err_sys(err, "cannot create '%s'", tmp);
+	if ((r = ms_file_no_link(path, err)) < 0)
+		return r;
+	if ((fd = open_tmp(tmp, mode, err)) < 0)
+		return fd;
 	if (ms_file_write_all(fd, data, len) < 0) {
 		r = ms_err_sys(err, "cannot write '%s'", tmp);
 		goto fail;
@@ -153,24 +206,188 @@ int ms_dir_make(const char *dir, mode_t mode, struct ms_err *err)
 	return 0;
 }
 
-int ms_dir_private(const char *dir, struct ms_err *err)
+/*
+ * Directories whose mode or contents belong to the whole system: refused
+ * by name for every role, whatever their mode, because one typo there
+ * (RUN_DIR=/var/lib) must not turn the host's directory into modscan's.
+ */
+static const char *const system_dirs[] = {
+	"/", "/bin", "/boot", "/dev", "/dev/shm", "/etc", "/home", "/lib",
+	"/lib64", "/media", "/mnt", "/opt", "/proc", "/root", "/run",
+	"/sbin", "/srv", "/sys", "/tmp", "/usr", "/usr/bin", "/usr/lib",
+	"/usr/local", "/usr/sbin", "/usr/share", "/var", "/var/cache",
+	"/var/lib", "/var/log", "/var/run", "/var/spool", "/var/tmp",
+};
+
+/* How to fix a directory that cannot be made safe in place, per role. */
+static const char *const own_dir_fix[] = {
+	[MS_DIR_RUN] = "give modscan a directory of its own, e.g. "
+		       "/var/lib/modscan",
+	[MS_DIR_DATA] = "give modscan a directory of its own (mode 0700)",
+	[MS_DIR_PUBLISH] = "use a directory that only its owner can write",
+};
+
+/* path without repeated slashes, "." components and a trailing slash */
+static void tidy(const char *path, char *out, size_t size)
+{
+	size_t n = 0;
+	const char *p = path;
+
+	while (*p && n + 1 < size) {
+		if (p[0] == '/' && (p[1] == '/' || (p[1] == '.' &&
+			(p[2] == '/' || !p[2])))) {
+			p += p[1] == '/' ? 1 : 2;
+			continue;
+		}
+		out[n++] = *p++;
+	}
+	while (n > 1 && out[n - 1] == '/')
+		n--;
+	out[n] = '\0';
+}
+
+/*
+ * MS_E_INVAL when dir names a system directory, by its text or (for "..",
+ * links in parents, a relative path) by where it resolves to.
+ */
+static int refuse_system(const char *dir, const char *label,
+			 enum ms_dir_role role, struct ms_err *err)
+{
+	char t[PATH_MAX], real[PATH_MAX];
+	const char *s;
+	size_t i;
+
+	tidy(dir, t, sizeof(t));
+	if (!realpath(dir, real))
+		real[0] = '\0';
+	for (i = 0; i < MS_ARRAY_SIZE(system_dirs); i++) {
+		s = system_dirs[i];
+		if (!strcmp(t, s))
+			return ms_err_set(err, MS_E_INVAL, "%s '%s' is a "
+					  "system directory: %s", label, dir,
+					  own_dir_fix[role]);
+		if (!strcmp(real, s))
+			return ms_err_set(err, MS_E_INVAL, "%s '%s' is the "
+					  "system directory '%s': %s", label,
+					  dir, s, own_dir_fix[role]);
+	}
+	return 0;
+}
+
+/* "uid 1001 ('name')" for messages */
+static const char *who(uid_t uid, char *out, size_t size)
+{
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+		snprintf(out, size, "uid %u ('%s')", (unsigned)uid,
+			 res->pw_name);
+	else
+		snprintf(out, size, "uid %u", (unsigned)uid);
+	return out;
+}
+
+static int bad_owner(const char *dir, const char *label,
+		     enum ms_dir_role role, uid_t uid, struct ms_err *err)
+{
+	char owner[128], me[128];
+
+	who(uid, owner, sizeof(owner));
+	who(geteuid(), me, sizeof(me));
+	return ms_err_set(err, MS_E_INVAL, "%s '%s' belongs to %s, not to "
+			  "%s%s that runs modscan: chown it, or %s", label,
+			  dir, owner, role == MS_DIR_PUBLISH ? "root or " : "",
+			  me, own_dir_fix[role]);
+}
+
+/* The rules on what lstat found; see file.h. */
+static int judge(const char *dir, const char *label, enum ms_dir_role role,
+		 const struct stat *st, struct ms_err *err)
+{
+	unsigned mode = (unsigned)st->st_mode & 07777;
+	mode_t closed = role == MS_DIR_RUN ? 007 : role == MS_DIR_DATA ? 077
+								      : 0;
+
+	if (S_ISLNK(st->st_mode))
+		return ms_err_set(err, MS_E_INVAL, "%s '%s' is a symbolic "
+				  "link: name the directory itself, modscan "
+				  "does not follow links there", label, dir);
+	if (!S_ISDIR(st->st_mode))
+		return ms_err_set(err, MS_E_INVAL, "%s '%s' is not a "
+				  "directory: %s", label, dir,
+				  own_dir_fix[role]);
+	if (st->st_mode & (S_ISVTX | S_IWOTH))
+		return ms_err_set(err, MS_E_INVAL, "%s '%s' is shared (mode "
+				  "%04o): %s", label, dir, mode,
+				  own_dir_fix[role]);
+	if (st->st_mode & S_IWGRP)
+		return ms_err_set(err, MS_E_INVAL, "%s '%s' is writable by "
+				  "its group (mode %04o): chmod g-w it, or %s",
+				  label, dir, mode, own_dir_fix[role]);
+	if (refuse_system(dir, label, role, err) < 0)
+		return MS_E_INVAL;
+	if (st->st_uid != geteuid() &&
+	    (role != MS_DIR_PUBLISH || st->st_uid != 0))
+		return bad_owner(dir, label, role, st->st_uid, err);
+	if (st->st_mode & closed)
+		return ms_err_set(err, MS_E_INVAL, "%s '%s' is open to %s "
+				  "(mode %04o): chmod %s it", label, dir,
+				  role == MS_DIR_RUN ? "others"
+						     : "its group or others",
+				  mode, role == MS_DIR_RUN ? "o-rwx" : "0700");
+	return 0;
+}
+
+int ms_file_dir_check(const char *path, const char *label,
+		      struct ms_err *err)
+{
+	char copy[PATH_MAX];
+	const char *dir;
+	struct stat st;
+
+	if (snprintf(copy, sizeof(copy), "%s", path) >= (int)sizeof(copy))
+		return ms_err_set(err, MS_E_TOOBIG, "%s: path too long", label);
+	dir = dirname(copy);
+	/* links in the way to the directory are fine: the file's is not */
+	if (stat(dir, &st) < 0 || !(st.st_mode & (S_ISVTX | S_IWOTH)))
+		return 0;
+	return ms_err_set(err, MS_E_INVAL, "%s '%s' is in a shared directory "
+			  "(mode %04o): put it in a directory of its own, "
+			  "e.g. under RUN_DIR", label, path,
+			  (unsigned)st.st_mode & 07777);
+}
+
+int ms_dir_check(const char *dir, const char *label, enum ms_dir_role role,
+		 struct ms_err *err)
 {
 	struct stat st;
-	int r;
 
-	if ((r = ms_dir_make(dir, 0700, err)) < 0)
+	if (!*dir)
+		return ms_err_set(err, MS_E_INVAL, "%s is empty: %s", label,
+				  own_dir_fix[role]);
+	if (lstat(dir, &st) == 0)
+		return judge(dir, label, role, &st, err);
+	if (errno != ENOENT)
+		return ms_err_sys(err, "%s: cannot stat '%s'", label, dir);
+	if (refuse_system(dir, label, role, err) < 0)
+		return MS_E_INVAL;
+	return ms_err_set(err, MS_E_NOENT, "%s '%s' does not exist", label,
+			  dir);
+}
+
+int ms_dir_ensure(const char *dir, const char *label, enum ms_dir_role role,
+		  struct ms_err *err)
+{
+	int r = ms_dir_check(dir, label, role, err);
+
+	if (r != MS_E_NOENT)
 		return r;
-	if (lstat(dir, &st) < 0)
-		return ms_err_sys(err, "cannot stat '%s'", dir);
-	if (!S_ISDIR(st.st_mode))
-		return ms_err_set(err, MS_E_INVAL, "'%s' is not a directory",
-				  dir);
-	if (st.st_uid != geteuid())
-		return ms_err_set(err, MS_E_INVAL,
-				  "'%s' is owned by uid %u, not by us (%u)",
-				  dir, (unsigned)st.st_uid,
-				  (unsigned)geteuid());
-	if ((st.st_mode & 077) && chmod(dir, 0700) < 0)
-		return ms_err_sys(err, "cannot chmod 0700 '%s'", dir);
-	return 0;
+	/* mkdir never touches an existing directory: check what is there */
+	r = ms_dir_make(dir, role == MS_DIR_PUBLISH ? 0755 : 0700, err);
+	if (r < 0) {
+		ms_err_prefix(err, "%s", label);
+		return r;
+	}
+	return ms_dir_check(dir, label, role, err);
 }

@@ -2,7 +2,11 @@
 #include "inventory.h"
 
 #include "file.h"
+#include "nameidx.h"
 #include "num.h"
+
+/* the name index reads each device's name at its start */
+_Static_assert(offsetof(struct ms_device, name) == 0, "name first");
 
 enum { INVENTORY_FILE_MAX = 64 << 20, FIELDS_MAX = 6 };
 
@@ -128,10 +132,16 @@ int ms_inventory_parse(struct ms_inventory *inv, const char *path,
 {
 	const char *p = text, *end = text + len, *nl, *f[FIELDS_MAX], *why;
 	size_t flen[FIELDS_MAX], n;
+	struct ms_nameidx idx;	/* duplicates in constant time a line */
 	struct ms_device d;
 	unsigned line = 0;
 	int r;
 
+	ms_nameidx_init(&idx);
+	if (ms_nameidx_build(&idx, inv->v, sizeof(*inv->v), inv->n) < 0) {
+		r = ms_err_set(err, MS_E_NOMEM, "out of memory");
+		goto out;
+	}
 	for (; p < end; p = nl + 1) {
 		if (!(nl = memchr(p, '\n', (size_t)(end - p))))
 			nl = end;
@@ -146,15 +156,23 @@ int ms_inventory_parse(struct ms_inventory *inv, const char *path,
 				      line, why);
 			continue;
 		}
-		if (ms_inventory_find(inv, d.name)) {
+		if (ms_nameidx_find(&idx, inv->v, sizeof(*inv->v), d.name) >= 0) {
 			ms_buf_printf(warnings, "%s:%u: device '%s' listed "
 				      "twice, skipping\n", path, line, d.name);
 			continue;
 		}
 		if ((r = add(inv, &d, err)) < 0)
-			return r;
+			goto out;
+		if (ms_nameidx_add(&idx, inv->v, sizeof(*inv->v),
+				   inv->n - 1) < 0) {
+			r = ms_err_set(err, MS_E_NOMEM, "out of memory");
+			goto out;
+		}
 	}
-	return (int)MS_MIN(inv->n, INT_MAX);
+	r = (int)MS_MIN(inv->n, INT_MAX);
+out:
+	ms_nameidx_release(&idx);
+	return r;
 }
 
 int ms_inventory_load(struct ms_inventory *inv, const char *path,

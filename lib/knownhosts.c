@@ -221,6 +221,38 @@ int ms_kh_check(const char *path, const char *line, struct ms_err *err)
 	return r;
 }
 
+int ms_kh_types(const char *path, const char *name, char *out, size_t outsz,
+		struct ms_err *err)
+{
+	const struct entry *e;
+	size_t len = 0;
+	int r, n;
+
+	if (outsz)
+		out[0] = '\0';
+	pthread_mutex_lock(&lock);
+	if ((r = fresh(path, err)) < 0)
+		goto out;
+	r = fallback ? MS_KH_FALLBACK : MS_KH_UNKNOWN;
+	for (e = bucket[ms_hash(name) % KH_BUCKETS]; !fallback && e;
+	     e = e->next) {
+		if (strcmp(e->name, name))
+			continue;
+		n = snprintf(out + len, outsz - len, "%s%s", len ? "," : "",
+			     e->type);
+		if (n < 0 || (size_t)n >= outsz - len) {
+			r = ms_err_set(err, MS_E_TOOBIG, "key types of '%s' in "
+				       "'%s': too many", name, path);
+			goto out;
+		}
+		len += (size_t)n;
+		r = MS_KH_OK;
+	}
+out:
+	pthread_mutex_unlock(&lock);
+	return r;
+}
+
 int ms_kh_learn(const char *path, const char *line, struct ms_err *err)
 {
 	const char *f[3];
@@ -231,10 +263,9 @@ int ms_kh_learn(const char *path, const char *line, struct ms_err *err)
 	if (!fields(line, line + strlen(line), f, n))
 		return ms_err_set(err, MS_E_INVAL, "bad known_hosts entry");
 	pthread_mutex_lock(&lock);
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-		  0644);
-	if (fd < 0) {
-		r = ms_err_sys(err, "cannot open '%s'", path);
+	if ((fd = ms_file_open(path, O_WRONLY | O_APPEND | O_CREAT, 0644,
+			       err)) < 0) {
+		r = fd;
 		goto out;
 	}
 	if (flock(fd, LOCK_EX) < 0) {

@@ -1,8 +1,10 @@
 /*
  * known_hosts lookups with a process-wide cache.  libssh re-reads and
- * decodes the whole file for every connection, which costs a scanner of
- * a thousand devices more CPU than the key exchanges themselves; here the
- * file is parsed once and re-read only when someone else changed it.
+ * decodes the whole file for every connection (to check the key, and to
+ * order the host key algorithms of the key exchange), which costs a
+ * scanner of thousands of devices more CPU than the key exchanges
+ * themselves and grows with the fleet; here the file is parsed once and
+ * re-read only when someone else changed it.
  */
 #ifndef MS_KNOWNHOSTS_H
 #define MS_KNOWNHOSTS_H
@@ -31,6 +33,15 @@ int ms_kh_check(const char *path, const char *line, struct ms_err *err);
  * there now, MS_KH_CHANGED when another key won the race.
  */
 int ms_kh_learn(const char *path, const char *line, struct ms_err *err);
+
+/*
+ * The key types (as in the file: "ssh-ed25519,ssh-rsa") that path lists
+ * for name ("host" or "[host]:port"), comma-separated into out: MS_KH_OK,
+ * MS_KH_UNKNOWN (out empty), MS_KH_FALLBACK (only libssh can tell), or a
+ * negative MS_E_*.
+ */
+int ms_kh_types(const char *path, const char *name, char *out, size_t outsz,
+		struct ms_err *err);
 
 /* Forget the cache (tests). */
 void ms_kh_reset(void);

@@ -7,6 +7,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "file.h"
 #include "num.h"
 
 enum { LOCK_RETRIES = 5, PID_TEXT_MAX = 32 };
@@ -54,11 +55,9 @@ static int lock_file(const char *path, struct ms_err *err)
 	int fd, i;
 
 	for (i = 0; i < LOCK_RETRIES; i++) {
-		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-			  0644);
+		fd = ms_file_open(path, O_RDWR | O_CREAT, 0644, err);
 		if (fd < 0)
-			return ms_err_sys(err, "cannot open lock file '%s'",
-					  path);
+			return fd;
 		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 			int r = errno == EWOULDBLOCK ? busy(fd, path, err) :
 				ms_err_sys(err, "cannot lock '%s'", path);

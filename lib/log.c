@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include "file.h"
 #include "mstime.h"
 
 enum {
@@ -40,10 +41,10 @@ static bool journal;		/* stderr is the journal (JOURNAL_STREAM) */
 
 static int open_file(const char *path, struct ms_err *err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	int fd = ms_file_open(path, O_WRONLY | O_CREAT | O_APPEND, 0640, err);
 
 	if (fd < 0)
-		return ms_err_sys(err, "cannot open log file '%s'", path);
+		ms_err_prefix(err, "log file");
 	return fd;
 }
 

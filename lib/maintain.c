@@ -9,9 +9,9 @@
 #include <cjson/cJSON.h>
 
 #include "err.h"
+#include "mstime.h"
 #include "num.h"
 #include "spool.h"
-#include "mstime.h"
 
 enum { DAY = 86400 };
 
@@ -63,8 +63,8 @@ static int ai_row(void *ctx, unsigned n, char **v)
 }
 
 /* Oldest or newest sample, one partition at a time (no full scan). */
-static long long edge(struct ms_db *db, const struct ms_maintain_info *in, bool newest,
-		      struct ms_err *err)
+static long long edge(struct ms_db *db, const struct ms_maintain_info *in,
+		      bool newest, struct ms_err *err)
 {
 	char sql[128], v[32];
 	size_t k;

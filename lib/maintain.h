@@ -52,7 +52,7 @@ void ms_maintain_info_release(struct ms_maintain_info *in);
 /* How far an AUTO_INCREMENT column is used. */
 struct ms_maintain_ai {
 	double pct;
-	long long days_left;		/* at the average growth; -1 unknown */
+	long long days_left;		/* at the average growth, or -1 */
 	const char *level;		/* "ok", "warning", "critical" */
 };
 

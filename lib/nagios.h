@@ -39,7 +39,7 @@ void ms_nagios_range_format(const struct ms_nagios_range *r, char *out,
 /* The ranges of one level (warning or critical). */
 struct ms_nagios_limits {
 	struct ms_nagios_range age_s;	/* heartbeat age, seconds */
-	struct ms_nagios_range failed;	/* devices failed in the last sweep */
+	struct ms_nagios_range failed;	/* devices failed, last sweep */
 	struct ms_nagios_range spool;	/* spool backlog, bytes */
 };
 

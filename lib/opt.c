@@ -17,6 +17,8 @@ enum { HELP_COL = 22 };
 
 static bool common_taken(const struct ms_opt *o, unsigned common)
 {
+	if (o->id == MS_OPT_CONFIG)
+		return !(common & MS_OPT_F_NO_CONFIG);
 	if (o->id == MS_OPT_QUIET)
 		return common & MS_OPT_F_QUIET;
 	if (o->id == MS_OPT_VERBOSE)
@@ -189,10 +191,12 @@ int ms_opt_help(const struct ms_opt *opts, unsigned common,
 	return each(opts, common, help_one, &x);
 }
 
-int ms_opt_synopsis(const struct ms_opt *opts, struct ms_buf *out)
+int ms_opt_synopsis(const struct ms_opt *opts, unsigned common,
+		    struct ms_buf *out)
 {
 	const struct ms_opt *o;
-	int r = ms_buf_adds(out, " [--config FILE]");
+	int r = common & MS_OPT_F_NO_CONFIG ? 0
+					    : ms_buf_adds(out, " [--config FILE]");
 
 	for (o = opts; r >= 0 && o->name; o++) {
 		r = ms_buf_printf(out, " [--%s", o->name);

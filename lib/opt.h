@@ -19,10 +19,11 @@ enum {
 	MS_OPT_VERSION, MS_OPT_OWN = 256
 };
 
-/* Which common options an applet takes (config, help, version: all). */
+/* Which common options an applet takes (help and version: all). */
 enum {
 	MS_OPT_F_QUIET = 1 << 0,
-	MS_OPT_F_VERBOSE = 1 << 1
+	MS_OPT_F_VERBOSE = 1 << 1,
+	MS_OPT_F_NO_CONFIG = 1 << 2	/* no -c/--config: reads none */
 };
 
 /* ms_opt.flags */
@@ -37,7 +38,7 @@ struct ms_opt {
 	const char *name;		/* long name without "--"; NULL ends */
 	int shortopt;			/* 'c' or 0 */
 	const char *arg;		/* "FILE", or NULL: takes none */
-	int id;				/* what ms_opt_next returns, > 0 */
+	int id;				/* ms_opt_next returns it; > 0 */
 	unsigned flags;			/* MS_OPT_* */
 	const char *help;		/* lines for --help, '\n'-separated */
 };
@@ -78,9 +79,11 @@ int ms_opt_help(const struct ms_opt *opts, unsigned common,
 		struct ms_buf *out);
 
 /*
- * " [--config FILE] [--subject TEXT] [--attach FILE]...": --config and the
- * applet's own options, for a one-line synopsis.
+ * " [--config FILE] [--subject TEXT] [--attach FILE]...": --config (unless
+ * common has MS_OPT_F_NO_CONFIG) and the applet's own options, for a
+ * one-line synopsis.
  */
-int ms_opt_synopsis(const struct ms_opt *opts, struct ms_buf *out);
+int ms_opt_synopsis(const struct ms_opt *opts, unsigned common,
+		    struct ms_buf *out);
 
 #endif

@@ -1,19 +1,10 @@
-/* What the report renderers share: number format, escaping, file writing. */
+/* What the report renderers share: number format, escaping, file names. */
 #include "render.h"
-
-#include "file.h"
 
 char *ms_render_pct(double pct, char out[MS_PCT_MAX])
 {
 	size_t n;
 
-	/*
-	 * Assumption about the legacy tool (pandas): it wrote round(x, 2) and
-	 * Python printed the float with repr, the shortest text that reads
-	 * back to the same double.  For a value already rounded to two
-	 * decimals that is the "%.2f" text without trailing zeros, keeping
-	 * one digit after the point: 100.0, 66.67, 12.5, 0.0.
-	 */
 	snprintf(out, MS_PCT_MAX, "%.2f", pct);
 	n = strlen(out);
 	while (n > 0 && out[n - 1] == '0' && out[n - 2] != '.')
@@ -47,11 +38,11 @@ int ms_render_html_text(struct ms_buf *out, const char *s)
 	return 0;
 }
 
-int ms_render_path(char *out, size_t size, const char *dir,
-		   const char *label, const char *ext)
+int ms_render_name(char *out, size_t size, const char *label,
+		   unsigned which)
 {
-	int n = snprintf(out, size, "%s/modscan-report-%s.%s",
-			 dir && *dir ? dir : ".", label, ext);
+	int n = snprintf(out, size, "%s%s.%s", MS_RENDER_PREFIX, label,
+			 ms_render_ext(which));
 
 	return n < 0 || (size_t)n >= size ? MS_E_TOOBIG : 0;
 }
@@ -71,39 +62,4 @@ int ms_render_one(const struct ms_report *rep, unsigned which,
 	if (which == MS_RENDER_JSON)
 		return ms_render_json(rep, out, err);
 	return ms_render_html(rep, out, err);
-}
-
-static int write_one(const struct ms_report *rep, const char *dir,
-		     unsigned which, enum ms_csv_format fmt,
-		     struct ms_err *err)
-{
-	const char *ext = ms_render_ext(which);
-	char path[PATH_MAX];
-	struct ms_buf b;
-	int r;
-
-	if ((r = ms_render_path(path, sizeof(path), dir,
-				ms_report_info(rep)->label, ext)) < 0)
-		return ms_err_set(err, r, "report path in '%s' too long", dir);
-	ms_buf_init(&b, MS_RENDER_MAX);
-	if ((r = ms_render_one(rep, which, fmt, &b, err)) >= 0)
-		r = ms_file_replace(path, b.p, b.len, 0644, err);
-	ms_buf_release(&b);
-	return r;
-}
-
-int ms_render_write(const struct ms_report *rep, const char *dir,
-		    unsigned what, enum ms_csv_format fmt, struct ms_err *err)
-{
-	static const unsigned order[] = { MS_RENDER_CSV, MS_RENDER_JSON,
-					  MS_RENDER_HTML };
-	size_t i;
-	int r;
-
-	for (i = 0; i < MS_ARRAY_SIZE(order); i++) {
-		if ((what & order[i]) &&
-		    (r = write_one(rep, dir, order[i], fmt, err)) < 0)
-			return r;
-	}
-	return 0;
 }

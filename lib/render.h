@@ -1,7 +1,7 @@
 /*
  * The report's outputs: the legacy CSV (or RFC 4180 CSV), the JSON for the
- * web, and one self-contained HTML page; and writing them atomically as
- * DIR/modscan-report-LABEL.{csv,json,html}.
+ * web, one self-contained HTML page, their file names, and the legacy
+ * tool's files.
  */
 #ifndef MS_RENDER_H
 #define MS_RENDER_H
@@ -26,8 +26,10 @@ enum {
 };
 
 /*
- * A percentage as the legacy tool printed it: round(x, 2) shown the way
- * Python's float repr shows it ("100.0", "66.67", "0.0", "12.5").
+ * A percentage in modscan's own outputs: at most two decimals, trailing
+ * zeros dropped but one digit kept after the point ("100.0", "66.67",
+ * "0.0", "12.5").  The legacy tool printed integers instead: see
+ * ms_render_legacy_pct.
  */
 char *ms_render_pct(double pct, char out[MS_PCT_MAX]);
 
@@ -46,6 +48,9 @@ int ms_render_json(const struct ms_report *rep, struct ms_buf *out,
 int ms_render_html(const struct ms_report *rep, struct ms_buf *out,
 		   struct ms_err *err);
 
+/* Append REPORT_FOOTER's line as a <footer> ("" appends nothing). */
+int ms_render_html_footer(struct ms_buf *out, const char *footer);
+
 /* Append s with & < > " ' as character references. */
 int ms_render_html_text(struct ms_buf *out, const char *s);
 
@@ -57,16 +62,50 @@ int ms_render_one(const struct ms_report *rep, unsigned which,
 /* "csv", "json" or "html" for one MS_RENDER_* bit. */
 const char *ms_render_ext(unsigned which);
 
-/* "DIR/modscan-report-LABEL.EXT"; MS_E_TOOBIG if it does not fit. */
-int ms_render_path(char *out, size_t size, const char *dir,
-		   const char *label, const char *ext);
+/* Every report file modscan names starts with this. */
+#define MS_RENDER_PREFIX "modscan-report-"
+/* The legacy tool's file names: modulation_report_D.csv, ... */
+#define MS_LEGACY_PREFIX "modulation_report_"
+/* Its link to the newest web JSON on the deploy target. */
+#define MS_LEGACY_LATEST "modulation_report_latest_web.json"
+
+/* "modscan-report-LABEL.EXT" for one MS_RENDER_* bit; MS_E_TOOBIG. */
+int ms_render_name(char *out, size_t size, const char *label,
+		   unsigned which);
+
+/* --- the legacy tool's files, byte for byte (shared/LEGACY.md) --- */
+
+enum {
+	MS_LEGACY_CSV,		/* modulation_report_D.csv */
+	MS_LEGACY_WEB_JSON,	/* modulation_report_D_web.json */
+	MS_LEGACY_JSON		/* modulation_report_D.json (--web-only) */
+};
+
+/* The name of one MS_LEGACY_* file of the day label; MS_E_TOOBIG. */
+int ms_render_legacy_name(char *out, size_t size, const char *label,
+			  unsigned which);
+
+/* round(part / whole * 100) in Python: ties to even; 0 for whole 0. */
+int ms_render_legacy_pct(uint32_t part, uint32_t whole);
 
 /*
- * Render the outputs chosen in what (MS_RENDER_*) and replace each file
- * atomically (ms_file_replace, mode 0644).  A failure leaves any older file
- * of that name intact; files written before it stay.
+ * The legacy rows of an ended report into a new array (free it): UNKNOWN
+ * samples left out of every count, rows left with none dropped, in the
+ * legacy order (runs descending, device, upstream).  Each row's `runs` is
+ * its hops there.
  */
-int ms_render_write(const struct ms_report *rep, const char *dir,
-		    unsigned what, enum ms_csv_format fmt, struct ms_err *err);
+int ms_render_legacy_rows(const struct ms_report *rep,
+			  struct ms_report_line **out, size_t *count);
+
+/* Append modulation_report_D.csv (header only when there are no rows). */
+int ms_render_legacy_csv(const struct ms_report *rep, struct ms_buf *out,
+			 struct ms_err *err);
+
+/*
+ * Append modulation_report_D_web.json: json.dump(indent=2) of the old
+ * schema, generated_at from generated_us (epoch microseconds; 0: now).
+ */
+int ms_render_legacy_json(const struct ms_report *rep, int64_t generated_us,
+			  struct ms_buf *out, struct ms_err *err);
 
 #endif

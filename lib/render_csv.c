@@ -1,6 +1,7 @@
 /*
- * The report as CSV: the legacy format (what the pandas tool wrote, for the
- * consumers that still parse it) or a standard RFC 4180 file.
+ * modscan's own CSV: ';'-separated under the legacy tool's header (its
+ * percentages have two decimals, unlike the legacy integers: the legacy
+ * file itself is render_legacy.c) or a standard RFC 4180 file.
  */
 #include "render.h"
 

@@ -97,9 +97,12 @@ static const char page_script[] =
 	"return s?(h?h+'h ':'')+m+'m':'0';}\n"
 	"function cmp(a,b){var x=a[key],y=b[key];"
 	"if(x<y)return -dir;if(x>y)return dir;return a._i-b._i;}\n"
-	"function apply(){var t=q.toLowerCase();view=rows.filter(function(r){"
-	"return !t||(r.ccap+' '+r.upstream+' '+r.family).toLowerCase()"
-	".indexOf(t)>=0;});view.sort(cmp);page=0;draw();}\n"
+	"function band(h){return h>50?'high':h>=10?'medium':'low';}\n"
+	"function apply(){var t=q.toLowerCase(),fa=$('fam').value,"
+	"hb=$('hb').value;view=rows.filter(function(r){"
+	"return (!t||(r.ccap+' '+r.upstream+' '+r.family).toLowerCase()"
+	".indexOf(t)>=0)&&(!fa||r.family===fa)&&(!hb||band(r.hops)===hb);});"
+	"view.sort(cmp);page=0;draw();}\n"
 	"function draw(){var tb=$('tb'),n=view.length,ps=size||n||1,"
 	"pages=Math.max(1,Math.ceil(n/ps));if(page>=pages)page=pages-1;\n"
 	"var a=page*ps,b=Math.min(n,a+ps),f=document.createDocumentFragment();\n"
@@ -125,6 +128,12 @@ static const char page_script[] =
 	"function(e){if(e.key==='Enter'||e.key===' '){e.preventDefault();go();}"
 	"});tr.appendChild(th);});\n"
 	"$('q').addEventListener('input',function(){q=this.value;apply();});\n"
+	"var fs=$('fam');rows.map(function(r){return r.family;}).filter("
+	"function(f,i,a){return a.indexOf(f)===i;}).sort().forEach(function(f)"
+	"{var o=document.createElement('option');o.value=o.textContent=f;"
+	"fs.appendChild(o);});\n"
+	"fs.addEventListener('change',apply);"
+	"$('hb').addEventListener('change',apply);\n"
 	"$('ps').addEventListener('change',function(){size=+this.value;page=0;"
 	"draw();});\n"
 	"$('prev').addEventListener('click',function(){page--;draw();});\n"
@@ -153,9 +162,49 @@ static const char page_script[] =
 	"var names=[];for(var i=0;i<tb.rows.length;i++)names.push("
 	"tb.rows[i].cells[0].textContent+'|'+tb.rows[i].cells[1].textContent);\n"
 	"out.push('filter_rows='+names.join(','));\n"
+	"qi.value='';qi.dispatchEvent(new Event('input'));\n"
+	"function pick(id,v){var e=$(id);e.value=v;"
+	"e.dispatchEvent(new Event('change'));}\n"
+	"for(var k=1;k<fs.options.length;k++){pick('fam',fs.options[k].value);"
+	"out.push('family='+fs.options[k].value+' count='+tb.rows.length);}\n"
+	"pick('fam','');['high','medium','low'].forEach(function(v){"
+	"pick('hb',v);out.push('band='+v+' count='+tb.rows.length);});"
+	"pick('hb','');\n"
+	"out.push('reload='+(document.documentElement.dataset.reload||0));\n"
 	"out.push('selftest=done');$('selftest').textContent=out.join('\\n');}\n"
 	"})();\n"
 	"</script>\n";
+
+/*
+ * Today's page reloads every 5 minutes (the page knows its own date); the
+ * date picker goes to the site's index, which resolves the day.
+ */
+static const char reload_script[] =
+	"<script>\n"
+	"(function(){var d=new Date(),p=function(n){return (n<10?'0':'')+n;},"
+	"t=d.getFullYear()+'-'+p(d.getMonth()+1)+'-'+p(d.getDate());\n"
+	"if(document.getElementById('date').textContent===t){"
+	"document.documentElement.dataset.reload='300';"
+	"setTimeout(function(){location.reload();},300000);}\n"
+	"var k=document.getElementById('pick');if(k)k.addEventListener("
+	"'change',function(){if(k.value)location.href='index.html#day:'+"
+	"k.value;});})();\n"
+	"</script>\n";
+
+/* Links to the neighbouring days and the index of the published site. */
+static int nav(struct ms_buf *b, const char *label)
+{
+	if (strlen(label) != 10)	/* a range: no neighbours */
+		return 0;
+	return ms_buf_printf(b, "<nav class=\"meta\" id=\"nav\"><a "
+			     "id=\"nav-prev\" href=\"index.html#prev:%s\">"
+			     "\u2039 previous day</a> \u00b7 <a id=\"nav-index\" "
+			     "href=\"index.html\">all days</a> \u00b7 <a "
+			     "id=\"nav-next\" href=\"index.html#next:%s\">"
+			     "next day \u203a</a> \u00b7 <input type=\"date\" "
+			     "id=\"pick\" value=\"%s\" aria-label=\"go to "
+			     "day\"></nav>\n", label, label, label);
+}
 
 static const char *const mod_class[MS_MOD__COUNT] = {
 	[MS_MOD_QAM64] = "c6", [MS_MOD_QAM16] = "c1",
@@ -208,12 +257,15 @@ static int header(struct ms_buf *b, const struct ms_report_info *in)
 	char s[40], e[40], g[40];
 	int r;
 
-	if ((r = ms_buf_adds(b, "<title>modscan report ")) < 0 ||
+	if ((r = ms_buf_adds(b, "<title>")) < 0 ||
+	    (r = ms_render_html_text(b, in->title)) < 0 ||
+	    (r = ms_buf_adds(b, " ")) < 0 ||
 	    (r = ms_render_html_text(b, in->label)) < 0 ||
 	    (r = ms_buf_adds(b, "</title>\n")) < 0 ||
 	    (r = ms_buf_adds(b, page_style)) < 0 ||
-	    (r = ms_buf_adds(b, "</head><body>\n<header><h1>Upstream "
-			     "modulation report <span id=\"date\">")) < 0 ||
+	    (r = ms_buf_adds(b, "</head><body>\n<header><h1>")) < 0 ||
+	    (r = ms_render_html_text(b, in->title)) < 0 ||
+	    (r = ms_buf_adds(b, " <span id=\"date\">")) < 0 ||
 	    (r = ms_render_html_text(b, in->label)) < 0)
 		return r;
 	if ((r = ms_buf_printf(b, "</span></h1><p class=\"meta\">%s \u2013 "
@@ -221,6 +273,7 @@ static int header(struct ms_buf *b, const struct ms_report_info *in)
 			       when(in->start, s), when(in->end, e),
 			       (double)(in->end - in->start) / 3600,
 			       when(in->generated_ms / 1000, g))) < 0 ||
+	    (r = nav(b, in->label)) < 0 ||
 	    (r = ms_buf_adds(b, "<div class=\"cards\" id=\"totals\">")) < 0 ||
 	    (r = card(b, "CCAPs", "%u", t->devices)) < 0 ||
 	    (r = card(b, "upstreams", "%u", t->upstreams)) < 0 ||
@@ -465,7 +518,13 @@ static const char table_html[] =
 	"<section><h2>All upstreams</h2>\n"
 	"<div class=\"tools\"><input id=\"q\" type=\"search\" "
 	"placeholder=\"Filter by CCAP, upstream or family\" "
-	"aria-label=\"filter\"><select id=\"ps\" aria-label=\"rows per page\">"
+	"aria-label=\"filter\"><select id=\"fam\" aria-label=\"family\">"
+	"<option value=\"\">all families</option></select>"
+	"<select id=\"hb\" aria-label=\"hops\"><option value=\"\">all hops"
+	"</option><option value=\"high\">hops &gt; 50</option>"
+	"<option value=\"medium\">hops 10\u201350</option>"
+	"<option value=\"low\">hops &lt; 10</option></select>"
+	"<select id=\"ps\" aria-label=\"rows per page\">"
 	"<option value=\"25\">25</option><option value=\"50\" selected>50"
 	"</option><option value=\"200\">200</option><option value=\"0\">all"
 	"</option></select><button id=\"prev\" type=\"button\">\u2039 prev"
@@ -507,6 +566,18 @@ out:
 	return r;
 }
 
+int ms_render_html_footer(struct ms_buf *b, const char *footer)
+{
+	int r;
+
+	if (!*footer)
+		return 0;
+	if ((r = ms_buf_adds(b, "<footer class=\"meta\" id=\"footer\">")) < 0 ||
+	    (r = ms_render_html_text(b, footer)) < 0)
+		return r;
+	return ms_buf_adds(b, "</footer>\n");
+}
+
 int ms_render_html(const struct ms_report *rep, struct ms_buf *out,
 		   struct ms_err *err)
 {
@@ -514,7 +585,8 @@ int ms_render_html(const struct ms_report *rep, struct ms_buf *out,
 	int r;
 
 	if ((r = ms_buf_adds(out, page_head)) < 0 ||
-	    (r = header(out, in)) < 0)
+	    (r = header(out, in)) < 0 ||
+	    (r = ms_buf_adds(out, reload_script)) < 0)
 		goto fail;
 	if (!in->tot.samples) {
 		r = ms_buf_adds(out, "<p class=\"empty\" id=\"nodata\">No "
@@ -533,7 +605,8 @@ int ms_render_html(const struct ms_report *rep, struct ms_buf *out,
 		goto fail;
 	if (in->tot.samples && (r = ms_buf_adds(out, page_script)) < 0)
 		goto fail;
-	if ((r = ms_buf_adds(out, "</body></html>\n")) < 0)
+	if ((r = ms_render_html_footer(out, in->footer)) < 0 ||
+	    (r = ms_buf_adds(out, "</body></html>\n")) < 0)
 		goto fail;
 	return 0;
 fail:

@@ -4,12 +4,12 @@
 #include "repair.h"
 
 #include <poll.h>
-#include <sys/random.h>
 
+#include "backoff.h"
 #include "log.h"
+#include "mstime.h"
 #include "sig.h"
 #include "supervise.h"
-#include "mstime.h"
 
 static int real_restart(void *ctx, const struct ms_health_report *rep,
 			pid_t *pid, ms_msec_t *took, struct ms_err *err)
@@ -58,12 +58,8 @@ static void real_alert(void *ctx, const char *kind, const char *subject,
 
 static uint32_t real_rnd(void *ctx)
 {
-	uint32_t v = 0;
-
 	(void)ctx;
-	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v))
-		v = (uint32_t)getpid() ^ (uint32_t)ms_mono_now();
-	return v;
+	return ms_backoff_random();
 }
 
 static const struct ms_repair_ops real_ops = {

@@ -37,7 +37,7 @@ struct ms_repair {
 	void *ctx;
 	int attempts;			/* MAX_RESTART_ATTEMPTS */
 	ms_msec_t base_ms, max_ms;	/* RESTART_DELAY, RESTART_DELAY_MAX */
-	char gaveup[PATH_MAX];		/* marker: the last check gave up */
+	char gaveup[PATH_MAX];		/* marker: the last one gave up */
 	/* the real actions' state */
 	const struct ms_scanctl *sc;
 	const struct ms_alert_conf *ac;
@@ -55,7 +55,7 @@ int ms_repair_init(struct ms_repair *r, const struct ms_conf *c,
 
 enum ms_repair_outcome {
 	MS_REPAIR_HEALTHY,		/* nothing to do */
-	MS_REPAIR_RESTARTED,		/* pid runs with a fresh heartbeat */
+	MS_REPAIR_RESTARTED,		/* pid runs, heartbeat fresh */
 	MS_REPAIR_GAVE_UP,		/* every attempt failed: why */
 	MS_REPAIR_INTERRUPTED		/* a stop between attempts */
 };
@@ -63,7 +63,7 @@ enum ms_repair_outcome {
 struct ms_repair_result {
 	enum ms_repair_outcome outcome;
 	pid_t pid;			/* RESTARTED */
-	int attempts;			/* made (RESTARTED: the good one) */
+	int attempts;			/* made; RESTARTED: the good one */
 	char why[MS_ERR_MSG_MAX];	/* GAVE_UP: the last error */
 };
 

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "mstime.h"
+#include "report_family.h"
 
 enum { NAMES_MAX = 256u << 20, FAMILY_NAME_MAX = 24 };
 
@@ -14,6 +15,7 @@ struct row {
 	uint32_t device, upstream;
 	uint32_t hops, below_secs;
 	uint32_t n[MS_MOD__COUNT];
+	uint32_t runs;		/* runs of known samples (legacy hops) */
 	uint8_t family;
 };
 
@@ -45,6 +47,7 @@ struct ms_report {
 	struct row cur;
 	int64_t last_t;
 	uint8_t last_mod;
+	uint8_t last_known;		/* last mod but UNKNOWN; UNKNOWN: none */
 	uint8_t *sev;			/* strip_bins severities */
 
 	char fam_names[MS_REPORT_FAMILIES_MAX][FAMILY_NAME_MAX];
@@ -73,17 +76,6 @@ static const char strip_char[5] = {
 	MS_STRIP_QPSK
 };
 
-const char *ms_report_family_default(const char *device, void *ctx)
-{
-	static const char *const fam[] = { "e6000", "casa", "cbr8" };
-
-	(void)ctx;
-	if (!strncasecmp(device, "CCAP", 4) && device[4] >= '0' &&
-	    device[4] <= '2')
-		return fam[device[4] - '0'];
-	return "other";
-}
-
 double ms_report_pct(uint64_t part, uint64_t whole)
 {
 	char s[64];
@@ -91,9 +83,9 @@ double ms_report_pct(uint64_t part, uint64_t whole)
 	if (!whole)
 		return 0.0;
 	/*
-	 * part / whole first, then * 100, in that order: the legacy tool took
-	 * pandas' normalized value_counts and multiplied them.  Rounding via
-	 * the correctly rounded "%.2f" and back is Python's round(x, 2).
+	 * modscan's own two-decimal share (the legacy tool printed integers:
+	 * ms_render_legacy_pct).  The correctly rounded "%.2f" and back gives
+	 * the double nearest to the printed value.
 	 */
 	snprintf(s, sizeof(s), "%.2f", (double)part / (double)whole * 100.0);
 	return strtod(s, NULL);
@@ -117,10 +109,16 @@ struct ms_report *ms_report_begin(int64_t start, int64_t end,
 	if (rep->o.strip_bins > MS_REPORT_BINS_MAX)
 		rep->o.strip_bins = MS_REPORT_BINS_MAX;
 	if (!rep->o.family)
-		rep->o.family = ms_report_family_default;
+		rep->o.family = ms_report_family_of;
 	snprintf(rep->info.label, sizeof(rep->info.label), "%s",
 		 rep->o.label ? rep->o.label : "");
-	rep->o.label = NULL;	/* borrowed: copied above */
+	snprintf(rep->info.title, sizeof(rep->info.title), "%s",
+		 rep->o.title && *rep->o.title ? rep->o.title
+					       : "Upstream modulation report");
+	snprintf(rep->info.footer, sizeof(rep->info.footer), "%s",
+		 rep->o.footer ? rep->o.footer : "");
+	/* borrowed: copied above */
+	rep->o.label = rep->o.title = rep->o.footer = NULL;
 	rep->start = start;
 	rep->end = end > start ? end : start + 1;
 	ms_buf_init(&rep->names, NAMES_MAX);
@@ -248,6 +246,10 @@ static void sample(struct ms_report *rep, int64_t t, int32_t code,
 	rep->cur.n[mod]++;
 	if (mod == MS_MOD_UNKNOWN)
 		count_code(rep, code);
+	else if (mod != rep->last_known)
+		rep->cur.runs++;
+	if (mod != MS_MOD_UNKNOWN)
+		rep->last_known = mod;
 	rep->last_t = t;
 	rep->last_mod = mod;
 }
@@ -382,6 +384,7 @@ static int chan_open(struct ms_report *rep, const char *upstream,
 		return e;
 	snprintf(rep->cur_up, sizeof(rep->cur_up), "%s", upstream);
 	rep->in_chan = true;
+	rep->last_known = MS_MOD_UNKNOWN;
 	sample(rep, t, code, mod);
 	return 0;
 }
@@ -603,6 +606,7 @@ void ms_report_line(const struct ms_report *rep, size_t i,
 	out->upstream = name_at(rep, r->upstream);
 	out->family = rep->fam[r->family].name;
 	out->hops = r->hops;
+	out->runs = r->runs;
 	out->below_secs = r->below_secs;
 	out->samples = 0;
 	for (m = 0; m < MS_MOD__COUNT; m++) {

@@ -28,7 +28,8 @@ enum {
 	MS_REPORT_BINS_MAX = 2880,
 	MS_REPORT_FAMILIES_MAX = 16,
 	MS_REPORT_CODES_MAX = 32,	/* distinct unknown codes listed */
-	MS_REPORT_LABEL_MAX = 32
+	MS_REPORT_LABEL_MAX = 32,
+	MS_REPORT_TEXT_MAX = 256	/* title and footer, truncated */
 };
 
 /* Timeline bin values: the worst state that held during the bin. */
@@ -49,13 +50,18 @@ struct ms_report_opts {
 	unsigned top_n;
 	/* Timeline bins over the period; 0: 288. */
 	unsigned strip_bins;
-	/* Family of a device name; NULL: ms_report_family_default. */
+	/*
+	 * Family of a device name (report_family.h); NULL:
+	 * ms_report_family_of with the default rules.
+	 */
 	const char *(*family)(const char *device, void *ctx);
 	void *family_ctx;
 	/* Generation time (epoch ms) shown in the outputs; 0: now. */
 	int64_t generated_ms;
 	/* The period's name in titles and file names ("2025-03-30"). */
 	const char *label;
+	/* The page's heading (NULL or "": the default) and footer text. */
+	const char *title, *footer;
 };
 
 /* One output row, as read back with ms_report_line. */
@@ -64,6 +70,12 @@ struct ms_report_line {
 	const char *upstream;
 	const char *family;
 	uint32_t hops;
+	/*
+	 * Runs of equal modulation among the samples other than UNKNOWN: the
+	 * first such sample counts, then every change (the legacy tool's
+	 * hops, which never saw an UNKNOWN sample).
+	 */
+	uint32_t runs;
 	uint32_t samples;
 	uint32_t n[MS_MOD__COUNT];	/* samples per enum ms_mod */
 	uint32_t below_secs;		/* seconds at QAM16 or QPSK */
@@ -107,6 +119,7 @@ struct ms_report_totals {
 struct ms_report_info {
 	int64_t start, end;	/* period [start, end), epoch seconds */
 	char label[MS_REPORT_LABEL_MAX];
+	char title[MS_REPORT_TEXT_MAX], footer[MS_REPORT_TEXT_MAX];
 	int64_t generated_ms;
 	int64_t max_gap;
 	bool legacy_hops;
@@ -151,8 +164,6 @@ void ms_report_line(const struct ms_report *rep, size_t i,
 /* Bytes held by the aggregator (rows, names, summaries), for the bench. */
 size_t ms_report_memory(const struct ms_report *rep);
 
-/* The default hostname rules: CCAP0* e6000, CCAP1* casa, CCAP2* cbr8. */
-const char *ms_report_family_default(const char *device, void *ctx);
 
 /* part/whole * 100 rounded to 2 decimals (0 for an empty whole). */
 double ms_report_pct(uint64_t part, uint64_t whole);

@@ -131,3 +131,33 @@ int ms_report_mail_send(const struct ms_report *rep,
 	ms_buf_release(&body);
 	return r;
 }
+
+/* The legacy tool's body: greeting, the report is attached, signature. */
+static const char legacy_body[] =
+	"Beste collega,\n"
+	"\n"
+	"In de bijlage vind je het meest recente modulatierapport.\n"
+	"\n"
+	"Met vriendelijke groet,\n"
+	"\n"
+	"Modulation Scanner\n"
+	"\n"
+	"Dit bericht is automatisch verzonden.\n";
+
+int ms_report_mail_legacy_send(const char *label,
+			       const struct ms_smtp_conf *sc,
+			       const struct ms_mail_attach *csv,
+			       struct ms_err *err)
+{
+	char subject[64];
+	struct ms_mail m;
+
+	memset(&m, 0, sizeof(m));
+	ms_smtp_mail_init(&m, sc);
+	snprintf(subject, sizeof(subject), "Modulation report %s", label);
+	m.subject = subject;
+	m.body = legacy_body;
+	m.attach[0] = *csv;
+	m.nattach = 1;
+	return ms_smtp_send(sc, &m, err);
+}

@@ -28,4 +28,14 @@ int ms_report_mail_send(const struct ms_report *rep,
 			const struct ms_mail_attach *att, size_t natt,
 			struct ms_err *err);
 
+/*
+ * The legacy tool's mail: subject "Modulation report LABEL", its short
+ * Dutch body, csv attached (named modulation_report_LABEL.csv by the
+ * caller).  Returns the number of recipients or the SMTP error.
+ */
+int ms_report_mail_legacy_send(const char *label,
+			       const struct ms_smtp_conf *sc,
+			       const struct ms_mail_attach *csv,
+			       struct ms_err *err);
+
 #endif

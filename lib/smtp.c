@@ -178,6 +178,16 @@ static int io_read(struct sess *s)
 
 /* ---- replies ---- */
 
+/* One line of the conversation to the caller's trace; no AUTH line. */
+static void trace(struct sess *s, char dir, const char *line)
+{
+	if (!s->sc->trace)
+		return;
+	if (dir == 'C' && !strncasecmp(line, "AUTH", 4))
+		line = "(AUTH data not shown)";
+	s->sc->trace(s->sc->trace_ctx, dir, line);
+}
+
 static int read_line(struct sess *s, char *line, size_t cap)
 {
 	size_t n, used;
@@ -232,6 +242,7 @@ static int read_reply(struct sess *s, bool ehlo)
 	for (i = 0; i < REPLY_LINES_MAX; i++) {
 		if ((r = read_line(s, line, sizeof(line))) < 0)
 			return r;
+		trace(s, 'S', line);
 		if (strlen(line) < 3 || line[0] < '2' || line[0] > '5' ||
 		    !isdigit((unsigned char)line[1]) ||
 		    !isdigit((unsigned char)line[2]) ||
@@ -277,6 +288,7 @@ static int cmd(struct sess *s, const char *step, int want, const char *line)
 	int r;
 
 	s->step = step;
+	trace(s, 'C', line);
 	if ((r = io_write(s, line, strlen(line))) < 0 ||
 	    (r = io_write(s, "\r\n", 2)) < 0)
 		return r;
@@ -463,6 +475,7 @@ static int cmd_secret(struct sess *s, const char *step, int want, char *line)
 	int r;
 
 	s->step = step;
+	trace(s, 'C', "(AUTH data not shown)");
 	r = io_write(s, line, strlen(line));
 	explicit_bzero(line, strlen(line));
 	if (r < 0 || (r = io_write(s, "\r\n", 2)) < 0)
@@ -627,6 +640,12 @@ int ms_smtp_send_until(const struct ms_smtp_conf *sc, const struct ms_mail *m,
 	    (r = cmd(&s, "the reply to DATA", 3, "DATA")) < 0)
 		goto out;
 	s.step = "the reply to the message";
+	if (sc->trace) {
+		char t[64];
+
+		snprintf(t, sizeof(t), "(the message, %zu bytes)", data.len);
+		trace(&s, 'C', t);
+	}
 	if ((r = io_write(&s, data.p, data.len)) < 0 ||
 	    (r = expect(&s, 2, MS_E_REMOTE)) < 0)
 		goto out;

@@ -28,6 +28,14 @@ struct ms_smtp_conf {
 	char from[MS_MAIL_ADDR_MAX + 1];
 	char to[MS_MAIL_MAX_TO][MS_MAIL_ADDR_MAX + 1];
 	size_t nto;
+	/*
+	 * NULL, or called with each line of the conversation: dir 'C' for
+	 * what is sent, 'S' for the server's replies.  Lines that carry AUTH
+	 * secrets are replaced by "(AUTH data not shown)", the message by its
+	 * size.  Set it after ms_smtp_conf_from.
+	 */
+	void (*trace)(void *ctx, char dir, const char *line);
+	void *trace_ctx;
 };
 
 /* The CA bundle used when SMTP_CA is empty. */

@@ -153,11 +153,8 @@ int ms_spool_open(struct ms_spool **out, const char *dir, uint64_t max_bytes,
 	*out = NULL;
 	if (strlen(dir) + 64 >= PATH_MAX)
 		return ms_err_set(err, MS_E_TOOBIG, "spool: path too long");
-	r = ms_dir_private(dir, err);
-	if (r < 0) {
-		ms_err_prefix(err, "spool");
+	if ((r = ms_dir_ensure(dir, "SPOOL_DIR", MS_DIR_DATA, err)) < 0)
 		return r;
-	}
 	if (!(sp = calloc(1, sizeof(*sp))))
 		return ms_err_set(err, MS_E_NOMEM, "spool: out of memory");
 	snprintf(sp->dir, sizeof(sp->dir), "%s", dir);
@@ -205,10 +202,12 @@ static int open_writer(struct ms_spool *sp, struct ms_err *err)
 	sp->wseq = sp->next_seq++;
 	sp->wsize = 0;
 	file_path(sp, sp->wseq, path, sizeof(path));
-	sp->wfd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND |
-		       O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (sp->wfd < 0)
-		return ms_err_sys(err, "spool: cannot create %s", path);
+	sp->wfd = ms_file_open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND,
+			       0600, err);
+	if (sp->wfd < 0) {
+		ms_err_prefix(err, "spool");
+		return sp->wfd;
+	}
 	return ms_file_sync_dir(path, err);
 }
 
@@ -283,10 +282,11 @@ int ms_spool_reject(struct ms_spool *sp, unsigned kind, uint32_t count,
 	int fd, r;
 
 	snprintf(path, sizeof(path), "%s/rejected.bad", sp->dir);
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0)
-		return ms_err_sys(err, "spool: cannot open %s", path);
+	if ((fd = ms_file_open(path, O_WRONLY | O_CREAT | O_APPEND, 0600,
+			       err)) < 0) {
+		ms_err_prefix(err, "spool");
+		return fd;
+	}
 	make_header(h, kind, count, data, len);
 	r = fstat(fd, &st) < 0 ? MS_E_SYS :
 		write_record(fd, (uint64_t)st.st_size, h, data, len);
@@ -345,24 +345,6 @@ int ms_spool_encode_samples(const struct ms_sample *v, size_t n,
 	return 0;
 }
 
-int ms_spool_put_samples(struct ms_spool *sp, const struct ms_sample *v,
-			 size_t n, struct ms_err *err)
-{
-	struct ms_buf b;
-	int r;
-
-	ms_buf_init(&b, MS_BUF_UNBOUNDED);
-	r = ms_spool_encode_samples(v, n, &b);
-	if (r < 0)
-		r = ms_err_set(err, r, "spool: batch of %zu samples: %s", n,
-			       ms_strerror(r));
-	else
-		r = ms_spool_append(sp, MS_SPOOL_SAMPLES, (uint32_t)n, b.p,
-				    b.len, err);
-	ms_buf_release(&b);
-	return r;
-}
-
 int ms_spool_decode_samples(const struct ms_spool_rec *rec,
 			    struct ms_sample *out, size_t max,
 			    struct ms_err *err)
@@ -412,22 +394,6 @@ int ms_spool_encode_devscan(const struct ms_devscan *d, struct ms_buf *out)
 	return 0;
 }
 
-int ms_spool_put_devscan(struct ms_spool *sp, const struct ms_devscan *d,
-			 struct ms_err *err)
-{
-	struct ms_buf b;
-	int r;
-
-	ms_buf_init(&b, MS_BUF_UNBOUNDED);
-	r = ms_spool_encode_devscan(d, &b);
-	if (r < 0)
-		r = ms_err_set(err, r, "spool: out of memory");
-	else
-		r = ms_spool_append(sp, MS_SPOOL_DEVSCAN, 1, b.p, b.len, err);
-	ms_buf_release(&b);
-	return r;
-}
-
 int ms_spool_decode_devscan(const struct ms_spool_rec *rec,
 			    struct ms_devscan *d, struct ms_err *err)
 {
@@ -459,15 +425,6 @@ int ms_spool_encode_sweep(int64_t unix_time, struct ms_buf *out)
 	out->len = 8;
 	out->p[8] = '\0';
 	return 0;
-}
-
-int ms_spool_put_sweep(struct ms_spool *sp, int64_t unix_time,
-		       struct ms_err *err)
-{
-	unsigned char buf[8];
-
-	put_le(buf, (uint64_t)unix_time, 8);
-	return ms_spool_append(sp, MS_SPOOL_SWEEP, 1, buf, 8, err);
 }
 
 int ms_spool_decode_sweep(const struct ms_spool_rec *rec, int64_t *out,
@@ -582,10 +539,11 @@ static int move_bad(struct ms_spool *sp, char *note, size_t size,
 		end++;
 	file_path(sp, sp->seq[0], path, sizeof(path));
 	snprintf(bad, sizeof(bad), "%s.bad", path);
-	fd = open(bad, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0)
-		return ms_err_sys(err, "spool: cannot create %s", bad);
+	if ((fd = ms_file_open(bad, O_WRONLY | O_CREAT | O_APPEND, 0600,
+			       err)) < 0) {
+		ms_err_prefix(err, "spool");
+		return fd;
+	}
 	r = ms_file_write_all(fd, sp->rbuf + sp->roff, end - sp->roff);
 	if (r == 0)
 		r = fsync(fd);

@@ -58,12 +58,6 @@ void ms_spool_close(struct ms_spool *sp);
  */
 int ms_spool_append(struct ms_spool *sp, unsigned kind, uint32_t count,
 		    const void *data, size_t len, struct ms_err *err);
-int ms_spool_put_samples(struct ms_spool *sp, const struct ms_sample *v,
-			 size_t n, struct ms_err *err);
-int ms_spool_put_devscan(struct ms_spool *sp, const struct ms_devscan *d,
-			 struct ms_err *err);
-int ms_spool_put_sweep(struct ms_spool *sp, int64_t unix_time,
-		       struct ms_err *err);
 
 /*
  * The next record to replay: 1 and *rec, 0 when the spool is empty, <0

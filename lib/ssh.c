@@ -5,6 +5,7 @@
  */
 #include "ssh.h"
 
+#include <ctype.h>
 #include <libssh/libssh.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -25,7 +26,8 @@ enum {
 	KEEPCNT = 3,		/* is idle between deadlines */
 	KBDINT_ROUNDS = 6,	/* info requests before we give up */
 	WRITE_CHUNK = 32768,
-	ABORT_SLICE_MS = 250	/* how often a wait looks at abort_at */
+	ABORT_SLICE_MS = 250,	/* how often a wait looks at abort_at */
+	KEYS_MAX = 1024		/* a host key algorithm list */
 };
 
 /*
@@ -45,6 +47,12 @@ static const char legacy_ciphers[] =
 	"aes256-gcm@openssh.com,aes128-gcm@openssh.com,"
 	"chacha20-poly1305@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr,"
 	"aes256-cbc,aes192-cbc,aes128-cbc,3des-cbc";
+
+/* libssh 0.10's own default host key algorithms (kex.c). */
+static const char default_hostkeys[] =
+	"ssh-ed25519,ecdsa-sha2-nistp521,ecdsa-sha2-nistp384,"
+	"ecdsa-sha2-nistp256,sk-ssh-ed25519@openssh.com,"
+	"sk-ecdsa-sha2-nistp256@openssh.com,rsa-sha2-512,rsa-sha2-256";
 
 struct ms_ssh {
 	ssh_session ss;
@@ -165,11 +173,6 @@ out:
 	return r;
 }
 
-int ms_ssh_fingerprint(const struct ms_ssh *s, char *out, size_t outsz)
-{
-	return key_fingerprint(s->ss, out, outsz);
-}
-
 /*
  * Refused, with the fix for a device that really was replaced: the
  * ssh-keygen line that forgets the old key (its known_hosts name is
@@ -208,6 +211,12 @@ static int check_with_libssh(struct ms_ssh *s, const struct ms_ssh_opts *o,
 {
 	int r;
 
+	/* libssh may have been given /dev/null for the key exchange (see
+	 * plan_hostkeys) if the file changed since */
+	if (ssh_options_set(s->ss, SSH_OPTIONS_KNOWNHOSTS, o->known_hosts) < 0 ||
+	    ssh_options_set(s->ss, SSH_OPTIONS_GLOBAL_KNOWNHOSTS,
+			    o->known_hosts) < 0)
+		return fail(s, "checking the host key", err);
 	switch (ssh_session_is_known_server(s->ss)) {
 	case SSH_KNOWN_HOSTS_OK:
 		return 0;
@@ -273,9 +282,96 @@ static int check_host_key(struct ms_ssh *s, const struct ms_ssh_opts *o,
 	return r;
 }
 
+/* Whether the comma-separated list has the n bytes at tok as an item. */
+static bool in_list(const char *list, const char *tok, size_t n)
+{
+	const char *p, *end;
+
+	for (p = list; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ',');
+		if ((size_t)(end - p) == n && !memcmp(p, tok, n))
+			return true;
+	}
+	return false;
+}
+
+/* Whether the host key algorithm tok (n bytes) verifies a key of one of
+ * the known types (an RSA key signs with rsa-sha2-* too). */
+static bool known_algo(const char *types, const char *tok, size_t n)
+{
+	static const char rsa_sigs[] = "rsa-sha2-512,rsa-sha2-256,ssh-rsa";
+
+	return in_list(types, tok, n) ||
+	       (in_list(rsa_sigs, tok, n) && in_list(types, "ssh-rsa", 7));
+}
+
+/* wanted, with the algorithms of the known key types first (the order
+ * libssh derives from known_hosts), into out. */
+static int order_hostkeys(const char *wanted, const char *types, char *out,
+			  size_t outsz)
+{
+	const char *p, *end;
+	size_t len = 0;
+	int pass, n;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (p = wanted; *p; p = *end ? end + 1 : end) {
+			end = strchrnul(p, ',');
+			if (known_algo(types, p, (size_t)(end - p)) != !pass)
+				continue;
+			n = snprintf(out + len, outsz - len, "%s%.*s",
+				     len ? "," : "", (int)(end - p), p);
+			if (n < 0 || (size_t)n >= outsz - len)
+				return MS_E_TOOBIG;
+			len += (size_t)n;
+		}
+	}
+	return 0;
+}
+
+/*
+ * libssh reads its known_hosts files at every key exchange only to offer
+ * first the host key algorithms they list for the host (a device known by
+ * its RSA key must not be asked for an ed25519 one): work that grows with
+ * the file.  The cache gives that order (keys, "" to keep libssh's) and
+ * libssh reads /dev/null; a file only libssh understands (hashed names,
+ * markers) stays its to read.
+ */
+static int plan_hostkeys(const struct ms_ssh_opts *o, const char *kh,
+			 const char **libssh_kh, char *keys, size_t keysz,
+			 struct ms_err *err)
+{
+	char name[LABEL_MAX], types[KEYS_MAX], *c;
+	int port = o->port > 0 ? o->port : 22, r;
+
+	*libssh_kh = "/dev/null";
+	keys[0] = '\0';
+	if (o->policy == MS_SSH_POLICY_OFF)
+		return 0;
+	/* the name libssh exports and looks up: lower case, port if not 22 */
+	r = port == 22 ? snprintf(name, sizeof(name), "%s", o->host)
+		       : snprintf(name, sizeof(name), "[%s]:%d", o->host, port);
+	if (r < 0 || (size_t)r >= sizeof(name))
+		return ms_err_set(err, MS_E_TOOBIG, "host name too long: '%s'",
+				  o->host);
+	for (c = name; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	r = ms_kh_types(kh, name, types, sizeof(types), err);
+	if (r == MS_KH_FALLBACK)
+		*libssh_kh = kh;
+	if (r != MS_KH_OK)
+		return r < 0 ? r : 0;
+	if (order_hostkeys(o->legacy_algos ? legacy_hostkeys : default_hostkeys,
+			   types, keys, keysz) < 0)
+		return ms_err_set(err, MS_E_TOOBIG, "host key algorithms of "
+				  "'%s': list too long", name);
+	return 0;
+}
+
 /* Options that make libssh independent of HOME, passwd and ~/.ssh. */
 static int set_options(struct ms_ssh *s, const struct ms_ssh_opts *o,
-		       const char *dir, const char *kh, struct ms_err *err)
+		       const char *dir, const char *kh, const char *keys,
+		       struct ms_err *err)
 {
 	ssh_session ss = s->ss;
 	int port = o->port > 0 ? o->port : 22, on = 1, quiet = SSH_LOG_NOLOG;
@@ -298,6 +394,9 @@ static int set_options(struct ms_ssh *s, const struct ms_ssh_opts *o,
 	     ssh_options_set(ss, SSH_OPTIONS_CIPHERS_C_S, legacy_ciphers) < 0 ||
 	     ssh_options_set(ss, SSH_OPTIONS_CIPHERS_S_C, legacy_ciphers) < 0))
 		return ms_err_set(err, MS_E_INVAL, "legacy algorithms for "
+				  "'%s': %s", s->label, ssh_get_error(ss));
+	if (*keys && ssh_options_set(ss, SSH_OPTIONS_HOSTKEYS, keys) < 0)
+		return ms_err_set(err, MS_E_INVAL, "host key algorithms for "
 				  "'%s': %s", s->label, ssh_get_error(ss));
 	ssh_set_blocking(ss, 0);
 	return 0;
@@ -501,9 +600,9 @@ int ms_ssh_open(struct ms_ssh **out, const struct ms_ssh_opts *o,
 	static const char dev_null[] = "/dev/null";
 	const char *kh = o->known_hosts && *o->known_hosts ? o->known_hosts :
 			 dev_null;
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], keys[KEYS_MAX];
 	struct ms_ssh *s;
-	const char *slash;
+	const char *slash, *libssh_kh;
 	int r, port = o->port > 0 ? o->port : 22;
 
 	*out = NULL;
@@ -530,7 +629,9 @@ int ms_ssh_open(struct ms_ssh **out, const struct ms_ssh_opts *o,
 		r = ms_err_set(err, MS_E_NOMEM, "out of memory");
 		goto fail;
 	}
-	if ((r = set_options(s, o, dir, kh, err)) < 0 ||
+	if ((r = plan_hostkeys(o, kh, &libssh_kh, keys, sizeof(keys),
+			       err)) < 0 ||
+	    (r = set_options(s, o, dir, libssh_kh, keys, err)) < 0 ||
 	    (r = handshake(s, o->connect_deadline, err)) < 0 ||
 	    (r = check_host_key(s, o, err)) < 0 ||
 	    (r = authenticate(s, o, err)) < 0 ||

@@ -82,8 +82,4 @@ int ms_ssh_write(struct ms_ssh *s, const char *data, size_t len,
  * Takes NULL. */
 void ms_ssh_close(struct ms_ssh *s);
 
-/* The server's host key as "SHA256:<base64>" (OpenSSH style) into out;
- * 0, MS_E_TOOBIG or MS_E_PROTO. */
-int ms_ssh_fingerprint(const struct ms_ssh *s, char *out, size_t outsz);
-
 #endif

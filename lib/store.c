@@ -6,6 +6,7 @@
 
 #include <mysql.h>
 
+#include "backoff.h"
 #include "db.h"
 #include "schema.h"
 #include "spool.h"
@@ -13,8 +14,7 @@
 
 enum {
 	REPLAY_BUDGET_MS = 200,		/* replay work per tick */
-	PART_CHECK_MS = 3600 * 1000,	/* look at the day partitions */
-	RECONNECT_BASE_MS = 1000
+	PART_CHECK_MS = 3600 * 1000	/* look at the day partitions */
 };
 
 static const char insert_sql[] =
@@ -71,7 +71,7 @@ static void drop_db(struct ms_store *s, ms_msec_t now)
 	s->db = NULL;
 	s->st.connected = false;
 	s->st.db_failures++;
-	ms_backoff_fail(&s->bo, now);
+	ms_backoff_fail(&s->bo, now, ms_backoff_random());
 }
 
 static int prepare(struct ms_store *s, struct ms_err *err)
@@ -99,7 +99,7 @@ static int connect_db(struct ms_store *s, ms_msec_t now, struct ms_err *err)
 			drop_db(s, now);
 		else {
 			s->st.db_failures++;
-			ms_backoff_fail(&s->bo, now);
+			ms_backoff_fail(&s->bo, now, ms_backoff_random());
 		}
 		return r;
 	}
@@ -113,6 +113,7 @@ int ms_store_open(struct ms_store **out, const struct ms_conf *conf,
 		  struct ms_err *err)
 {
 	char dir[PATH_MAX];
+	struct ms_backoff_policy pol;
 	struct ms_store *s;
 	int r;
 
@@ -121,9 +122,9 @@ int ms_store_open(struct ms_store **out, const struct ms_conf *conf,
 		return ms_err_set(err, MS_E_NOMEM, "store: out of memory");
 	ms_db_opts_from_conf(&s->opts, conf);
 	s->batch = (size_t)ms_conf_int(conf, MS_CONF_DB_BATCH_SIZE);
-	ms_backoff_init(&s->bo, RECONNECT_BASE_MS,
-			ms_conf_int(conf, MS_CONF_DB_RETRY_MAX) * 1000,
-			(uint64_t)ms_wall_now() ^ (uint64_t)getpid() << 32);
+	pol = ms_backoff_reconnect(ms_conf_int(conf, MS_CONF_DB_RETRY_MAX) *
+				   1000);
+	ms_backoff_init(&s->bo, &pol);
 	r = ms_conf_path(conf, MS_CONF_SPOOL_DIR, "spool", dir, sizeof(dir));
 	if (r < 0)
 		r = ms_err_set(err, r, "store: SPOOL_DIR too long");
@@ -516,7 +517,7 @@ ms_msec_t ms_store_tick(struct ms_store *s, ms_msec_t now,
 		return s->bo.due;
 	/* The spool cannot be replayed now: retry later, do not spin. */
 	if (r < 0)
-		return ms_deadline(RECONNECT_BASE_MS);
+		return ms_deadline(s->bo.p.base);
 	if (!ms_spool_empty(s->sp))
 		return ms_mono_now();
 	return s->part_due;

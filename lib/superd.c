@@ -6,9 +6,9 @@
 #include "superd.h"
 
 #include <poll.h>
-#include <sys/random.h>
 #include <sys/wait.h>
 
+#include "backoff.h"
 #include "file.h"
 #include "http.h"
 #include "log.h"
@@ -20,7 +20,7 @@
 #include "mstime.h"
 
 enum {
-	NJOBS = 2, TICK_MS = 1000, WRITE_EVERY_MS = 10000,
+	NJOBS = 3, TICK_MS = 1000, WRITE_EVERY_MS = 10000,
 	FLUSH_EVERY_MS = 60000
 };
 
@@ -55,17 +55,14 @@ struct superd {
 	int sfd;
 };
 
-static const char *const job_names[NJOBS] = { "report", "maintain" };
-static const char *const job_extra[NJOBS] = { NULL, "--cleanup" };
-
-static uint32_t rnd32(void)
-{
-	uint32_t v = 0;
-
-	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v))
-		v = (uint32_t)ms_mono_now();
-	return v;
-}
+/* The daily report, the daily maintenance, the intraday refresh. */
+enum { JOB_REPORT, JOB_MAINTAIN, JOB_REFRESH };
+static const char *const job_names[NJOBS] = { "report", "maintain",
+					      "refresh" };
+static const char *const job_applet[NJOBS] = { "report", "maintain",
+					       "report" };
+static const char *const job_extra[NJOBS] = { NULL, "--cleanup",
+					      "--refresh" };
 
 static void alert(struct superd *d, const char *kind, const char *subject,
 		  const char *body)
@@ -260,7 +257,7 @@ static void scanner_exited(struct superd *d, int ws)
 	       (long long)((now - started) / 1000));
 	if (d->stopping)
 		return;
-	ms_restart_exited(&d->bo, started, now, rnd32(), &plan);
+	ms_restart_exited(&d->bo, started, now, ms_backoff_random(), &plan);
 	d->next_start = now + plan.delay_ms;
 	if (plan.cooldown) {
 		d->in_trouble = true;
@@ -297,7 +294,7 @@ static void start_job(struct superd *d, size_t i)
 	struct ms_job *j = &d->job[i];
 	struct ms_err err = { 0 };
 
-	if (spawn_kid(d, j->name, job_extra[i], &d->jk[i], &err) < 0) {
+	if (spawn_kid(d, job_applet[i], job_extra[i], &d->jk[i], &err) < 0) {
 		ms_log_error("cannot start job %s: %s", j->name, err.msg);
 		j->last_start = ms_wall_now();	/* once per slot, not a loop */
 		return;
@@ -351,6 +348,9 @@ static void run_jobs(struct superd *d)
 	for (i = 0; i < NJOBS; i++) {
 		switch (ms_job_decide(&d->job[i], now, &when)) {
 		case MS_JOB_RUN:
+			/* The daily report publishes today's files too. */
+			if (i == JOB_REFRESH && d->job[JOB_REPORT].running)
+				break;
 			start_job(d, i);
 			break;
 		case MS_JOB_SKIP:
@@ -509,10 +509,27 @@ static int loop(struct superd *d)
 	return 0;
 }
 
-/* Jobs from REPORT_AT and MAINTAIN_AT; last runs from the old status. */
+/* Every REPORT_REFRESH minutes, each slot missed by its own interval. */
+static void setup_refresh(struct superd *d)
+{
+	struct ms_job *j = &d->job[JOB_REFRESH];
+	long long min = ms_conf_int(d->c, MS_CONF_REPORT_REFRESH);
+
+	j->hour = -1;
+	if (!min)
+		return;
+	j->hour = j->min = 0;
+	j->every_ms = j->grace_ms = min * 60000;
+	ms_log_info("job %s every %lld min", j->name, min);
+}
+
+/*
+ * Jobs from REPORT_AT, MAINTAIN_AT and REPORT_REFRESH; last runs from the
+ * old status.
+ */
 static int setup_jobs(struct superd *d)
 {
-	static const enum ms_conf_key at[NJOBS] = {
+	static const enum ms_conf_key at[JOB_REFRESH] = {
 		MS_CONF_REPORT_AT, MS_CONF_MAINTAIN_AT
 	};
 	struct ms_status *old = malloc(sizeof(*old));
@@ -523,6 +540,10 @@ static int setup_jobs(struct superd *d)
 		struct ms_job *j = &d->job[i];
 
 		snprintf(j->name, sizeof(j->name), "%s", job_names[i]);
+		if (i == JOB_REFRESH) {
+			setup_refresh(d);
+			continue;
+		}
 		j->grace_ms = ms_conf_int(d->c, MS_CONF_JOB_MISFIRE_GRACE) *
 			      1000;
 		if (ms_job_parse_at(ms_conf_str(d->c, at[i]), &j->hour,

@@ -6,23 +6,15 @@
 
 #include <sys/wait.h>
 
+#include "backoff.h"
 #include "mstime.h"
 
 ms_msec_t ms_restart_delay(ms_msec_t base, unsigned n, ms_msec_t max,
 			   uint32_t rnd)
 {
-	ms_msec_t d = base;
-	unsigned i;
+	struct ms_backoff_policy p = ms_backoff_restart(base, max);
 
-	if (base <= 0)
-		return 0;
-	for (i = 1; i < n && d < max; i++)
-		d *= 2;
-	if (d > max)
-		d = max;
-	/* Jitter in [-20%, +20%] so that several hosts do not restart in step. */
-	d = d * (80 + (ms_msec_t)(rnd % 41)) / 100;
-	return d > max ? max : d;
+	return ms_backoff_delay(&p, n, rnd);
 }
 
 void ms_restart_init(struct ms_restart *b, ms_msec_t base_ms,
@@ -159,10 +151,15 @@ enum ms_job_decision ms_job_decide(struct ms_job *j, int64_t now,
 	int64_t prev;
 
 	*when = 0;
-	if (j->hour < 0)
+	if (j->every_ms > 0) {
+		prev = now - now % j->every_ms;
+		*when = prev + j->every_ms;
+	} else if (j->hour < 0) {
 		return MS_JOB_WAIT;
-	*when = ms_job_next_slot(j->hour, j->min, now);
-	prev = ms_job_prev_slot(j->hour, j->min, now);
+	} else {
+		*when = ms_job_next_slot(j->hour, j->min, now);
+		prev = ms_job_prev_slot(j->hour, j->min, now);
+	}
 	if (j->last_start >= prev || j->skipped_slot == prev)
 		return MS_JOB_WAIT;
 	if (now - prev > j->grace_ms) {

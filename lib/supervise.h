@@ -14,10 +14,11 @@
 enum { MS_RESTART_BURST_MAX = 100 };
 
 /*
- * Delay before restart attempt n (1-based): base * 2^(n-1), capped at max,
- * then scaled by a jitter of +-20% chosen by rnd (any 32-bit value), and
- * capped at max again.  Consecutive attempts never get shorter delays
- * unless the cap is reached.
+ * Delay before restart attempt n (1-based): the restart setting of the
+ * backoff (backoff.h: ms_backoff_restart), base * 2^(n-1), capped at max,
+ * then scaled by a jitter of +-20% chosen by rnd (any 32-bit value, e.g.
+ * ms_backoff_random), and capped at max again.  Consecutive attempts
+ * never get shorter delays unless the cap is reached.
  */
 ms_msec_t ms_restart_delay(ms_msec_t base, unsigned n, ms_msec_t max,
 			   uint32_t rnd);
@@ -62,10 +63,11 @@ void ms_death_record(struct ms_status *st, int64_t wall_ms, int wstatus);
 /* "exit 3" / "signal 9 (Killed)" for a wait status. */
 void ms_death_describe(int exit_status, int sig, char *out, size_t size);
 
-/* A daily job at a local clock time. */
+/* A daily job at a local clock time, or one every every_ms. */
 struct ms_job {
 	char name[16];
 	int hour, min;			/* -1: not scheduled */
+	ms_msec_t every_ms;		/* > 0: at each multiple of it instead */
 	ms_msec_t grace_ms;		/* JOB_MISFIRE_GRACE */
 	int64_t last_start;		/* wall ms of the last run, 0 never */
 	int64_t skipped_slot;		/* slot already logged as skipped */
@@ -94,8 +96,9 @@ enum ms_job_decision {
 
 /*
  * What to do at now.  Only the latest slot counts, so any number of
- * missed slots coalesce into at most one catch-up run.  On SKIP the job
- * remembers the slot so it is reported once.  A job that never ran
+ * missed slots coalesce into at most one catch-up run.  A job with
+ * every_ms has a slot at each multiple of it since the epoch.  On SKIP the
+ * job remembers the slot so it is reported once.  A job that never ran
  * (last_start 0) owes no slot past the grace: WAIT, not SKIP.  *when gets
  * the next slot.
  */

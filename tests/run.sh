@@ -28,13 +28,19 @@ JOBS=${TEST_JOBS:-$(($(nproc) * 2))}
 passed=0 failed=0 skipped=0
 failures=()
 
-# count FILE NAME: add the TAP results of FILE to the totals.
+# count FILE NAME: add the TAP results of FILE to the totals.  A plan of
+# "1..0 # skip REASON" (the whole file skipped) counts as one skip.
 count() {
-	local f=$1 name=$2 rc=$3 p n s
+	local f=$1 name=$2 rc=$3 p n s why=
 	p=$(grep -c '^ok ' "$f")
 	s=$(grep -c '^ok .*# skip' "$f")
 	n=$(grep -c '^not ok ' "$f")
 	p=$((p - s))
+	if grep -qi '^1\.\.0 *# *skip' "$f"; then
+		s=$((s + 1))
+		why=$(sed -n 's/^1\.\.0 *# *[Ss][Kk][Ii][Pp]:* *//p' "$f" | head -n 1)
+		why=" (all: ${why:-no reason given})"
+	fi
 	if [ "$rc" != 0 ] && [ "$n" = 0 ]; then
 		n=1	# died without saying which case failed
 	fi
@@ -45,8 +51,8 @@ count() {
 	if [ "$n" != 0 ]; then
 		failures+=("$name")
 	fi
-	printf '%-48s %4d passed %3d failed%s\n' "$name" "$p" "$n" \
-		"$([ "$s" != 0 ] && echo " $s skipped")"
+	printf '%-48s %4d passed %3d failed%s%s\n' "$name" "$p" "$n" \
+		"$([ "$s" != 0 ] && echo " $s skipped")" "$why"
 }
 
 if [ $do_unit = 1 ]; then

@@ -2,7 +2,8 @@
 # test-lib.sh; call ccapsim_start at the top level of the test script.
 #
 #   ccapsim_start [ccapsim options]   start, wait for the inventory
-#                                     (CCAPSIM_INV), truth log
+#                                     (CCAPSIM_INV; CCAPSIM_WAIT seconds,
+#                                     default 60), truth log
 #                                     (CCAPSIM_TRUTH), pid (CCAPSIM_PID)
 #   ccapsim_stop                      SIGTERM and wait
 
@@ -17,7 +18,7 @@ ccapsim_start() {
 		>>"$CCAPSIM_LOG" 2>&1 &
 	CCAPSIM_PID=$!
 	test_atexit "ccapsim_stop"
-	if ! test_wait_for 60 test -s "$CCAPSIM_INV"; then
+	if ! test_wait_for "${CCAPSIM_WAIT:-60}" test -s "$CCAPSIM_INV"; then
 		echo "ccapsim did not come up:" >&2
 		cat "$CCAPSIM_LOG" >&2
 		return 1

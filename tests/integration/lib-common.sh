@@ -1,6 +1,6 @@
 # What the test library shares with the stand-alone scripts that start
 # the same servers (make demo, the benchmarks): commands run at exit,
-# deadline waits and free ports.  Sourced; the caller sets TRASH (the
+# deadline waits, ended processes and free ports.  Sourced; the caller sets TRASH (the
 # directory cleanups run in) and CLEANUP_LOG (where their output goes).
 
 _test_cleanup=
@@ -37,6 +37,13 @@ test_wait_for() {
 		sleep 0.05
 	done
 	return 0
+}
+
+# gone PID: the process has exited (a zombie not yet reaped, by this
+# shell or by whoever inherited it, counts as gone).  For test_wait_for.
+gone() {
+	! [ -e "/proc/$1/stat" ] ||
+		[ "$(sed "s/.*) //" "/proc/$1/stat" | cut -c1)" = Z ]
 }
 
 # A free TCP port on 127.0.0.1 (the caller retries if it is taken).

@@ -11,6 +11,8 @@
 #                 localhost, the name in the certificate; SMTP_CA is the
 #                 test CA; alice/s3cret for --auth)
 #   $SMTP_PORT_N  the port
+# smtp_attachment EML NAME, smtp_body EML and smtp_header EML NAME decode a
+# received message as a mail reader would.
 # The first call makes the test PKI in $TRASH/pki: ca.pem signs server.pem
 # (CN and SAN localhost); other-ca.pem is an unrelated CA.
 
@@ -92,4 +94,38 @@ smtp_start() {
 # smtp_count DIR: how many messages arrived.
 smtp_count() {
 	ls "$1" | grep -c '\.eml$'
+}
+
+# smtp_attachment EML NAME: the decoded attachment called NAME on stdout.
+smtp_attachment() {
+	/usr/bin/python3 - "$1" "$2" <<-\EOF
+	import email, email.policy, sys
+	m = email.message_from_binary_file(open(sys.argv[1], "rb"),
+	                                   policy=email.policy.default)
+	for p in m.iter_attachments():
+	    if p.get_filename() == sys.argv[2]:
+	        sys.stdout.buffer.write(p.get_payload(decode=True))
+	        sys.exit(0)
+	sys.exit("no attachment " + sys.argv[2])
+	EOF
+}
+
+# smtp_body EML: the decoded text body.
+smtp_body() {
+	/usr/bin/python3 - "$1" <<-\EOF
+	import email, email.policy, sys
+	m = email.message_from_binary_file(open(sys.argv[1], "rb"),
+	                                   policy=email.policy.default)
+	print(m.get_body(("plain",)).get_content(), end="")
+	EOF
+}
+
+# smtp_header EML NAME: the decoded header NAME.
+smtp_header() {
+	/usr/bin/python3 - "$1" "$2" <<-\EOF
+	import email, email.policy, sys
+	m = email.message_from_binary_file(open(sys.argv[1], "rb"),
+	                                   policy=email.policy.default)
+	print(m[sys.argv[2]])
+	EOF
 }

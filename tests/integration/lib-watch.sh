@@ -10,6 +10,10 @@
 #   scanner_pid                     pid in $RUN/status.json
 #   scanner_healthy [PID]           status says ok (and names PID)
 #   heartbeat_age_ms                age of the heartbeat in $RUN/status.json
+#   watch_daemon CONF               start watchdog --daemon in the
+#                    background (output in daemon.out, exit status in
+#                    daemon.rc), wait for $RUN/watchdog.json; its pid in
+#                    DAEMON, killed at exit
 #   heartbeat_older_than MS, field_is FILE KEY VALUE: conditions for
 #                    test_wait_for (which evaluates its arguments once)
 
@@ -70,14 +74,16 @@ field_is() {
 	[ "$(status_field "$1" "$2" 2>/dev/null)" = "$3" ]
 }
 
-# gone PID: the process has exited (a zombie not yet reaped by whoever
-# inherited it counts as gone)
-gone() {
-	! [ -e "/proc/$1/stat" ] ||
-		[ "$(sed "s/.*) //" "/proc/$1/stat" | cut -c1)" = Z ]
-}
 
 # Wall clock in ms (for the measured, never asserted, timings).
 now_ms() {
 	echo $(($(date +%s%N) / 1000000))
+}
+
+watch_daemon() {
+	( "$MODSCAN" watchdog --daemon --config "$1" >daemon.out 2>&1
+	  echo $? >daemon.rc ) &
+	test_wait_for 20 test -s "$RUN/watchdog.json"
+	DAEMON=$(status_field "$RUN/watchdog.json" pid)
+	test_atexit "kill $DAEMON"
 }

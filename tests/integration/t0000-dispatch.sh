@@ -9,6 +9,15 @@ test_expect_success '--help lists every applet, one line each' '
 	done
 '
 
+test_expect_success 'applets.def is sorted, and --help lists the applets in its order' '
+	sed -n "s/^APPLET(\([a-z_]*\),.*/\1/p" "$SRC_DIR/applets/applets.def" >rows &&
+	test_line_count = 8 rows &&
+	LC_ALL=C sort -c rows &&
+	modscan --help | sed -n "/^Applets:/,/^$/s/^  \([a-z]*\) .*/\1/p" >listed &&
+	grep -v -e check_config -e install -e test_mail rows >want &&
+	test_cmp want listed
+'
+
 test_expect_success '--version names modscan and every linked library' '
 	modscan --version >out &&
 	test_grep "^modscan .* (built [0-9-]*)$" out &&
@@ -70,6 +79,12 @@ test_expect_success '--check-config and --test-mail: table rows with --help, no 
 	test_grep "^  --attach FILE  *attach FILE" out &&
 	test_expect_code 127 modscan check_config 2>err &&
 	test_expect_code 127 modscan check-config 2>err &&
+	modscan --help >out &&
+	test_grep "^       modscan --install \[--force\] DIR$" out &&
+	test_expect_code 2 modscan --install 2>err &&
+	test_grep "^modscan --install: no directory given$" err &&
+	test_expect_code 2 modscan --install --config x.conf bin 2>err &&
+	test_grep "unexpected argument .--config." err &&
 	test_expect_code 2 modscan --maintain 2>err &&
 	test_grep "unknown option .--maintain." err
 '

@@ -142,7 +142,7 @@ test_expect_success PACKAGE,OVERLAY,BWRAP 'modscan-scan.service: scan --once sto
 
 test_expect_success PACKAGE,OVERLAY,BWRAP 'modscan-report.service: the report files, and delivered to a directory' '
 	day=$(TZ=UTC date +%Y-%m-%d) &&
-	unit_run modscan-report.service --today --deploy >report.out 2>&1 &&
+	unit_run modscan-report.service --today >report.out 2>&1 &&
 	for x in csv json html; do
 		inroot test -s /var/lib/modscan/reports/modscan-report-$day.$x &&
 		inroot test -s /var/www/modscan/modscan-report-$day.$x ||
@@ -152,6 +152,13 @@ test_expect_success PACKAGE,OVERLAY,BWRAP 'modscan-report.service: the report fi
 		sed 1d | sort -u >devices &&
 	cut -d" " -f1 truth | sort -u >expect &&
 	test_cmp expect devices
+'
+
+test_expect_success PACKAGE,OVERLAY,BWRAP 'modscan-report-refresh.service: today republished, no mail' '
+	day=$(TZ=UTC date +%Y-%m-%d) &&
+	inroot rm -f /var/www/modscan/modscan-report-$day.csv &&
+	unit_run modscan-report-refresh.service >refresh.out 2>&1 &&
+	inroot test -s /var/www/modscan/modscan-report-$day.csv
 '
 
 test_expect_success PACKAGE,OVERLAY,BWRAP 'modscan-maintain.service: maintain --cleanup removes what is past retention' '

@@ -18,13 +18,15 @@ port_open() {
 }
 
 # start_sshd: sshd on $PORT (all methods) and $KBD_PORT (keyboard-
-# interactive only), with the host key in host_key.
+# interactive only), with the host keys in host_key (ed25519) and
+# host_key_rsa.
 start_sshd() {
 	cat >sshd_config <<EOC
 Port $PORT
 Port $KBD_PORT
 ListenAddress 127.0.0.1
 HostKey $TRASH/host_key
+HostKey $TRASH/host_key_rsa
 PidFile $TRASH/sshd.pid
 UsePAM yes
 PasswordAuthentication yes
@@ -77,10 +79,11 @@ stop_sshd() {
 run_t_ssh() {
 	env -u HOME -u USER -u LOGNAME \
 	MS_TEST_SSH_PORT=$PORT MS_TEST_SSH_KBD_PORT=$KBD_PORT \
-	MS_TEST_SSH_REFUSED_PORT=$REFUSED_PORT MS_TEST_SSH_HOLE_PORT=$HOLE_PORT \
+	MS_TEST_SSH_HOLE_PORT=$HOLE_PORT \
 	MS_TEST_SSH_LEGACY_PORT=$LEGACY_PORT \
 	MS_TEST_SSH_DIR=$TRASH MS_TEST_SSH_USER=$SSH_USER \
 	MS_TEST_SSH_PASSWORD=$SSH_PW MS_TEST_SSH_KEY=$TRASH/client_key \
+	MS_TEST_SSH_RSA_PUB=$TRASH/host_key_rsa.pub \
 		"$T_SSH" "$@"
 }
 
@@ -93,6 +96,7 @@ tap_clean() {
 
 test_expect_success SSHD 'set up: test user, keys, sshd, silent listener' '
 	sshd_prepare "$SSH_USER" "$SSH_PW" &&
+	ssh-keygen -q -t rsa -b 2048 -N "" -f host_key_rsa &&
 	/usr/bin/python3 -c "
 import os, socket, sys
 s = socket.socket()
@@ -121,8 +125,7 @@ while True:
 		tries=$((tries + 1))
 		test $tries -lt 3 || return 1
 	done &&
-	echo "PORT=$PORT KBD_PORT=$KBD_PORT LEGACY_PORT=$LEGACY_PORT" >ports &&
-	echo "REFUSED_PORT=$(test_free_port)" >>ports
+	echo "PORT=$PORT KBD_PORT=$KBD_PORT LEGACY_PORT=$LEGACY_PORT" >ports
 '
 test_atexit 'kill $(cat "$TRASH/hole.pid") 2>/dev/null'
 test_atexit 'stop_sshd'

@@ -34,12 +34,11 @@ test_expect_success 'SIGTERM during the key exchange: exit 0 within the grace' '
 	pid=$! &&
 	test_wait_for 10 grep -q "scanner started" scan.log &&
 	test_wait_for 10 grep -q "scanning" run/status.json &&
-	start=$(date +%s) &&
+	: the devices hang for CONNECT_TIMEOUT, 60 s: the bound of 10x \
+	  STOP_GRACE proves the grace, generously &&
 	kill -TERM $pid &&
+	test_wait_for 10 gone $pid &&
 	wait $pid &&
-	end=$(date +%s) &&
-	echo "stopped in $((end - start)) s" &&
-	test $((end - start)) -le 4 &&
 	test_grep "SIGTERM: stopping, 2 devices in flight get 1 s" scan.log &&
 	test_grep "CCAP000: failed: timed out during key exchange" scan.log
 '

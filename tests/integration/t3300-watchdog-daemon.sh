@@ -13,12 +13,7 @@ watch_conf "$CONF" RESTART_DELAY=1 RESTART_DELAY_MAX=8 HEALTHY_RUN=3600 \
 	"REPORT_AT=$(date +%H:%M)" JOB_TIMEOUT=20 MAX_HEARTBEAT_AGE=12 "SERVE=127.0.0.1:$PORT"
 WD=$RUN/watchdog.json
 
-# The exit status lands in daemon.rc; the daemon's pid is in its status.
-( "$MODSCAN" watchdog --daemon --config "$CONF" >daemon.out 2>&1
-  echo $? >daemon.rc ) &
-test_wait_for 20 test -s "$WD"
-DAEMON=$(status_field "$WD" pid)
-test_atexit "kill $DAEMON"
+watch_daemon "$CONF"
 
 # The scanner child the daemon runs now, once it is healthy.
 child() {
@@ -36,6 +31,13 @@ test_expect_success 'the daemon starts the scanner as its child' '
 	pid=$(child) &&
 	test_wait_for 15 field_is "$WD" state idle &&
 	test "$(status_field "$WD" applet)" = watchdog &&
+	test "$(status_field "$WD" pid)" = "$DAEMON"
+'
+
+test_expect_success 'a second daemon is refused: the supervisor lock names the first, exit 1' '
+	test_expect_code 1 modscan watchdog --daemon --config "$CONF" >out 2>err &&
+	test_grep "^modscan watchdog: .*held by pid $DAEMON" err &&
+	test_line_count = 0 out &&
 	test "$(status_field "$WD" pid)" = "$DAEMON"
 '
 

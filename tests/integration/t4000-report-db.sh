@@ -49,7 +49,7 @@ test_expect_success 'set up: schema, hand-made samples of 2025-03-12 and its nei
 	test "$(mariadb_sql "SELECT COUNT(*) FROM modscan.samples")" = 14
 '
 
-test_expect_success 'the legacy CSV, byte for byte; the paths written are printed' '
+test_expect_success 'modscan'"'"'s ;-separated CSV, byte for byte; the paths written are printed' '
 	printf "%s\n" "CMTS;upstream;hops;%QAM64;%QAM16;%QPSK;Metingen" \
 		"CCAP001;Upstream 1/0.0;2;75.0;25.0;0.0;4" \
 		"CCAP101;US 2;2;0.0;33.33;66.67;3" \

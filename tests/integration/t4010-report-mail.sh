@@ -7,30 +7,6 @@ test_description='report --mail: summary body, the CSV (and HTML) attached, mail
 mariadb_start || { echo "Bail out! no MariaDB"; exit 1; }
 smtp_start && test_set_prereq SMTPD
 
-# attachment EML NAME: the decoded attachment called NAME on stdout.
-attachment() {
-	/usr/bin/python3 - "$1" "$2" <<-\EOF
-	import email, email.policy, sys
-	m = email.message_from_binary_file(open(sys.argv[1], "rb"),
-	                                   policy=email.policy.default)
-	for p in m.iter_attachments():
-	    if p.get_filename() == sys.argv[2]:
-	        sys.stdout.buffer.write(p.get_payload(decode=True))
-	        sys.exit(0)
-	sys.exit("no attachment " + sys.argv[2])
-	EOF
-}
-
-# body EML: the decoded text body.
-body() {
-	/usr/bin/python3 - "$1" <<-\EOF
-	import email, email.policy, sys
-	m = email.message_from_binary_file(open(sys.argv[1], "rb"),
-	                                   policy=email.policy.default)
-	print(m.get_body(("plain",)).get_content(), end="")
-	EOF
-}
-
 test_expect_success 'set up: schema and samples of 2025-03-12' '
 	modscan maintain --init >/dev/null &&
 	t=$(date -d "2025-03-12 10:00" +%s) &&
@@ -49,13 +25,13 @@ test_expect_success SMTPD '--mail: one mail, the CSV attachment decodes to the f
 	test "$(smtp_count "$SMTP_DIR")" = 1 &&
 	eml=$SMTP_DIR/0001.eml &&
 	test_grep "^Subject: modscan report 2025-03-12: 2 hops on 1 upstreams" "$eml" &&
-	attachment "$eml" modscan-report-2025-03-12.csv >att.csv &&
+	smtp_attachment "$eml" modscan-report-2025-03-12.csv >att.csv &&
 	test_cmp out/modscan-report-2025-03-12.csv att.csv &&
-	test_must_fail attachment "$eml" modscan-report-2025-03-12.html
+	test_must_fail smtp_attachment "$eml" modscan-report-2025-03-12.html
 '
 
 test_expect_success SMTPD 'the body: date, totals, modulation mix, top hoppers' '
-	body "$SMTP_DIR/0001.eml" >body.txt &&
+	smtp_body "$SMTP_DIR/0001.eml" >body.txt &&
 	test_grep "^modscan report 2025-03-12$" body.txt &&
 	test_grep "^CCAPs: 2  upstreams: 2  samples: 5$" body.txt &&
 	test_grep "^Hops: 2 on 1 upstreams; 1 upstreams spent time below QAM64$" body.txt &&
@@ -68,9 +44,9 @@ test_expect_success SMTPD 'the body: date, totals, modulation mix, top hoppers' 
 test_expect_success SMTPD '--mail-html attaches the HTML page as well' '
 	modscan report --date 2025-03-12 --mail-html --csv-only --dir out2 --config "$SMTP_CONF" >stdout &&
 	test "$(smtp_count "$SMTP_DIR")" = 2 &&
-	attachment "$SMTP_DIR/0002.eml" modscan-report-2025-03-12.html >att.html &&
+	smtp_attachment "$SMTP_DIR/0002.eml" modscan-report-2025-03-12.html >att.html &&
 	test_grep "<html" att.html &&
-	attachment "$SMTP_DIR/0002.eml" modscan-report-2025-03-12.csv >att2.csv &&
+	smtp_attachment "$SMTP_DIR/0002.eml" modscan-report-2025-03-12.csv >att2.csv &&
 	test_cmp out2/modscan-report-2025-03-12.csv att2.csv &&
 	test ! -e out2/modscan-report-2025-03-12.html
 '
@@ -87,7 +63,7 @@ test_expect_success SMTPD 'a day without data is mailed as such' '
 	modscan report --date 2025-01-01 --mail --dir out3 --config "$SMTP_CONF" >stdout 2>err &&
 	test_grep "no samples for 2025-01-01" err &&
 	test_grep "^Subject: modscan report 2025-01-01: no data" "$SMTP_DIR/0004.eml" &&
-	body "$SMTP_DIR/0004.eml" >body4.txt &&
+	smtp_body "$SMTP_DIR/0004.eml" >body4.txt &&
 	test_grep "^No samples were recorded in this period" body4.txt
 '
 

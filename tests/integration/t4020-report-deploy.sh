@@ -64,16 +64,18 @@ test_expect_success 'a missing target directory: exit 1, local files still writt
 	test ! -e nowhere
 '
 
-test_expect_success 'a target that is a file: exit 1, it is left alone' '
+test_expect_success 'a target that is a file: exit 2 before any work, it is left alone' '
 	echo precious >afile &&
-	test_expect_code 1 modscan report --date 2025-03-12 --dir out --deploy afile 2>err &&
-	test_grep "Not a directory" err &&
+	test_expect_code 2 modscan report --date 2025-03-12 --dir out5 --deploy afile 2>err &&
+	test_grep "^modscan report: deploy target .afile. is not a directory" err &&
+	test_line_count = 1 err &&
+	test ! -e out5 &&
 	test "$(cat afile)" = precious
 '
 
 test_expect_success 'a full target keeps no partial file of the run' '
 	mkdir small &&
-	if mount -t tmpfs -o size=12k tmpfs small 2>/dev/null; then
+	if mount -t tmpfs -o size=12k,mode=755 tmpfs small 2>/dev/null; then
 		modscan report --date 2025-03-12 --dir out --deploy small 2>err
 		rc=$? left=$(ls -A small)
 		umount small &&

@@ -160,4 +160,54 @@ test_expect_success SSHD 'nobody listening: exit 1, connection refused' '
 	test_grep "^modscan report: deploy to .* failed: sftp: " err
 '
 
+test_expect_success SSHD 'the legacy .env keys (ENABLE_WEB_DEPLOYMENT, WEB_SERVER, WEB_PATH): a plain report publishes the legacy JSON too' '
+	mkdir "$SITE/legacy" &&
+	old=modulation_report_2025-01-01_web.json &&
+	echo "{}" >"$SITE/legacy/$old" && touch -d "40 days ago" "$SITE/legacy/$old" &&
+	chown -R "$SFTP_USER" "$SITE/legacy" &&
+	printf "%s\n" ENABLE_WEB_DEPLOYMENT=true "WEB_SERVER=$SFTP_USER@127.0.0.1:$PORT" \
+		"WEB_PATH=$SITE/legacy" HOUSEKEEPING_DAYS=30 REPORT_LEGACY=yes \
+		"REPORT_OUTPUT_DIR=$TRASH/lout" >legacy.env &&
+	DEPLOY_PASSWORD=$SFTP_PW modscan report --date 2025-03-12 --config legacy.env >stdout 2>err &&
+	test ! -s err &&
+	test_grep "^deployed 4 files to sftp://$SFTP_USER@127.0.0.1:$PORT$SITE/legacy .*1 old report removed)$" stdout &&
+	test_cmp lout/modulation_report_2025-03-12_web.json "$SITE/legacy/modulation_report_2025-03-12_web.json" &&
+	test_cmp lout/modulation_report_2025-03-12_web.json "$SITE/legacy/modulation_report_latest_web.json" &&
+	test "$(stat -c %a "$SITE/legacy/modulation_report_2025-03-12_web.json")" = 644 &&
+	test ! -e "$SITE/legacy/$old" &&
+	test -s "$SITE/legacy/modscan-report-2025-03-12.html" &&
+	grep -o "<a href=\"[^\"]*\">" "$SITE/legacy/index.html" >links &&
+	echo "<a href=\"modscan-report-2025-03-12.html\">" >want-links &&
+	test_cmp want-links links &&
+	test -z "$(ls -A "$SITE/legacy" | grep tmp)"
+'
+
+test_expect_success SSHD 'ENABLE_WEB_DEPLOYMENT without an absolute WEB_PATH: exit 2 before any work' '
+	printf "%s\n" ENABLE_WEB_DEPLOYMENT=true WEB_SERVER=host WEB_PATH=www >bad.env &&
+	test_expect_code 2 modscan report --date 2025-03-12 --config bad.env --dir badout 2>err &&
+	test_line_count = 1 err &&
+	test_grep "DEPLOY_PATH (WEB_PATH)" err &&
+	test ! -e badout
+'
+
+# A server that accepts but never speaks: DEPLOY_TIMEOUT=2 ends the deploy;
+# the run is bounded by 30 s, a generous multiple.
+test_expect_success SSHD 'an SFTP server that never answers: exit 1 within the deadline, files kept' '
+	/usr/bin/python3 -c "
+import socket, sys, time
+s = socket.socket(); s.bind((\"127.0.0.1\", 0)); s.listen(8)
+print(s.getsockname()[1], flush=True)
+time.sleep(120)" >silent.port &
+	pid=$! &&
+	test_wait_for 10 test -s silent.port &&
+	DEPLOY_TIMEOUT=2 DEPLOY_PASSWORD=$SFTP_PW timeout 30 "$MODSCAN" report \
+		--date 2025-03-12 --dir silent --deploy "sftp://$SFTP_USER@127.0.0.1:$(cat silent.port)/x" >stdout 2>err
+	rc=$?
+	kill $pid 2>/dev/null
+	test $rc = 1 &&
+	test_line_count = 1 err &&
+	test_grep "^modscan report: deploy to .* failed: sftp: " err &&
+	test -s silent/modscan-report-2025-03-12.csv
+'
+
 test_done

@@ -12,10 +12,11 @@ if command -v chromium >/dev/null 2>&1 && [ -x "$T_REPORT" ]; then
 	test_set_prereq CHROMIUM
 fi
 
-# check_selftest FILE: the self-test lines in FILE (one per line) against
-# what the embedded JSON says they must be, computed here independently.
+# check_selftest FILE [RELOAD]: the self-test lines in FILE (one per line)
+# against what the embedded JSON says they must be, computed here
+# independently; RELOAD is the page's reload period (0: none).
 check_selftest() {
-	/usr/bin/python3 - "$PAGE" "$1" <<'EOF'
+	/usr/bin/python3 - "$PAGE" "$1" "${2:-0}" <<'EOF'
 import json, re, sys
 html = open(sys.argv[1], encoding='utf-8').read()
 got = open(sys.argv[2], encoding='utf-8').read()
@@ -46,8 +47,19 @@ want = [
     'ccap_desc_first=' + first('ccap', True),
     'filter=%s count=%d' % (term, len(hits)),
     'filter_rows=' + ','.join(name(r) for r in hits),
-    'selftest=done',
 ]
+# the family filter offers each family once, in name order
+for f in sorted(set(r['family'] for r in rows)):
+    want.append('family=%s count=%d' % (f, sum(r['family'] == f for r in rows)))
+# the legacy page's hop bands: > 50, 10 to 50, < 10
+for b, ok in (('high', lambda h: h > 50), ('medium', lambda h: 10 <= h <= 50),
+              ('low', lambda h: h < 10)):
+    want.append('band=%s count=%d' % (b, sum(ok(r['hops']) for r in rows)))
+want += ['reload=' + sys.argv[3], 'selftest=done']
+assert len(set(r['family'] for r in rows)) >= 3
+# the fixture has no upstream past 50 hops; the other two bands are full
+assert sum(10 <= r['hops'] <= 50 for r in rows) and \
+    sum(r['hops'] < 10 for r in rows), 'the fixture lacks a hop band'
 assert len(rows) == 137, len(rows)
 bad = [w for w in want if w not in got.split('\n')]
 for w in bad:
@@ -61,9 +73,13 @@ test_expect_success CHROMIUM 'render the report page' '
 	test -s "$PAGE"
 '
 
-test_expect_success CHROMIUM 'the page names nothing outside itself and has a CSP' '
+test_expect_success CHROMIUM 'the page names nothing outside itself and the site index, and has a CSP' '
 	test_grep -v -e "http://" -e "https://" -e "src=" -e "url(" \
-		-e "href=" -e "@import" "$PAGE" &&
+		-e "@import" "$PAGE" &&
+	grep -o "href=\"[^\"]*\"" "$PAGE" >hrefs &&
+	printf "%s\n" "href=\"index.html#prev:2025-03-10\"" "href=\"index.html\"" \
+		"href=\"index.html#next:2025-03-10\"" >want-hrefs &&
+	test_cmp want-hrefs hrefs &&
 	test_grep "default-src .none.; style-src .unsafe-inline.; script-src .unsafe-inline.; img-src data:" "$PAGE" &&
 	test_grep "name=\"viewport\"" "$PAGE"
 '
@@ -74,6 +90,18 @@ test_expect_success CHROMIUM '--dump-dom: all rows rendered, sort, filter and pa
 		sed "s/<pre id=\"selftest\">//; s/<\/pre>.*//" >selftest.txt &&
 	test_grep "^selftest=done$" selftest.txt &&
 	check_selftest selftest.txt
+'
+
+test_expect_success CHROMIUM 'today'"'"'s page reloads itself every 5 minutes; the family and hop filters still hold' '
+	sed "s|<span id=\"date\">2025-03-10</span>|<span id=\"date\">$(date +%Y-%m-%d)</span>|" \
+		"$PAGE" >today.html &&
+	! cmp -s "$PAGE" today.html &&
+	chromium_dump "file://$TRASH/today.html#selftest=CCAP105" >dom2.html &&
+	sed -n "/<pre id=\"selftest\">/,/<\/pre>/p" dom2.html |
+		sed "s/<pre id=\"selftest\">//; s/<\/pre>.*//" >selftest2.txt &&
+	check_selftest selftest2.txt 300 &&
+	test_grep "<html[^>]* data-reload=\"300\"" dom2.html &&
+	! test_grep -q "data-reload" dom.html
 '
 
 test_expect_success CHROMIUM 'without a script the charts and timelines are still there' '
@@ -87,7 +115,8 @@ test_expect_success CHROMIUM 'DevTools: desktop and phone, no request but the pa
 		"$TRASH" 1280 390:mobile >cdp.out &&
 	test "$(grep -c "^element .*selftest=done$" cdp.out)" = 2 &&
 	test "$(grep -c "^element .*all_rows=137" cdp.out)" = 2 &&
-	grep "^request " cdp.out | sort -u >requests &&
+	# data: URLs (the date input'"'"'s own icon) fetch nothing
+	grep "^request " cdp.out | grep -v "^request data:" | sort -u >requests &&
 	echo "request file://$PAGE" >want &&
 	test_cmp want requests &&
 	test_grep -v -e "^console" -e "^exception" cdp.out

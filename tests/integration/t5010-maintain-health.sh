@@ -18,7 +18,7 @@ test_expect_success 'setup: schema, samples of today, a device scan' '
 '
 
 test_expect_success '--status: version, tables, samples, partitions, spool' '
-	mkdir -p spool && printf x >spool/spool-0000000000000001.log &&
+	mkdir -m 700 spool && printf x >spool/spool-0000000000000001.log &&
 	modscan maintain --status >out &&
 	test_grep "^schema version: 1" out &&
 	test_grep "^table samples .* rows" out &&

@@ -81,6 +81,8 @@ test_expect_success '--nagios: a config or usage error is one UNKNOWN line, exit
 	test_expect_code 3 modscan status --nagios --config nosuch.conf >out 2>err &&
 	test_line_count = 1 out &&
 	test_grep "^MODSCAN UNKNOWN - cannot open .nosuch.conf.: No such file or directory$" out &&
+	test_expect_code 3 modscan status --nag -w "@0:" --config nosuch.conf >out 2>err &&
+	test_grep "^MODSCAN UNKNOWN - cannot open .nosuch.conf." out &&
 	test_expect_code 3 modscan status --nagios --frob >out 2>err &&
 	test_line_count = 1 out &&
 	test_grep "^MODSCAN UNKNOWN - unexpected argument .--frob.$" out &&
@@ -111,8 +113,9 @@ test_expect_success '--textfile DIR: DIR/modscan.prom replaced atomically' '
 	modscan status --textfile prom --config "$CONF" &&
 	test_grep "^modscan_up 1$" prom/modscan.prom &&
 	test "$(ls prom)" = modscan.prom &&
-	test_expect_code 1 modscan status --textfile no-such-dir --config "$CONF" 2>err &&
-	test_grep "^modscan status: .*no-such-dir/modscan.prom" err
+	test_expect_code 2 modscan status --textfile no-such-dir --config "$CONF" 2>err &&
+	test_grep "^modscan status: --textfile .no-such-dir. does not exist" err &&
+	test_line_count = 1 err
 '
 
 test_expect_success 'stalled (SIGSTOP): --nagios WARNING (1) and CRITICAL (2) by heartbeat age' '
@@ -137,6 +140,7 @@ test_expect_success 'a bad threshold: UNKNOWN (3); other usage errors exit 2' '
 	test_grep "^MODSCAN UNKNOWN - .*exclude each other" out &&
 	test_line_count = 1 out &&
 	test_expect_code 2 modscan status -w 1 2>err &&
+	test_grep "^modscan status: -w and -c go with --nagios$" err &&
 	test_expect_code 2 modscan status --serve nowhere:x 2>err &&
 	test_expect_code 2 modscan status extra 2>err
 '

@@ -23,13 +23,26 @@ export MODSCAN MODSCAN_FLAVOR SRC_DIR DATA_DIR TEST_ROOT CCAPSIM
 export ASAN_OPTIONS="${ASAN_OPTIONS:-exitcode=199:abort_on_error=0:detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-exitcode=199:print_stacktrace=1:halt_on_error=1}"
 
+# conf_table: the rows of lib/conf.def as the compiler expands them (the
+# rows of the device families come from lib/drv.def), one a line:
+# NAME ALIAS TYPE DEFAULT, ALIAS NULL or quoted, DEFAULT quoted.
+conf_table() {
+	printf '#define CONF(n, a, t, d, ...) @@ n a t d\n#include "conf.def"\n' |
+	cpp -P -iquote "$SRC_DIR/lib" - | sed -n 's/^@@ //p'
+}
+
 # A clean environment: no configuration leaks in from the caller.
-for _k in $(sed -n 's/^CONF(\([A-Z0-9_]*\), *\(NULL\|"\([A-Z0-9_]*\)"\).*/\1 \3/p' \
-	"$SRC_DIR/lib/conf.def"); do
+for _k in $(conf_table | sed 's/^\([A-Z0-9_]*\) "*\([A-Z0-9_]*\)"* .*/\1 \2/;
+	s/ NULL$//'); do
 	unset "$_k"
 done
 unset MODSCAN_CONFIG NOTIFY_SOCKET WATCHDOG_USEC WATCHDOG_PID _k
 export TZ=${TEST_TZ:-UTC}
+# Never the host's /var/lib/modscan, which every applet checks (and scan
+# and watchdog write into): the scratch directory's, as the configs that
+# the test helpers write name it.
+RUN_DIR=$TRASH/run
+export RUN_DIR
 
 rm -rf "$TRASH" && mkdir -p "$TRASH" || exit 1
 cd "$TRASH" || exit 1

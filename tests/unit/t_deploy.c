@@ -3,6 +3,7 @@
  * latest links, housekeeping, refusals) and of the report mail text.
  */
 #include "deploy.h"
+#include "site.h"
 #include "harness.h"
 #include "report_mail.h"
 #include "tfile.h"
@@ -92,8 +93,8 @@ static void old_file(const char *dir, const char *name, int days)
 static void test_local(void)
 {
 	static const struct ms_deploy_file f[] = {
-		{ "modscan-report-2025-03-12.csv", "a;b\n", 4 },
-		{ "modscan-report-2025-03-12.html", "<html>", 6 },
+		{ "modscan-report-2025-03-12.csv", "a;b\n", 4, NULL },
+		{ "modscan-report-2025-03-12.html", "<html>", 6, NULL },
 	};
 	struct ms_deploy_opts o = { 0 };
 	struct ms_deploy_result res;
@@ -129,6 +130,64 @@ static void test_local(void)
 	is_int(ms_deploy(&o, f, 2, &res, &err), MS_E_SYS,
 	       "a missing directory fails");
 	ok(strstr(err.msg, "No such file") != NULL, "named: %s", err.msg);
+}
+
+/* The legacy web JSON: its own latest link, its own housekeeping. */
+static void test_legacy(void)
+{
+	static const struct ms_deploy_file f[] = {
+		{ "modulation_report_2025-03-12_web.json", "{}", 2,
+		  MS_LEGACY_LATEST },
+	};
+	struct ms_deploy_opts o = { 0 };
+	struct ms_deploy_result res;
+	struct ms_err err = { 0 };
+	char site[256], p[PATH_MAX], l[64];
+	ssize_t n;
+
+	t_path(site, sizeof(site), "legacy");
+	mkdir(site, 0755);
+	old_file(site, "modulation_report_2025-01-01_web.json", 31);
+	old_file(site, "modulation_report_2025-01-02_web.json", 29);
+	old_file(site, "modulation_report_2025-01-01.csv", 31);
+	old_file(site, "modulation_report_2025-01-01_web.json.bak", 31);
+	ms_deploy_parse(site, &o.target, &err);
+	o.keep_days = 30;
+	o.now = time(NULL);
+	is_int(ms_deploy(&o, f, 1, &res, &err), 0, "legacy deploy: %s",
+	       err.msg);
+	snprintf(p, sizeof(p), "%s/modulation_report_latest_web.json", site);
+	n = readlink(p, l, sizeof(l) - 1);
+	l[n > 0 ? n : 0] = '\0';
+	is_str(l, "modulation_report_2025-03-12_web.json",
+	       "modulation_report_latest_web.json links the new day");
+	snprintf(p, sizeof(p), "%s/latest.json", site);
+	ok(access(p, F_OK) < 0, "no latest.json for the legacy file");
+	is_int(res.removed, 1, "one old legacy web JSON removed");
+	snprintf(p, sizeof(p), "%s/modulation_report_2025-01-01_web.json",
+		 site);
+	ok(access(p, F_OK) < 0, "the 31-day-old web JSON is gone");
+	snprintf(p, sizeof(p), "%s/modulation_report_2025-01-02_web.json",
+		 site);
+	ok(access(p, F_OK) == 0, "the 29-day-old web JSON stays");
+	snprintf(p, sizeof(p), "%s/modulation_report_2025-01-01.csv", site);
+	ok(access(p, F_OK) == 0, "other legacy names stay");
+}
+
+static void test_site_names(void)
+{
+	char d[MS_SITE_DATE_LEN + 1];
+
+	ok(ms_site_page_date("modscan-report-2025-03-12.html", d) &&
+	   !strcmp(d, "2025-03-12"), "a day page names its day");
+	ok(!ms_site_page_date("modscan-report-2025-03-12.csv", d),
+	   "a CSV is no page");
+	ok(!ms_site_page_date("modscan-report-2025-03-11_2025-03-12.html", d),
+	   "a range is no day page");
+	ok(!ms_site_page_date("modscan-report-2025-3-12x.html", d),
+	   "a bad date is no day page");
+	ok(!ms_site_page_date("modscan-report-x.html", d),
+	   "a short name is no day page");
 }
 
 /* The day of t_report's fixture: one hopping and one clean upstream. */
@@ -190,6 +249,8 @@ int main(void)
 	t_tmpdir();
 	test_parse();
 	test_local();
+	test_legacy();
+	test_site_names();
 	test_mail_text();
 	t_rmdir();
 	return done_testing();

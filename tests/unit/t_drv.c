@@ -281,6 +281,20 @@ static const struct {
 	{ "", MS_E_NOENT },
 };
 
+/* The devices file's family first, then the rules on the name. */
+static const struct {
+	const char *family, *rules, *name;
+	int fam;
+} family_of[] = {
+	{ "casa", NULL, "CCAP003", MS_FAM_casa },
+	{ "", NULL, "CCAP003", MS_FAM_e6000 },
+	{ NULL, "EAST=cbr8", "cmts-east-1", MS_FAM_cbr8 },
+	{ NULL, "EAST=cbr8", "CCAP003", MS_E_NOENT },
+	{ "e6000", "EAST=cbr8", "cmts-east-1", MS_FAM_e6000 },
+	{ "foo", NULL, "CCAP003", MS_E_INVAL },
+	{ NULL, "EAST", "CCAP003", MS_E_INVAL },
+};
+
 int main(void)
 {
 	struct ms_err err = { 0 };
@@ -302,6 +316,19 @@ int main(void)
 		is_int(ms_drv_family_by_banner(banners[i].text,
 					       strlen(banners[i].text)),
 		       banners[i].fam, "banner '%.20s'", banners[i].text);
+	for (i = 0; i < MS_ARRAY_SIZE(family_of); i++)
+		is_int(ms_drv_family_of(family_of[i].family, family_of[i].rules,
+					family_of[i].name, &err),
+		       family_of[i].fam, "family of '%s': '%s', rules '%s'",
+		       family_of[i].name,
+		       family_of[i].family ? family_of[i].family : "(none)",
+		       family_of[i].rules ? family_of[i].rules : "(default)");
+	is_str(ms_drv_names(), "e6000, casa, cbr8", "the family names");
+	is_int(ms_drv_parse(MS_FAM_e6000, "1/0", "", 0, &map, NULL, &err),
+	       MS_E_INVAL, "e6000 takes no interface");
+	is_str(err.msg, "e6000 lists all upstreams at once", "and says so");
+	is_int(ms_drv_parse(MS_FAM__COUNT, NULL, "", 0, &map, NULL, &err),
+	       MS_E_INVAL, "no such family");
 	is_int(ms_drv_family("cbr8"), MS_FAM_cbr8, "family by name");
 	is_int(ms_drv_family("CBR8"), MS_E_NOENT, "family names are exact");
 	return done_testing();

@@ -47,8 +47,14 @@ static void test_acquire(void)
 	ms_lock_release(&a);
 	is_int(a.fd, -1, "release drops the descriptor");
 	ok(access(lock_path, F_OK) < 0, "release removes the file");
+	is_int(ms_lock_acquire(&b, lock_path, &err), 0,
+	       "released: another holder takes it");
 	ms_lock_release(&a);
-	ok(1, "a second release is a no-op");
+	ok(a.fd == -1 && access(lock_path, F_OK) == 0,
+	   "a second release is a no-op: the new holder's file stays");
+	is_int(ms_lock_holder(lock_path, &holder, &err), 1,
+	       "a second release is a no-op: the new holder's lock holds");
+	ms_lock_release(&b);
 	is_int(ms_lock_holder(lock_path, &holder, &err), 0,
 	       "released: the probe sees it free");
 }
@@ -108,8 +114,10 @@ static void test_refusals(void)
 	t_write(target, "", 0600);
 	if (symlink(target, link) < 0)
 		exit(99);
-	is_int(ms_lock_acquire(&l, link, &err), MS_E_SYS,
+	is_int(ms_lock_acquire(&l, link, &err), MS_E_INVAL,
 	       "a symlink as lock file is refused (O_NOFOLLOW)");
+	ok(strstr(err.msg, "is a symbolic link") != NULL, "saying so: %s",
+	   err.msg);
 	is_int(ms_lock_holder(link, &holder, &err), MS_E_SYS,
 	       "the probe refuses a symlink too");
 	is_int(ms_lock_acquire(&l, "/nonexistent-dir/x.pid", &err), MS_E_SYS,

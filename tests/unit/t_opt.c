@@ -48,6 +48,9 @@ static const struct {
 	    { MS_OPT_HELP, NULL }, { 0, NULL } }, 3 },
 	{ "-q unknown without MS_OPT_F_QUIET", empty, 0, { "x", "-q", NULL },
 	  { { MS_E_INVAL, "unexpected argument '-q'" } }, 0 },
+	{ "--config unknown with MS_OPT_F_NO_CONFIG", empty,
+	  MS_OPT_F_NO_CONFIG, { "x", "--config", "f", NULL },
+	  { { MS_E_INVAL, "unexpected argument '--config'" } }, 0 },
 	{ "an unknown long option is named", table, 0,
 	  { "x", "--frob=1", NULL },
 	  { { MS_E_INVAL, "unexpected argument '--frob'" } }, 0 },
@@ -113,10 +116,18 @@ static void help(void)
 	       "  -V, --version       the version of modscan\n",
 	       "help: own options, then the common ones; -c is taken");
 	ms_buf_reset(&b);
-	is_int(ms_opt_synopsis(table, &b), 0, "synopsis renders");
+	is_int(ms_opt_synopsis(table, 0, &b), 0, "synopsis renders");
 	is_str(b.p, " [--config FILE] [--once] [--device NAME] "
 	       "[--deploy TARGET] [--critical RANGES]...",
 	       "synopsis: --config, then each option; repeats marked");
+	ms_buf_reset(&b);
+	ms_opt_synopsis(empty, MS_OPT_F_NO_CONFIG, &b);
+	is_str(b.p, "", "synopsis without --config");
+	ms_buf_reset(&b);
+	ms_opt_help(empty, MS_OPT_F_NO_CONFIG, &b);
+	is_str(b.p, "  -h, --help          this text\n"
+	       "  -V, --version       the version of modscan\n",
+	       "help without --config");
 	ms_buf_release(&b);
 }
 

@@ -13,11 +13,11 @@
 
 struct fake {
 	bool healthy;			/* what a recheck finds */
-	int fail_first;			/* restarts that fail before one works */
+	int fail_first;		/* restarts failing before one works */
 	int restarts;
 	ms_msec_t pauses[8];
 	int npauses;
-	int stop_at_pause;		/* 1-based pause that is interrupted */
+	int stop_at_pause;		/* 1-based pause interrupted */
 	char kinds[8][16], subjects[8][128];
 	int nalerts;
 };

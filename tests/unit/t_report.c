@@ -1,8 +1,9 @@
 /*
  * Unit tests of the report: statistics from hand-made sample sets against
- * numbers written here, periods (DST days), the legacy CSV byte for byte,
- * JSON and HTML.  `t_report --render-html OUT [--extra N]` writes the HTML
- * of the fixture day (plus N synthetic upstreams) for the browser test.
+ * numbers written here, periods (DST days), modscan's CSV, JSON and HTML,
+ * and the legacy tool's CSV byte for byte.  `t_report --render-html OUT
+ * [--extra N]` writes the HTML of the fixture day (plus N synthetic
+ * upstreams) for the browser test.
  */
 #include "report.h"
 #include "render.h"
@@ -138,7 +139,7 @@ static void test_pct(void)
 		{ 1, 6, "16.67" }, { 5, 6, "83.33" }, { 1, 7, "14.29" },
 		{ 1, 1600, "0.06" }, { 287, 288, "99.65" },
 		{ 1, 2, "50.0" }, { 3, 800, "0.38" },
-		/* part / whole * 100, as pandas did: 14.374999.. not 14.375 */
+		/* part / whole * 100 first: 14.374999.. not 14.375 */
 		{ 23, 160, "14.37" }, { 49, 160, "30.63" },
 	};
 	char out[MS_PCT_MAX];
@@ -147,7 +148,7 @@ static void test_pct(void)
 	for (i = 0; i < MS_ARRAY_SIZE(t); i++) {
 		is_str(ms_render_pct(ms_report_pct(t[i].part, t[i].whole),
 				     out), t[i].want,
-		       "%llu/%llu prints like Python's round(x, 2): %s",
+		       "%llu/%llu prints with two decimals at most: %s",
 		       (unsigned long long)t[i].part,
 		       (unsigned long long)t[i].whole, t[i].want);
 	}
@@ -338,8 +339,10 @@ static void test_html(const struct ms_report *rep)
 	is_int(ms_render_html(rep, &b, NULL), 0, "render the HTML");
 	ok(!strstr(b.p, "http://") && !strstr(b.p, "https://") &&
 	   !strstr(b.p, "src=") && !strstr(b.p, "url(") &&
-	   !strstr(b.p, "href=") && !strstr(b.p, "@import"),
-	   "HTML has no external reference");
+	   !strstr(b.p, "@import"), "HTML has no external reference");
+	ok(strstr(b.p, "href=\"index.html#prev:2025-03-10\"") &&
+	   strstr(b.p, "href=\"index.html#next:2025-03-10\"") &&
+	   !strstr(b.p, "href=\"http"), "links only to the site's index");
 	ok(strstr(b.p, "default-src 'none'") != NULL, "HTML carries a CSP");
 	ok(strstr(b.p, "name=\"viewport\"") != NULL, "HTML has a viewport");
 	ok(!strstr(b.p, "evil</script>") &&
@@ -371,27 +374,99 @@ static void test_html(const struct ms_report *rep)
 	ms_buf_release(&b);
 }
 
-static void test_files(const struct ms_report *rep)
+static void test_names(void)
 {
-	char dir[] = "/tmp/t_report.XXXXXX", path[PATH_MAX];
-	struct ms_err err = { 0 };
-	struct ms_buf b;
-	const char *ext[] = { "csv", "json", "html" };
+	char n[64];
+
+	is_int(ms_render_name(n, sizeof(n), "2025-03-10", MS_RENDER_HTML), 0,
+	       "a modscan file name");
+	is_str(n, "modscan-report-2025-03-10.html", "modscan-report-D.EXT");
+	is_int(ms_render_legacy_name(n, sizeof(n), "2025-03-10",
+				     MS_LEGACY_WEB_JSON), 0, "a legacy name");
+	is_str(n, "modulation_report_2025-03-10_web.json", "the web JSON");
+	ms_render_legacy_name(n, sizeof(n), "2025-03-10", MS_LEGACY_CSV);
+	is_str(n, "modulation_report_2025-03-10.csv", "the legacy CSV");
+	ms_render_legacy_name(n, sizeof(n), "2025-03-10", MS_LEGACY_JSON);
+	is_str(n, "modulation_report_2025-03-10.json", "the --web-only copy");
+	is_int(ms_render_name(n, 20, "2025-03-10", MS_RENDER_CSV),
+	       MS_E_TOOBIG, "a name that does not fit");
+}
+
+static void test_legacy_pct(void)
+{
+	/* Python 3: round(part / whole * 100), worked out by hand. */
+	static const struct {
+		uint32_t part, whole;
+		int want;
+	} t[] = {
+		{ 1, 8, 12 }, { 7, 8, 88 }, { 5, 8, 62 }, { 3, 8, 38 },
+		{ 1, 3, 33 }, { 2, 3, 67 }, { 1, 1, 100 }, { 0, 7, 0 },
+		{ 0, 0, 0 }, { 1, 200, 0 }, { 3, 200, 2 }, { 5, 200, 2 },
+		/* 7 / 200 * 100 is 3.5000000000000004 in doubles: no tie */
+		{ 7, 200, 4 }, { 1, 40, 2 }, { 287, 288, 100 },
+	};
 	size_t i;
 
-	ms_buf_init(&b, 1 << 22);
-	ok(mkdtemp(dir) != NULL, "a scratch directory");
-	is_int(ms_render_write(rep, dir, MS_RENDER_ALL, MS_CSV_LEGACY, &err),
-	       0, "write the three files");
-	for (i = 0; i < 3; i++) {
-		ms_render_path(path, sizeof(path), dir, "2025-03-10", ext[i]);
-		ms_buf_reset(&b);
-		ok(ms_file_read(path, &b, NULL, NULL) == 0 && b.len > 100,
-		   "modscan-report-2025-03-10.%s written", ext[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	for (i = 0; i < MS_ARRAY_SIZE(t); i++)
+		is_int(ms_render_legacy_pct(t[i].part, t[i].whole), t[i].want,
+		       "legacy %u/%u is %d %%", t[i].part, t[i].whole,
+		       t[i].want);
+}
+
+/* Runs skip UNKNOWN, all-UNKNOWN channels vanish, the legacy order. */
+static void test_legacy_csv(void)
+{
+	static const char want[] =
+		"CMTS;upstream;hops;%QAM64;%QAM16;%QPSK;Metingen\n"
+		"CCAP101;b;3;25;50;25;4\n"
+		"CCAP001;a;1;100;0;0;2\n"
+		"CCAP001;c;1;0;0;100;1\n";
+	struct ms_report *rep = ms_report_begin(DAY, DAY + 86400, NULL);
+	struct ms_err err = { 0 };
+	struct ms_buf b;
+	size_t i;
+	static const struct {
+		const char *dev, *up;
+		enum ms_mod mod;
+	} in[] = {
+		{ "CCAP001", "a", MS_MOD_QAM64 }, { "CCAP001", "a",
+		MS_MOD_UNKNOWN }, { "CCAP001", "a", MS_MOD_QAM64 },
+		{ "CCAP001", "c", MS_MOD_QPSK }, { "CCAP001", "d",
+		MS_MOD_UNKNOWN }, { "CCAP101", "b", MS_MOD_QAM64 },
+		{ "CCAP101", "b", MS_MOD_QAM16 }, { "CCAP101", "b",
+		MS_MOD_QAM16 }, { "CCAP101", "b", MS_MOD_QPSK },
+	};
+
+	ms_buf_init(&b, 1 << 16);
+	for (i = 0; rep && i < MS_ARRAY_SIZE(in); i++)
+		ms_report_row(rep, in[i].dev, in[i].up, DAY + (int64_t)i * 60,
+			      0, in[i].mod, NULL);
+	ok(rep && ms_report_end(rep, NULL) == 0, "a small legacy day");
+	is_int(rep ? ms_render_legacy_csv(rep, &b, &err) : -1, 0,
+	       "legacy csv renders");
+	is_int(ms_buf_addc(&b, '\0'), 0, "terminated");
+	is_str(b.p, want, "the legacy CSV, byte for byte");
 	ms_buf_release(&b);
+	ms_report_free(rep);
+}
+
+/* Names quoted as Python's csv module (pandas) quotes them. */
+static void test_legacy_quoting(void)
+{
+	struct ms_report *rep = ms_report_begin(DAY, DAY + 86400, NULL);
+	struct ms_buf b;
+
+	ms_buf_init(&b, 1 << 16);
+	ms_report_row(rep, "CC;AP9", "up \"x\"", DAY, 0, MS_MOD_QAM64, NULL);
+	ms_report_end(rep, NULL);
+	is_int(ms_render_legacy_csv(rep, &b, NULL), 0, "quoted csv renders");
+	is_int(ms_buf_addc(&b, '\0'), 0, "terminated");
+	/* csv.writer(delimiter=";").writerow(["CC;AP9", 'up "x"', ...]) */
+	is_str(b.p, "CMTS;upstream;hops;%QAM64;%QAM16;%QPSK;Metingen\n"
+	       "\"CC;AP9\";\"up \"\"x\"\"\";1;100;0;0;1\n",
+	       "a ';' or '\"' in a name is quoted as pandas did");
+	ms_buf_release(&b);
+	ms_report_free(rep);
 }
 
 static void test_dst(void)
@@ -606,7 +681,10 @@ int main(int argc, char **argv)
 	test_csv(rep);
 	test_json(rep);
 	test_html(rep);
-	test_files(rep);
+	test_names();
+	test_legacy_pct();
+	test_legacy_csv();
+	test_legacy_quoting();
 	ms_report_free(rep);
 	rep = fixture(true, 0, 0);
 	ok(rep != NULL, "the fixture day with legacy hops");

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "harness.h"
+#include "tspool.h"
 
 static char dir[256];
 
@@ -57,7 +58,7 @@ static void put_tags(int from, int to, bool reopen)
 
 	for (t = from; sp && t <= to; t++) {
 		batch(v, 4, t);
-		ms_spool_put_samples(sp, v, 4, NULL);
+		t_spool_samples(sp, v, 4, NULL);
 		if (reopen) {
 			ms_spool_close(sp);
 			sp = open_spool(1 << 20);
@@ -107,6 +108,7 @@ static void test_roundtrip(void)
 				.channels = 7 }, e;
 	struct ms_spool_rec rec;
 	struct ms_spool *sp = open_spool(1 << 20);
+	struct ms_buf b;
 	int64_t t;
 
 	snprintf(d.run_id, sizeof(d.run_id), "run-1");
@@ -114,9 +116,14 @@ static void test_roundtrip(void)
 	snprintf(d.error, sizeof(d.error), "login failed");
 	batch(v, 3, 1);
 	v[2].code = -5;
-	ok(sp && ms_spool_put_samples(sp, v, 3, NULL) == 0 &&
-	   ms_spool_put_devscan(sp, &d, NULL) == 0 &&
-	   ms_spool_put_sweep(sp, 1700000999, NULL) == 0, "three kinds spooled");
+	ms_buf_init(&b, MS_BUF_UNBOUNDED);
+	ok(sp && t_spool_samples(sp, v, 3, NULL) == 0 &&
+	   ms_spool_encode_devscan(&d, &b) == 0 &&
+	   ms_spool_append(sp, MS_SPOOL_DEVSCAN, 1, b.p, b.len, NULL) == 0 &&
+	   ms_spool_encode_sweep(1700000999, &b) == 0 &&
+	   ms_spool_append(sp, MS_SPOOL_SWEEP, 1, b.p, b.len, NULL) == 0,
+	   "three kinds spooled");
+	ms_buf_release(&b);
 	ok(!ms_spool_empty(sp) && ms_spool_bytes(sp) > 0, "spool not empty");
 	is_int(ms_spool_next(sp, &rec, NULL, 0, NULL), 1, "samples back");
 	is_int(ms_spool_decode_samples(&rec, w, 3, NULL), 3, "3 decoded");
@@ -213,7 +220,7 @@ static void test_cap(void)
 
 	for (t = 1; t <= 10; t++) {
 		batch(v, 4, t);
-		r = ms_spool_put_samples(sp, v, 4, &err);
+		r = t_spool_samples(sp, v, 4, &err);
 		if (r == MS_E_FULL)
 			break;
 		n += r == 0;
@@ -248,7 +255,7 @@ static void test_disk_full(void)
 	int r;
 
 	batch(v, 4, 1);
-	ms_spool_put_samples(sp, v, 4, NULL);
+	t_spool_samples(sp, v, 4, NULL);
 	f = only_file();
 	stat(f, &st);
 	sigaction(SIGXFSZ, &sa, NULL);
@@ -257,14 +264,14 @@ static void test_disk_full(void)
 	lim.rlim_cur = (rlim_t)st.st_size + 100;
 	setrlimit(RLIMIT_FSIZE, &lim);
 	batch(v, 200, 2);
-	r = ms_spool_put_samples(sp, v, 200, &err);
+	r = t_spool_samples(sp, v, 200, &err);
 	setrlimit(RLIMIT_FSIZE, &old);
 	is_int(r, MS_E_SYS, "a write past the disk's room fails");
 	ok(strstr(err.msg, "cannot write") != NULL, "and says so: %s", err.msg);
 	ok(stat(f, &st) == 0 && (uint64_t)st.st_size == ms_spool_bytes(sp),
 	   "no partial record left (%lld bytes)", (long long)st.st_size);
 	batch(v, 4, 3);
-	is_int(ms_spool_put_samples(sp, v, 4, NULL), 0, "room again: appends");
+	is_int(t_spool_samples(sp, v, 4, NULL), 0, "room again: appends");
 	is_int(next_tag(sp, NULL, 0), 1, "the record before is intact");
 	is_int(next_tag(sp, NULL, 0), 3, "the record after is intact");
 	ms_spool_close(sp);

@@ -6,7 +6,11 @@
  */
 #include "ssh.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "mstime.h"
@@ -14,8 +18,8 @@
 enum { READ_MAX = 4096, LEARNERS = 4 };
 
 struct env {
-	const char *dir, *user, *password, *key;
-	int port, kbd_port, refused_port, hole_port, legacy_port;
+	const char *dir, *user, *password, *key, *rsa_pub;
+	int port, kbd_port, hole_port, legacy_port;
 };
 
 static struct env E;
@@ -182,6 +186,33 @@ static void t_host_keys(void)
 	expect_open_ok(&o, "a second connect matches the learnt key");
 }
 
+/*
+ * The server has an ed25519 and an RSA host key, and known_hosts lists
+ * only the RSA one: the key exchange must ask for RSA first (as libssh
+ * does from its own reading of known_hosts), else the ed25519 key would
+ * be refused as a changed one.
+ */
+static void t_host_key_order(void)
+{
+	struct ms_ssh_opts o = opts(E.port);
+	char kh[PATH_MAX], pub[READ_MAX];
+	FILE *in = fopen(E.rsa_pub, "r"), *out;
+	size_t n = in ? fread(pub, 1, sizeof(pub) - 1, in) : 0;
+
+	if (in)
+		fclose(in);
+	pub[n] = '\0';
+	ok(!strncmp(pub, "ssh-rsa ", 8), "the server's RSA key is at hand");
+	path_in(kh, sizeof(kh), "kh-rsa-only");
+	if ((out = fopen(kh, "w"))) {
+		fprintf(out, "[127.0.0.1]:%d %s", E.port, pub);
+		fclose(out);
+	}
+	o.known_hosts = kh;
+	o.policy = MS_SSH_POLICY_STRICT;
+	expect_open_ok(&o, "a host known by its RSA key matches under strict");
+}
+
 static void *learner(void *arg)
 {
 	struct ms_ssh_opts *o = arg;
@@ -225,22 +256,55 @@ static void t_learn_concurrently(void)
 	is_int(lines, 1, "known_hosts got the key once, whole");
 }
 
+/*
+ * A port that refuses for sure: a socket bound to it but not listening
+ * answers a SYN with a reset, and nobody else can take the port while we
+ * hold it (a port merely found free may be taken by a parallel test).
+ */
+static int refusing_socket(int *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int fd;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
+		close(fd);
+		return -1;
+	}
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+/*
+ * Deadlines are proven with generous bounds (4x the configured one), as
+ * STYLE.md allows; how fast a refusal normally is belongs to no test.
+ */
 static void t_connect_failures(void)
 {
-	struct ms_ssh_opts o = opts(E.refused_port);
-	ms_msec_t t0 = ms_mono_now();
+	struct ms_ssh_opts o;
+	ms_msec_t t0;
+	int fd, port = 0;
 
+	fd = refusing_socket(&port);
+	ok(fd >= 0, "a bound socket that does not listen");
+	o = opts(port);
+	o.connect_deadline = ms_deadline(60000);
 	expect_open_fails(&o, MS_E_CONN, "cannot connect to '127.0.0.1:",
-			  "a refused port is MS_E_CONN");
-	ok(ms_mono_now() - t0 < 1000, "refusal is reported at once (%lld ms)",
-	   (long long)(ms_mono_now() - t0));
+			  "a refused port is MS_E_CONN, not a wait for the "
+			  "deadline");
+	if (fd >= 0)
+		close(fd);
 	o = opts(E.hole_port);
 	o.connect_deadline = ms_deadline(700);
 	t0 = ms_mono_now();
 	expect_open_fails(&o, MS_E_TIMEOUT, "during key exchange",
 			  "a silent listener times out in key exchange");
-	ok(ms_mono_now() - t0 >= 700 && ms_mono_now() - t0 < 1000,
-	   "at the connect deadline (%lld ms for 700)",
+	ok(ms_mono_now() - t0 >= 700 && ms_mono_now() - t0 < 4 * 700,
+	   "at the connect deadline, within 4x of it (%lld ms for 700)",
 	   (long long)(ms_mono_now() - t0));
 }
 
@@ -361,6 +425,7 @@ static const struct {
 	{ "password login and shell", t_password_shell, 7, false },
 	{ "authentication methods and failures", t_auth, 14, false },
 	{ "host-key policies", t_host_keys, 7, false },
+	{ "host key algorithm order", t_host_key_order, 2, false },
 	{ "concurrent accept-new", t_learn_concurrently, 2, false },
 	{ "refused and silent ports", t_connect_failures, 10, false },
 	{ "legacy algorithms", t_legacy, 6, false },
@@ -379,14 +444,15 @@ int main(void)
 	t_policy_parse();
 	E.port = env_port("MS_TEST_SSH_PORT");
 	E.kbd_port = env_port("MS_TEST_SSH_KBD_PORT");
-	E.refused_port = env_port("MS_TEST_SSH_REFUSED_PORT");
 	E.hole_port = env_port("MS_TEST_SSH_HOLE_PORT");
 	E.legacy_port = env_port("MS_TEST_SSH_LEGACY_PORT");
 	E.dir = getenv("MS_TEST_SSH_DIR");
 	E.user = getenv("MS_TEST_SSH_USER");
 	E.password = getenv("MS_TEST_SSH_PASSWORD");
 	E.key = getenv("MS_TEST_SSH_KEY");
-	if (!E.port || !E.dir || !E.user || !E.password || !E.key) {
+	E.rsa_pub = getenv("MS_TEST_SSH_RSA_PUB");
+	if (!E.port || !E.dir || !E.user || !E.password || !E.key ||
+	    !E.rsa_pub) {
 		for (i = 0; i < MS_ARRAY_SIZE(cases); i++)
 			for (k = 0; k < cases[i].cases; k++)
 				printf("ok %d # skip %s: MS_TEST_SSH_PORT is "

@@ -232,6 +232,28 @@ static void test_decide(void)
 	       "unscheduled: wait");
 }
 
+/* REPORT_REFRESH=15: a slot every 15 minutes, never two runs at once. */
+static void test_every(void)
+{
+	int64_t m15 = 15 * 60 * 1000, t0 = 1749535200000LL;	/* :00 UTC */
+	struct ms_job j = { .name = "refresh", .hour = 0, .every_ms = m15,
+			    .grace_ms = m15 };
+	int64_t when;
+
+	is_int(ms_job_decide(&j, t0 + 1000, &when), MS_JOB_RUN,
+	       "every 15 min: the current slot runs");
+	is_int(when, t0 + m15, "the next slot is 15 minutes on");
+	j.last_start = t0 + 1000;
+	j.running = true;
+	is_int(ms_job_decide(&j, t0 + 2000, &when), MS_JOB_WAIT,
+	       "ran for this slot: wait");
+	is_int(ms_job_decide(&j, t0 + m15 + 5, &when), MS_JOB_BUSY,
+	       "still running at the next slot: busy, no overlap");
+	j.running = false;
+	is_int(ms_job_decide(&j, t0 + 3 * m15 + 5, &when), MS_JOB_RUN,
+	       "missed slots coalesce into one run");
+}
+
 int main(void)
 {
 	test_delay();
@@ -241,5 +263,6 @@ int main(void)
 	test_parse_at();
 	test_slots();
 	test_decide();
+	test_every();
 	return done_testing();
 }
