@@ -17,8 +17,10 @@ applets=$("$bin" --help | sed -n '/^Applets:/,/^$/s/^  \([a-z]*\) .*/\1/p' |
 	  tr '\n' ' ')
 families=$(sed -n 's/^DRV(\([a-z0-9_]*\),.*/\1/p' "$src/lib/drv.def" |
 	   tr '\n' ' ')
-keys=$(sed -n 's/^CONF(\([A-Z0-9_]*\),.*/\1/p' "$src/lib/conf.def" |
-       tr '\n' ' ')
+# conf.def's rows, and DEBUG_<KEY> for each family row of drv.def.
+keys=$( (sed -n 's/^CONF(\([A-Z0-9_]*\),.*/\1/p' "$src/lib/conf.def";
+	 sed -n 's/^DRV([a-z0-9_]*, *\([A-Z0-9_]*\),.*/DEBUG_\1/p' \
+		"$src/lib/drv.def") | tr '\n' ' ')
 # The top-level options (modscan --check-config, ...) and --version.
 toplevel=$("$bin" --help | sed -n '/^Options:/,/^$/s/^  \(--[a-z-]*\) .*/\1/p' |
 	   tr '\n' ' ')

@@ -34,6 +34,9 @@ test_expect_success 'modscan.conf(5): every key with its default and legacy name
 	tr -s " \n" " " <conf5 >conf5.flat &&
 	sed -n "s/^CONF(\([A-Z0-9_]*\), *\(NULL\|\"\([A-Z0-9_]*\)\"\), *[A-Z]*, *\"\([^\"]*\)\".*/\1|\3|\4/p" \
 		"$SRC_DIR/lib/conf.def" >keys &&
+	sed -n "s/^DRV([a-z0-9_]*, *\([A-Z0-9_]*\), *[^,]*, *\"\([A-Z0-9_]*\)\".*/DEBUG_\1|\2|no/p" \
+		"$SRC_DIR/lib/drv.def" >>keys &&
+	grep -q "^DEBUG_E6000|DEBUG_CCAP0|no$" keys &&
 	test $(wc -l <keys) -gt 50 &&
 	while IFS="|" read -r k alias def; do
 		grep -qE "^       $k( |$)" conf5 || { echo "$k missing"; return 1; }

@@ -179,7 +179,8 @@ test_expect_success PACKAGE,OVERLAY 'the jump-host way: the one file, run by a u
 	grep -v -e "^LOG_FILE=" -e "^REPORT_DIR=" -e "^DEPLOY_TARGET=" \
 		-e "^DEVICES_FILE=" out/site.conf >out/jump.conf &&
 	echo "DEVICES_FILE=/home/jump/modscan/devices" >>out/jump.conf &&
-	inroot runuser -u jump -- sh -c "
+	inroot env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/home/jump \
+		runuser -u jump -- sh -c "
 		mkdir -p ~/bin ~/modscan &&
 		cp /mnt/modscan.jump ~/bin/modscan &&
 		cp /mnt/devices ~/modscan/devices &&
