@@ -9,6 +9,7 @@ PORT=$(test_free_port)
 { "$MODSCAN" status --serve ":$PORT" --config "$CONF" >serve.out 2>&1 & } 
 SRV=$!
 test_atexit "kill $SRV"
+test_atexit 'test -s "$TRASH/nrpe.pid" && kill $(cat "$TRASH/nrpe.pid")'
 test_atexit 'test -s "$TRASH/nrpe.dir" && rm -rf "$(cat "$TRASH/nrpe.dir")"' 
 
 test_expect_success ':PORT listens on every interface, IPv4 and IPv6' '
@@ -70,11 +71,17 @@ test_expect_success 'the NRPE way: another user in the status group reads the st
 	printf "RUN_DIR=%s\nSTATUS_FILE=%s\nPID_FILE=%s\nDEVICES_FILE=/dev/null\n" \
 		"$d/run" "$d/st/status.json" "$d/st/scan.pid" >"$d/n.conf" &&
 	chmod 644 "$d/n.conf" &&
-	{ "$MODSCAN" scan --config "$d/n.conf" >nscan.out 2>&1 & } &&
-	pid=$! &&
+	mkdir -m 0700 "$d/nagios" && chown 65534:65534 "$d/nagios" &&
+	printf "RUN_DIR=%s\nSTATUS_FILE=%s\nPID_FILE=%s\n" "$d/nagios/modscan" \
+		"$d/st/status.json" "$d/st/scan.pid" >"$d/nagios.conf" &&
+	chmod 644 "$d/nagios.conf" &&
+	{ env -u RUN_DIR "$MODSCAN" scan --config "$d/n.conf" >nscan.out 2>&1 & } &&
+	pid=$! && echo $pid >nrpe.pid &&
 	test_wait_for 20 test -s "$d/st/status.json" &&
 	test_wait_for 20 setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$d/modscan" status --nagios --config "$d/n.conf" >nagios.out &&
+		env -u RUN_DIR "$d/modscan" status --nagios \
+		--config "$d/nagios.conf" \
+		>nagios.out &&
 	test_grep "^MODSCAN OK - pid $pid " nagios.out &&
 	test "$(stat -c %a "$d/run")" = 700 &&
 	kill -TERM "$pid" && wait "$pid"
