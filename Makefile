@@ -3,7 +3,9 @@
 #   make            ./modscan: one static musl executable (and tests/ccapsim)
 #   make dev        build/asan/modscan: glibc, Debian's shared libraries,
 #                   AddressSanitizer + UBSan, for development and tests
-#   make check      unit, integration (on both binaries) and fuzz-smoke tests
+#   make check      unit, integration (on both binaries) and fuzz-smoke tests,
+#                   then a smoke run of the chaos suite
+#   make chaos      the chaos suite (tests/chaos), under 30 minutes
 #   make deb        build/deb/modscan_VERSION_amd64.deb (dpkg-deb)
 #   make demo       the whole job end to end on this machine
 #   make fuzz       the parser fuzzers, longer
@@ -78,8 +80,8 @@ $(TOOLS_OK): contrib/install-deps.sh
 	$(Q)sh contrib/install-deps.sh --check
 	@mkdir -p $(@D) && touch $@
 
-.PHONY: all pkgs dev check man completion deb check-unit check-asan demo fuzz \
-	bench bench-report \
+.PHONY: all pkgs dev check man completion deb check-unit check-asan chaos \
+	demo fuzz bench bench-report \
 	bench-sweep clean \
 	ccapsim unit FORCE
 
@@ -211,6 +213,14 @@ check:
 	$(Q)$(INSTALL_IF_ROOT)
 	$(Q)$(MAKE) --no-print-directory all dev unit
 	$(Q)tests/run.sh
+	$(Q)tests/chaos/run.sh --smoke
+
+# The chaos suite in full: kill -9s, database and disk faults, HTTP abuse,
+# hostile names, core dumps, 10 minutes of each fuzzer (tests/chaos).
+chaos:
+	$(Q)$(INSTALL_IF_ROOT)
+	$(Q)$(MAKE) --no-print-directory all dev unit
+	$(Q)tests/chaos/run.sh
 
 check-unit: unit
 	$(Q)tests/run.sh --unit

@@ -45,8 +45,7 @@ static const struct ms_opt opts[] = {
 	  "only with the CSV)" },
 	{ "html-only", 0, NULL, O_HTML_ONLY, 0, "write only the HTML page" },
 	{ "web-only", 0, NULL, O_WEB_ONLY, 0,
-	  "legacy spelling: only the legacy web JSON, also\n"
-	  "copied to modulation_report_D.json" },
+	  "legacy: only modulation_report_D{_web,}.json" },
 	{ "stdout", 0, NULL, O_STDOUT, 0, "the CSV on standard output; no "
 	  "files, no\ndelivery unless forced" },
 	{ "csv-format", 0, "F", O_CSV_FORMAT, 0,
@@ -72,8 +71,7 @@ static const struct ms_opt opts[] = {
 	{ "no-deploy", 0, NULL, O_NO_DEPLOY, 0,
 	  "do not publish, whatever DEPLOY_TARGET says" },
 	{ "debug", 0, NULL, O_DEBUG, 0,
-	  "legacy spelling: the SMTP conversation on standard\n"
-	  "error (AUTH lines are not shown)" },
+	  "legacy: the SMTP conversation on stderr, no AUTH" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
 
@@ -489,11 +487,37 @@ static int mail(const struct ms_conf *c, const struct args *a,
 	return 0;
 }
 
+/* The site's index: totals from our files, REPORT_TITLE, REPORT_FOOTER. */
+static void site_names(const struct ms_conf *c, const struct plan *pl,
+		       struct ms_deploy_opts *d)
+{
+	const char *title = ms_conf_str(c, MS_CONF_REPORT_TITLE);
+
+	d->site_dir = *pl->dir ? pl->dir : NULL;
+	d->site_title = *title ? title : "Upstream modulation reports";
+	d->site_footer = ms_conf_str(c, MS_CONF_REPORT_FOOTER);
+}
+
+/* REPORT_DIR is a browsable site as well: its own index.html. */
+static int local_index(const struct ms_conf *c, const struct plan *pl)
+{
+	struct ms_deploy_opts o;
+	struct ms_err err = { 0 };
+
+	memset(&o, 0, sizeof(o));
+	site_names(c, pl, &o);
+	if (ms_deploy_parse(pl->dir, &o.target, &err) < 0 ||
+	    ms_deploy_index(&o, &err) < 0) {
+		ms_applet_error("index of '%s': %s", pl->dir, err.msg);
+		return MS_EXIT_FAIL;
+	}
+	return 0;
+}
+
 /* The deploy options from the configuration; MS_EXIT_USAGE if bad. */
 static int deploy_opts(const struct ms_conf *c, const struct plan *pl,
 		       struct ms_deploy_opts *d, char *kh, size_t khsize)
 {
-	const char *title = ms_conf_str(c, MS_CONF_REPORT_TITLE);
 	struct ms_err err = { 0 };
 
 	if (ms_deploy_opts_from_conf(d, c, pl->target, kh, khsize,
@@ -501,10 +525,7 @@ static int deploy_opts(const struct ms_conf *c, const struct plan *pl,
 		ms_applet_error("%s", err.msg);
 		return MS_EXIT_USAGE;
 	}
-	/* The published site: its index takes the totals from our files. */
-	d->site_dir = *pl->dir ? pl->dir : NULL;
-	d->site_title = *title ? title : "Upstream modulation reports";
-	d->site_footer = ms_conf_str(c, MS_CONF_REPORT_FOOTER);
+	site_names(c, pl, d);
 	/* a local target is published like REPORT_DIR; a missing one is
 	 * reported by the deploy itself */
 	if (!d->target.sftp && ms_dir_check(d->target.path, "deploy target",
@@ -610,8 +631,8 @@ static int take_lock(const struct plan *pl, bool refresh, struct ms_lock *l)
 	return 0;
 }
 
-/* Render, write, then mail and deploy: a failed one does not stop the
- * other, and both decide the status. */
+/* Render, write, then the index, mail and deploy: a failed one does not
+ * stop the others, and all decide the status. */
 static int produce(const struct ms_conf *c, const struct args *a,
 		   const struct plan *pl, const struct ms_report *rep,
 		   const struct ms_deploy_opts *dopt)
@@ -629,8 +650,11 @@ static int produce(const struct ms_conf *c, const struct args *a,
 		goto out;
 	if ((st = a->to_stdout ? stdout_csv(&o) : write_files(&o, pl)))
 		goto out;
-	if (pl->mail)
-		st = mail(c, a, pl, rep, &o);
+	/* Each of these fails alone: the others still run. */
+	if ((pl->what & MS_RENDER_HTML) && !a->to_stdout)
+		st = local_index(c, pl);
+	if (pl->mail && (r = mail(c, a, pl, rep, &o)))
+		st = r;
 	if (pl->deploy && (r = deploy(dopt, &o, pl)))
 		st = r;
 out:

@@ -171,10 +171,11 @@ static void human_scanner(const struct ms_health_report *r)
 	       st->nfailures);
 	offenders(st);
 	printf("samples:    %llu stored, %llu spooled (backlog %llu bytes), "
-	       "%llu unknown codes, %llu sweeps\n",
+	       "%llu lost, %llu unknown codes, %llu sweeps\n",
 	       (unsigned long long)st->total.samples_stored,
 	       (unsigned long long)st->total.samples_spooled,
 	       (unsigned long long)st->spool_bytes,
+	       (unsigned long long)st->total.samples_lost,
 	       (unsigned long long)st->total.unknown_codes,
 	       (unsigned long long)st->sweeps);
 }
@@ -208,6 +209,8 @@ static void human_supervisor(const struct ms_status *sup)
 
 static int human(const struct ms_health_report *r)
 {
+	struct ms_buf problems;
+
 	if (!r->f.have_status) {
 		ms_applet_error("the scanner is not running: %s",
 				r->h.reason);
@@ -217,6 +220,11 @@ static int human(const struct ms_health_report *r)
 	}
 	printf("scanner:    %s: %s\n", ms_health_name(r->h.verdict),
 	       r->h.reason);
+	ms_buf_init(&problems, 1024);
+	if (r->h.verdict == MS_HEALTH_OK &&
+	    ms_nagios_problems(&r->f.st, &problems) > 0)
+		printf("problems:   %s\n", problems.p);
+	ms_buf_release(&problems);
 	human_scanner(r);
 	if (r->have_sup)
 		human_supervisor(&r->sup);

@@ -71,6 +71,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 if [ -n "$missing" ]; then
 	echo "install-deps: installing$missing" >&2
+	# shellcheck disable=SC2086
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 # mariadb-server's package starts a system instance; the tests run their

@@ -150,3 +150,47 @@ size_t ms_strlcpy(char *dst, const char *src, size_t size)
 	dst[n] = '\0';
 	return len;
 }
+
+/* The length of the sequence led by c (0: not a lead byte) and the bounds
+ * of its second byte, which rule out overlong forms, surrogates and code
+ * points past U+10FFFF (RFC 3629, section 4). */
+static size_t utf8_lead(unsigned char c, unsigned char *lo, unsigned char *hi)
+{
+	*lo = 0x80;
+	*hi = 0xbf;
+	if (c >= 0xc2 && c <= 0xdf)
+		return 2;
+	if (c >= 0xe0 && c <= 0xef) {
+		*lo = c == 0xe0 ? 0xa0 : 0x80;
+		*hi = c == 0xed ? 0x9f : 0xbf;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		*lo = c == 0xf0 ? 0x90 : 0x80;
+		*hi = c == 0xf4 ? 0x8f : 0xbf;
+		return 4;
+	}
+	return 0;
+}
+
+bool ms_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char lo, hi;
+	size_t i = 0, n, k;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (!(n = utf8_lead(p[i], &lo, &hi)) || len - i < n ||
+		    p[i + 1] < lo || p[i + 1] > hi)
+			return false;
+		for (k = 2; k < n; k++)
+			if ((p[i + k] & 0xc0) != 0x80)
+				return false;
+		i += n;
+	}
+	return true;
+}

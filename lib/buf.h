@@ -43,4 +43,10 @@ char *ms_buf_detach(struct ms_buf *b, size_t *len);
  */
 size_t ms_strlcpy(char *dst, const char *src, size_t size);
 
+/*
+ * Whether s[0..len) is well-formed UTF-8 (RFC 3629: no overlong forms,
+ * surrogates or code points past U+10FFFF).
+ */
+bool ms_utf8_valid(const char *s, size_t len);
+
 #endif

@@ -11,6 +11,7 @@
 
 #include "file.h"
 #include "num.h"
+#include "proc.h"
 
 enum { CONF_FILE_MAX = 1 << 20 };
 
@@ -57,6 +58,11 @@ static int check_value(enum ms_conf_key k, const char *value, long long *num,
 	int r;
 
 	*num = 0;
+	/* Not echoed: it may be a secret, and its bytes are not text. */
+	if (!ms_utf8_valid(value, strlen(value)))
+		return ms_err_set(err, MS_E_INVAL,
+				  "%s: %s: the value is not valid UTF-8",
+				  where, ci->name);
 	switch (ci->type) {
 	case MS_CONF_STR:
 		return 0;
@@ -435,6 +441,11 @@ static int load_line(struct ms_conf *c, const char *path, unsigned lineno,
 	}
 	if (k < 0)
 		k = pk;
+	/* A C string would end there, silently cutting the value short. */
+	if (memchr(p, '\0', (size_t)(end - p)))
+		return ms_err_set(err, MS_E_PARSE,
+				  "%s: %.*s: the value holds a NUL byte", where,
+				  (int)klen, key);
 	/* Zeroed: unquote leaves no NUL when it fails half-way, and a
 	 * secret is wiped by strlen below. */
 	if (!(val = calloc(1, (size_t)(end - p) + 1)))
@@ -556,6 +567,9 @@ int ms_conf_load(struct ms_conf *c, const char *path, struct ms_err *err)
 {
 	int r;
 
+	/* Before any secret is read into memory. */
+	if ((r = ms_proc_nodump(err)) < 0)
+		return r;
 	if (!path || !*path)
 		path = getenv("MODSCAN_CONFIG");
 	if ((!path || !*path) && access(default_path, F_OK) == 0)

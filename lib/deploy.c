@@ -401,7 +401,9 @@ static int housekeeping(struct ms_deploy_dest *d,
 	const char *p;
 	int r;
 
-	s.before = (int64_t)o->now - (int64_t)o->keep_days * 86400;
+	/* keep_days 0: nothing expires (ms_deploy_index) */
+	s.before = o->keep_days > 0 ? (int64_t)o->now -
+				      (int64_t)o->keep_days * 86400 : INT64_MIN;
 	ms_buf_init(&s.names, OLD_NAMES_MAX);
 	if (o->site_dir && !(s.days = calloc(MS_SITE_DAYS_MAX,
 					     sizeof(*s.days)))) {
@@ -446,6 +448,27 @@ int ms_deploy(const struct ms_deploy_opts *o,
 	if (r >= 0)
 		r = d.ops->sync(&d, err);
 out:
+	if (d.ops)
+		d.ops->close(&d);
+	return r;
+}
+
+int ms_deploy_index(const struct ms_deploy_opts *o, struct ms_err *err)
+{
+	struct ms_deploy_dest d = { .dfd = -1 };
+	struct ms_deploy_result res = { 0 };
+	struct ms_deploy_opts io = *o;
+	int r;
+
+	io.keep_days = 0;
+	if (!io.site_dir)
+		return ms_err_set(err, MS_E_INVAL, "no site directory");
+	r = io.target.sftp ? ms_deploy_sftp_open(&d, &io, err)
+			   : local_open(&d, &io, err);
+	if (r >= 0)
+		r = housekeeping(&d, &io, NULL, 0, &res, err);
+	if (r >= 0)
+		r = d.ops->sync(&d, err);
 	if (d.ops)
 		d.ops->close(&d);
 	return r;

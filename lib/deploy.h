@@ -105,4 +105,10 @@ int ms_deploy(const struct ms_deploy_opts *o,
 	      const struct ms_deploy_file *files, size_t n,
 	      struct ms_deploy_result *res, struct ms_err *err);
 
+/*
+ * Only the site's index.html of o's target (o->site_dir set): every day
+ * page there, nothing published or removed.
+ */
+int ms_deploy_index(const struct ms_deploy_opts *o, struct ms_err *err);
+
 #endif

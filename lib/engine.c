@@ -19,6 +19,7 @@
 #include "notify.h"
 #include "pool.h"
 #include "rundir.h"
+#include "scanctl.h"
 #include "schedule.h"
 #include "sig.h"
 #include "status.h"
@@ -75,12 +76,13 @@ struct engine {
 	_Atomic int64_t abort_at;
 	bool stopping;
 	bool hup;
+	struct ms_heartbeat_watch hb;
 	ms_msec_t stop_deadline, next_heartbeat, next_check, next_ping;
 	ms_msec_t wdog_ms, next_progress;
 	int64_t sweep_period;		/* index of the current sweep */
 	struct ms_sweep_stats cur;
 	size_t inflight, finished;
-	uint64_t stored_base, spooled_base;	/* store totals at sweep start */
+	uint64_t stored_base, spooled_base, lost_base;	/* at sweep start */
 	bool any_failed;
 	char run_id[MS_RUN_ID_MAX];
 };
@@ -196,7 +198,8 @@ static void log_gone(const struct engine *e, const struct dev_state *v,
 	size_t i;
 
 	for (i = 0; i < e->ndev; i++)
-		if (ms_nameidx_find(idx, v, sizeof(*v), e->devs[i].dev.name) < 0)
+		if (ms_nameidx_find(idx, v, sizeof(*v),
+				    e->devs[i].dev.name) < 0)
 			ms_log_notice("device %s removed",
 				      e->devs[i].dev.name);
 }
@@ -288,21 +291,22 @@ static void store_counts(struct engine *e, const struct ms_storeq_stats *ss)
 {
 	e->st.total.samples_stored = ss->stored;
 	e->st.total.samples_spooled = ss->spooled;
+	e->st.total.samples_lost = ss->refused;
 	e->st.spool_bytes = ss->spool_bytes;
 }
 
 static void heartbeat(struct engine *e)
 {
 	struct ms_storeq_stats ss;
-	struct ms_err err;
 
 	if (e->store) {
 		ms_storeq_stats(e->store, &ss);
 		store_counts(e, &ss);
 	}
-	if (e->status_path[0] &&
-	    ms_status_write(&e->st, e->status_path, &err) < 0)
-		ms_log_error("status: %s", err.msg);
+	/* --device (no status path) leaves the scanner's status alone */
+	if (e->status_path[0])
+		ms_scanctl_heartbeat(&e->hb, &e->set->conf, &e->st,
+				     e->status_path);
 	ms_notify_status("%s: %zu in flight, %llu sweeps, %u failing",
 			 ms_state_name(e->st.state), e->inflight,
 			 (unsigned long long)e->st.sweeps,
@@ -361,6 +365,7 @@ static void sweep_counts(struct engine *e, struct ms_sweep_stats *sw)
 {
 	sw->samples_stored = e->st.total.samples_stored - e->stored_base;
 	sw->samples_spooled = e->st.total.samples_spooled - e->spooled_base;
+	sw->samples_lost = e->st.total.samples_lost - e->lost_base;
 }
 
 static void close_sweep(struct engine *e, int64_t now)
@@ -374,6 +379,7 @@ static void close_sweep(struct engine *e, int64_t now)
 	sweep_counts(e, &e->cur);
 	e->stored_base = e->st.total.samples_stored;
 	e->spooled_base = e->st.total.samples_spooled;
+	e->lost_base = e->st.total.samples_lost;
 	e->cur.finished = now;
 	e->cur.duration_ms = now - e->cur.started;
 	e->st.last = e->cur;
@@ -386,6 +392,8 @@ static void close_sweep(struct engine *e, int64_t now)
 		    e->cur.devices_partial, e->cur.devices_failed,
 		    (unsigned long long)e->cur.channels,
 		    (double)e->cur.duration_ms / 1000);
+	if (!e->o->once)	/* --once: when the store has stopped */
+		ms_scanctl_lost(e->cur.samples_lost);
 	memset(&e->cur, 0, sizeof(e->cur));
 	e->cur.started = now;
 }
@@ -698,6 +706,9 @@ static void teardown(struct engine *e)
 			/* the queue is flushed now: the sweep's real counts */
 			e->st.last.samples_stored = ss.stored;
 			e->st.last.samples_spooled = ss.spooled;
+			e->st.last.samples_lost = ss.refused;
+			ms_scanctl_lost(ss.refused);
+			e->any_failed |= ss.refused > 0;
 		}
 	}
 }
@@ -759,6 +770,12 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 	log_warnings(&e.set->conf.warnings);
 	if (load_devices(&e, e.set, err) < 0) {
 		r = MS_E_INVAL;
+		goto out;
+	}
+	if (o->once && !e.ndev) {	/* continuous: status says so */
+		r = ms_err_set(err, MS_E_NOENT, "no valid device in '%s'",
+			       o->devices_path ? o->devices_path :
+			       ms_conf_str(&e.set->conf, MS_CONF_DEVICES_FILE));
 		goto out;
 	}
 	if ((r = start(&e, err)) < 0)

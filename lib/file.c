@@ -274,6 +274,31 @@ static int refuse_system(const char *dir, const char *label,
 	return 0;
 }
 
+/*
+ * An ancestor that others may write, without the sticky bit that /tmp
+ * has, lets them rename dir away and put their own in its place.
+ */
+static int refuse_open_parent(const char *dir, const char *label,
+			      enum ms_dir_role role, struct ms_err *err)
+{
+	char real[PATH_MAX], *slash;
+	struct stat st;
+
+	if (!realpath(dir, real))
+		return 0;
+	while ((slash = strrchr(real, '/')) && slash[1]) {
+		slash[slash == real] = '\0';
+		if (stat(real, &st) == 0 && (st.st_mode & S_IWOTH) &&
+		    !(st.st_mode & S_ISVTX))
+			return ms_err_set(err, MS_E_INVAL, "%s '%s' is inside "
+					  "'%s', which anyone can write (mode "
+					  "%04o): %s", label, dir, real,
+					  (unsigned)st.st_mode & 07777,
+					  own_dir_fix[role]);
+	}
+	return 0;
+}
+
 /* "uid 1001 ('name')" for messages */
 static const char *who(uid_t uid, char *out, size_t size)
 {
@@ -325,7 +350,8 @@ static int judge(const char *dir, const char *label, enum ms_dir_role role,
 		return ms_err_set(err, MS_E_INVAL, "%s '%s' is writable by "
 				  "its group (mode %04o): chmod g-w it, or %s",
 				  label, dir, mode, own_dir_fix[role]);
-	if (refuse_system(dir, label, role, err) < 0)
+	if (refuse_system(dir, label, role, err) < 0 ||
+	    refuse_open_parent(dir, label, role, err) < 0)
 		return MS_E_INVAL;
 	if (st->st_uid != geteuid() &&
 	    (role != MS_DIR_PUBLISH || st->st_uid != 0))

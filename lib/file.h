@@ -51,7 +51,8 @@ int ms_file_no_link(const char *path, struct ms_err *err);
  * OpenSSH's StrictModes).  For every role: not `/` or a top-level system
  * directory (/tmp, /var, /var/lib, /run, /etc, /usr, /home, ...), not a
  * symbolic link, a directory, no sticky bit, not writable by group or
- * others.  Then:
+ * others, not inside a directory that others may write without the
+ * sticky bit (they could swap it).  Then:
  *   MS_DIR_RUN      RUN_DIR: owned by the user running modscan, no access
  *                   for others (0700, or 0750 for a group that reads it);
  *   MS_DIR_DATA     spool, alert queue, raw output: owned by that user,

@@ -90,7 +90,7 @@ static int bind_listen(const char *host, int port, struct ms_err *err)
 	if (ss.ss_family == AF_INET6 && !strcmp(host, MS_HTTP_ANY))
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0 ||
-	    listen(fd, 32) < 0) {
+	    listen(fd, MS_HTTP_BACKLOG) < 0) {
 		ms_err_sys(err, "cannot listen on '%s' port %d", host, port);
 		close(fd);
 		return MS_E_SYS;
@@ -133,6 +133,7 @@ int ms_http_open(struct ms_http *h, const char *addr, ms_http_handler fn,
 	h->fd = -1;
 	for (i = 0; i < MS_HTTP_CONN_MAX; i++)
 		h->conn[i].fd = -1;
+	h->slots = MS_HTTP_CONN_MAX;
 	h->timeout_ms = MS_HTTP_TIMEOUT_MS;
 	h->handler = fn;
 	h->ctx = ctx;
@@ -166,14 +167,56 @@ void ms_http_close(struct ms_http *h)
 	h->fd = -1;
 }
 
+enum { NONE = MS_HTTP_CONN_MAX };
+
+/* A free slot's index, or NONE. */
+static size_t free_slot(const struct ms_http *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->slots && h->conn[i].fd >= 0; i++)
+		;
+	return i < h->slots ? i : NONE;
+}
+
+/* The reading connection accepted first, or NONE. */
+static size_t oldest_reader(const struct ms_http *h)
+{
+	size_t i, o = NONE;
+
+	for (i = 0; i < h->slots; i++)
+		if (h->conn[i].fd >= 0 && !h->conn[i].writing &&
+		    (o == NONE ||
+		     h->conn[i].born < h->conn[o].born))
+			o = i;
+	return o;
+}
+
+/*
+ * When the listening socket is worth waiting on: a slot is free, or one
+ * can be made by evicting a client idle since MS_HTTP_IDLE_MS.  Until
+ * then, new clients wait in the backlog.
+ */
+static ms_msec_t accept_at(const struct ms_http *h)
+{
+	size_t o;
+
+	if (free_slot(h) < NONE)
+		return h->pause;
+	if ((o = oldest_reader(h)) == NONE)
+		return MS_NEVER;
+	return MS_MAX(h->pause, h->conn[o].born + MS_HTTP_IDLE_MS);
+}
+
 size_t ms_http_pollfds(const struct ms_http *h, struct pollfd *pfd)
 {
 	size_t i, n = 0;
 
 	if (h->fd < 0)
 		return 0;
-	pfd[n++] = (struct pollfd){ .fd = h->fd, .events = POLLIN };
-	for (i = 0; i < MS_HTTP_CONN_MAX; i++) {
+	if (accept_at(h) <= ms_mono_now())
+		pfd[n++] = (struct pollfd){ .fd = h->fd, .events = POLLIN };
+	for (i = 0; i < h->slots; i++) {
 		const struct ms_http_conn *c = &h->conn[i];
 
 		if (c->fd >= 0)
@@ -187,12 +230,14 @@ size_t ms_http_pollfds(const struct ms_http *h, struct pollfd *pfd)
 
 ms_msec_t ms_http_deadline(const struct ms_http *h)
 {
-	ms_msec_t d = MS_NEVER;
+	ms_msec_t d = MS_NEVER, a;
 	size_t i;
 
-	for (i = 0; i < MS_HTTP_CONN_MAX; i++)
+	for (i = 0; i < h->slots; i++)
 		if (h->conn[i].fd >= 0 && h->conn[i].deadline < d)
 			d = h->conn[i].deadline;
+	if (h->fd >= 0 && (a = accept_at(h)) > ms_mono_now())
+		d = MS_MIN(d, a);
 	return d;
 }
 
@@ -285,43 +330,52 @@ static void conn_write(struct ms_http_conn *c)
 	}
 }
 
-/* The reading connection that has waited longest, or MS_HTTP_CONN_MAX. */
-static size_t oldest_reader(const struct ms_http *h)
+/*
+ * A slot for one more client: a free one, else the oldest reader's once
+ * it has been idle MS_HTTP_IDLE_MS.  Its pending bytes are read first, so
+ * a complete request is answered rather than evicted.  NONE:
+ * none now, the client waits in the backlog.
+ */
+static size_t make_room(struct ms_http *h, ms_msec_t now)
 {
-	size_t i, o = MS_HTTP_CONN_MAX;
+	size_t i;
 
-	for (i = 0; i < MS_HTTP_CONN_MAX; i++)
-		if (!h->conn[i].writing && (o == MS_HTTP_CONN_MAX ||
-		    h->conn[i].deadline < h->conn[o].deadline))
-			o = i;
-	return o;
+	while ((i = free_slot(h)) == NONE) {
+		i = oldest_reader(h);
+		if (i == NONE ||
+		    h->conn[i].born + MS_HTTP_IDLE_MS > now)
+			return NONE;
+		conn_read(h, &h->conn[i]);
+		if (h->conn[i].fd >= 0 && !h->conn[i].writing)
+			conn_close(&h->conn[i]);
+	}
+	return i;
 }
 
-static void accept_all(struct ms_http *h)
+static void accept_all(struct ms_http *h, ms_msec_t now)
 {
 	struct ms_http_conn *c;
 	size_t i;
 	int fd;
 
-	while ((fd = accept4(h->fd, NULL, NULL,
-			     SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-		for (i = 0; i < MS_HTTP_CONN_MAX && h->conn[i].fd >= 0; i++)
-			;
-		/* All slots busy: the longest-waiting reader makes room, so
-		 * that idle clients cannot lock out a health check. */
-		if (i == MS_HTTP_CONN_MAX &&
-		    (i = oldest_reader(h)) < MS_HTTP_CONN_MAX)
-			conn_close(&h->conn[i]);
-		if (i == MS_HTTP_CONN_MAX) {
-			/* All slots are answering: drop it, never queue. */
-			close(fd);
+	while (h->pause <= now &&
+	       (i = make_room(h, now)) < NONE) {
+		fd = accept4(h->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0 && (errno == EMFILE || errno == ENFILE ||
+			       errno == ENOBUFS || errno == ENOMEM))
+			h->pause = now + MS_HTTP_PAUSE_MS;
+		if (fd < 0 && (errno == ECONNABORTED || errno == EINTR))
 			continue;
-		}
+		if (fd < 0)
+			return;
 		c = &h->conn[i];
 		c->fd = fd;
-		c->deadline = ms_deadline(h->timeout_ms);
+		c->born = now;
+		c->deadline = now + h->timeout_ms;
 		ms_buf_init(&c->in, MS_HTTP_REQ_MAX);
 		c->writing = false;
+		/* The request is usually there already. */
+		conn_read(h, c);
 	}
 }
 
@@ -329,7 +383,7 @@ static struct ms_http_conn *find(struct ms_http *h, int fd)
 {
 	size_t i;
 
-	for (i = 0; i < MS_HTTP_CONN_MAX; i++)
+	for (i = 0; i < h->slots; i++)
 		if (h->conn[i].fd == fd)
 			return &h->conn[i];
 	return NULL;
@@ -339,13 +393,15 @@ void ms_http_process(struct ms_http *h, const struct pollfd *pfd, size_t n)
 {
 	struct ms_http_conn *c;
 	ms_msec_t now = ms_mono_now();
+	bool listen_ready = false;
 	size_t i;
 
+	/* Clients first: answered ones free their slots for the backlog. */
 	for (i = 0; i < n; i++) {
 		if (!pfd[i].revents)
 			continue;
 		if (pfd[i].fd == h->fd) {
-			accept_all(h);
+			listen_ready = true;
 			continue;
 		}
 		if (!(c = find(h, pfd[i].fd)))
@@ -355,9 +411,11 @@ void ms_http_process(struct ms_http *h, const struct pollfd *pfd, size_t n)
 		else
 			conn_read(h, c);
 	}
-	for (i = 0; i < MS_HTTP_CONN_MAX; i++)
+	for (i = 0; i < h->slots; i++)
 		if (h->conn[i].fd >= 0 && h->conn[i].deadline <= now)
 			conn_close(&h->conn[i]);
+	if (listen_ready)
+		accept_all(h, now);
 }
 
 int ms_http_run(struct ms_http *h, int extra_fd, ms_msec_t deadline,

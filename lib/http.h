@@ -2,7 +2,9 @@
  * A tiny HTTP/1.x server for /health and /metrics: GET only, one request
  * per connection, driven by the caller's poll() loop.  Each connection has
  * a deadline and a bounded request, so a slow or malformed client costs
- * one slot for a few seconds and nothing else.
+ * one slot for a few seconds and nothing else.  With every slot taken,
+ * waiting clients stay in the kernel's backlog; only a client idle past
+ * MS_HTTP_IDLE_MS is evicted for them, never one with a complete request.
  */
 #ifndef MS_HTTP_H
 #define MS_HTTP_H
@@ -14,9 +16,12 @@
 #include "err.h"
 
 enum {
-	MS_HTTP_CONN_MAX = 16,		/* connections served at once */
+	MS_HTTP_CONN_MAX = 256,		/* connections served at once */
+	MS_HTTP_BACKLOG = 128,		/* listen(2) backlog */
 	MS_HTTP_REQ_MAX = 4096,		/* request line and headers */
 	MS_HTTP_TIMEOUT_MS = 5000,	/* a whole connection */
+	MS_HTTP_IDLE_MS = 200,		/* evictable once this old, unfinished */
+	MS_HTTP_PAUSE_MS = 100,		/* accepting after EMFILE */
 	MS_HTTP_POLLFDS = MS_HTTP_CONN_MAX + 1
 };
 
@@ -33,6 +38,7 @@ typedef void (*ms_http_handler)(void *ctx, const char *path,
 struct ms_http_conn {
 	int fd;				/* -1: free slot */
 	ms_msec_t deadline;		/* monotonic */
+	ms_msec_t born;			/* accepted at, monotonic */
 	struct ms_buf in, out;
 	bool writing;
 };
@@ -41,7 +47,9 @@ struct ms_http {
 	int fd;				/* listening socket, -1 closed */
 	char addr[80];			/* "127.0.0.1:9100" as bound */
 	struct ms_http_conn conn[MS_HTTP_CONN_MAX];
+	size_t slots;			/* in use, MS_HTTP_CONN_MAX (tests: less) */
 	ms_msec_t timeout_ms;		/* per connection, MS_HTTP_TIMEOUT_MS */
+	ms_msec_t pause;		/* no accept before (out of fds) */
 	ms_http_handler handler;
 	void *ctx;
 };

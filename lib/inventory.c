@@ -156,7 +156,8 @@ int ms_inventory_parse(struct ms_inventory *inv, const char *path,
 				      line, why);
 			continue;
 		}
-		if (ms_nameidx_find(&idx, inv->v, sizeof(*inv->v), d.name) >= 0) {
+		if (ms_nameidx_find(&idx, inv->v, sizeof(*inv->v),
+				    d.name) >= 0) {
 			ms_buf_printf(warnings, "%s:%u: device '%s' listed "
 				      "twice, skipping\n", path, line, d.name);
 			continue;

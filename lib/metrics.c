@@ -124,6 +124,11 @@ static void sweeps(struct mw *w, const struct ms_status *st)
 		st->total.samples_stored);
 	counter(w, "samples_spooled_total", "samples written to the spool",
 		st->total.samples_spooled);
+	counter(w, "samples_lost_total", "samples neither stored nor spooled "
+		"(database down and the spool unwritable)",
+		st->total.samples_lost);
+	gauge(w, "run_dir_no_space", "1 when RUN_DIR was full at the last "
+	      "heartbeat", st->no_space);
 	counter(w, "unknown_codes_total", "samples with an unknown modulation "
 		"code", st->total.unknown_codes);
 	gauge(w, "spool_bytes", "spool backlog waiting for the database",

@@ -107,6 +107,43 @@ static enum ms_nagios_code level(long long v,
 					      : MS_NAGIOS_OK;
 }
 
+static void problem(struct ms_buf *out, int *n, const char *text)
+{
+	ms_buf_printf(out, "%s%s", (*n)++ ? "; " : "", text);
+}
+
+int ms_nagios_problems(const struct ms_status *st, struct ms_buf *out)
+{
+	char lost[64];
+	int n = 0;
+
+	if (st->no_space)
+		problem(out, &n, "RUN_DIR: no space left");
+	if (st->last.samples_lost) {
+		snprintf(lost, sizeof(lost), "%llu samples lost in the last "
+			 "sweep", (unsigned long long)st->last.samples_lost);
+		problem(out, &n, lost);
+	}
+	if (!strcmp(st->applet, "scan") && !st->devices_total &&
+	    (st->state == MS_STATE_IDLE || st->state == MS_STATE_SCANNING))
+		problem(out, &n, "no valid device to scan");
+	return n;
+}
+
+/* WARNING for a problem, CRITICAL when samples were lost. */
+static enum ms_nagios_code problems_level(const struct ms_status *st)
+{
+	struct ms_buf b;
+	int n;
+
+	ms_buf_init(&b, 1024);
+	n = ms_nagios_problems(st, &b);
+	ms_buf_release(&b);
+	if (st->last.samples_lost)
+		return MS_NAGIOS_CRITICAL;
+	return n ? MS_NAGIOS_WARNING : MS_NAGIOS_OK;
+}
+
 enum ms_nagios_code ms_nagios_render(const struct ms_health_report *rep,
 				     const struct ms_nagios_limits *warn,
 				     const struct ms_nagios_limits *crit,
@@ -133,6 +170,7 @@ enum ms_nagios_code ms_nagios_render(const struct ms_health_report *rep,
 		x = level((long long)st->spool_bytes, &warn->spool,
 			  &crit->spool);
 		c = MS_MAX(c, x);
+		c = MS_MAX(c, problems_level(st));
 	}
 	ms_nagios_range_format(&warn->age_s, r[0], sizeof(r[0]));
 	ms_nagios_range_format(&crit->age_s, r[1], sizeof(r[1]));
@@ -140,10 +178,14 @@ enum ms_nagios_code ms_nagios_render(const struct ms_health_report *rep,
 	ms_nagios_range_format(&crit->failed, r[3], sizeof(r[3]));
 	ms_nagios_range_format(&warn->spool, r[4], sizeof(r[4]));
 	ms_nagios_range_format(&crit->spool, r[5], sizeof(r[5]));
-	ms_buf_printf(out, "MODSCAN %s - %s; %lld of %u devices failed, "
+	ms_buf_printf(out, "MODSCAN %s - ", names[c]);
+	/* a dead or hung scanner's problems are as old as its heartbeat */
+	if (h->verdict == MS_HEALTH_OK && ms_nagios_problems(st, out))
+		ms_buf_adds(out, "; ");
+	ms_buf_printf(out, "%s; %lld of %u devices failed, "
 		      "spool %llu bytes | heartbeat_age=%llds;%s;%s;0 "
 		      "failed_devices=%lld;%s;%s;0;%u "
-		      "spool_bytes=%lluB;%s;%s;0\n", names[c], h->reason,
+		      "spool_bytes=%lluB;%s;%s;0\n", h->reason,
 		      failed, st->devices_total,
 		      (unsigned long long)st->spool_bytes, age, r[0], r[1],
 		      failed, r[2], r[3], st->devices_total,

@@ -50,6 +50,14 @@ struct ms_nagios_limits {
 int ms_nagios_parse(const char *s, struct ms_nagios_limits *l,
 		    struct ms_err *err);
 
+/*
+ * The scanner's problems that thresholds do not cover, "; "-separated,
+ * appended to out: "RUN_DIR: no space left", "N samples lost in the last
+ * sweep" (these make the line CRITICAL, the others WARNING), "no valid
+ * device to scan".  Returns how many.
+ */
+int ms_nagios_problems(const struct ms_status *st, struct ms_buf *out);
+
 /* Append the line (with a newline) and return the plugin exit code. */
 enum ms_nagios_code ms_nagios_render(const struct ms_health_report *rep,
 				     const struct ms_nagios_limits *warn,

@@ -6,6 +6,8 @@
 #include "proc.h"
 
 #include <poll.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -115,6 +117,20 @@ int ms_proc_is_applet(pid_t pid, const char *applet)
 out:
 	ms_buf_release(&b);
 	return r;
+}
+
+int ms_proc_nodump(struct ms_err *err)
+{
+	static const struct rlimit none = { 0, 0 };
+	const char *v = getenv("MODSCAN_COREDUMP");
+
+	if (v && !strcmp(v, "1"))
+		return 0;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return ms_err_sys(err, "cannot make the process non-dumpable");
+	if (setrlimit(RLIMIT_CORE, &none) < 0)
+		return ms_err_sys(err, "cannot set the core size limit to 0");
+	return 0;
 }
 
 int ms_pidfd_open(pid_t pid, struct ms_err *err)

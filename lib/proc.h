@@ -26,6 +26,14 @@ int ms_pidfd_signal(int pidfd, int sig, struct ms_err *err);
  * 1 exited, 0 still alive at the deadline. */
 int ms_pidfd_wait(int pidfd, ms_msec_t deadline);
 
+/*
+ * Keep the secrets this process is about to load out of core dumps: not
+ * dumpable (PR_SET_DUMPABLE 0, which also bars other users' ptrace) and
+ * RLIMIT_CORE 0, soft and hard.  MODSCAN_COREDUMP=1 in the environment
+ * skips both, for debugging a crash.
+ */
+int ms_proc_nodump(struct ms_err *err);
+
 /* The absolute path of the running binary (/proc/self/exe). */
 int ms_proc_self_exe(char *out, size_t size, struct ms_err *err);
 

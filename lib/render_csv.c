@@ -22,17 +22,22 @@ static const struct csv_style styles[] = {
 /*
  * A field, quoted when it holds the separator, a quote or a line break,
  * with quotes doubled: Python's csv QUOTE_MINIMAL (pandas) and RFC 4180
- * agree on this.
+ * agree on this.  A name that a spreadsheet would take for a formula
+ * (= + - @, or a TAB or CR before one) gets a leading quote mark, which
+ * spreadsheets show as text; RFC 4180 files quote such a field as well.
  */
-static int field(struct ms_buf *b, const char *s, char sep)
+static int field(struct ms_buf *b, const char *s, char sep, bool rfc)
 {
 	char special[] = { sep, '"', '\r', '\n', '\0' };
+	bool formula = s[0] && strchr("=+-@\t\r", s[0]);
 	const char *q;
 	int r;
 
-	if (!s[strcspn(s, special)])
+	if (!formula && !s[strcspn(s, special)])
 		return ms_buf_adds(b, s);
-	if ((r = ms_buf_addc(b, '"')) < 0)
+	if (formula && !rfc && !s[strcspn(s, special)])
+		return ms_buf_printf(b, "'%s", s);
+	if ((r = ms_buf_adds(b, formula ? "\"'" : "\"")) < 0)
 		return r;
 	while ((q = strchr(s, '"'))) {
 		if ((r = ms_buf_add(b, s, (size_t)(q - s) + 1)) < 0 ||
@@ -59,12 +64,12 @@ static int line(struct ms_buf *b, const struct csv_style *st, bool rfc,
 	char sep = st->sep;
 	int r;
 
-	if ((r = field(b, l->device, sep)) < 0 ||
+	if ((r = field(b, l->device, sep, rfc)) < 0 ||
 	    (r = ms_buf_addc(b, sep)) < 0 ||
-	    (r = field(b, l->upstream, sep)) < 0)
+	    (r = field(b, l->upstream, sep, rfc)) < 0)
 		return r;
 	if (rfc && ((r = ms_buf_addc(b, sep)) < 0 ||
-		    (r = field(b, l->family, sep)) < 0))
+		    (r = field(b, l->family, sep, rfc)) < 0))
 		return r;
 	if ((r = ms_buf_printf(b, "%c%u", sep, l->hops)) < 0 ||
 	    (r = pct(b, sep, l->n[MS_MOD_QAM64], l->samples)) < 0 ||

@@ -227,6 +227,65 @@ void ms_scanctl_alert(const struct ms_alert_conf *ac, const char *kind,
 		ms_log_error("cannot queue alert '%s': %s", kind, err.msg);
 }
 
+/* Queue the 'no-space' alert: 0, or MS_E_* (logged once in a row). */
+static int space_alert(struct ms_heartbeat_watch *w,
+		       const struct ms_conf *c)
+{
+	struct ms_alert_conf ac;
+	struct ms_err err;
+	int r;
+
+	r = ms_alert_conf_from(&ac, c, &err);
+	if (r >= 0)
+		r = ms_alert_queue(&ac, "no-space", "modscan: RUN_DIR: no "
+				   "space left", "The file system of RUN_DIR "
+				   "filled up.  The scanner carries on with its "
+				   "heartbeat rewritten in place; samples it "
+				   "could store neither in the database nor in "
+				   "the spool were lost (see modscan status).\n",
+				   &err);
+	if (r < 0 && !w->alert_failed)
+		ms_log_error("cannot queue alert 'no-space' (tried again at "
+			     "each heartbeat): %s", err.msg);
+	else if (r >= 0)
+		ms_log_info("alert 'no-space' %s", r == MS_ALERT_QUEUED ?
+			    "queued" : r == MS_ALERT_OFF ? "not sent: no mail "
+			    "configured" : "held back by ALERT_INTERVAL");
+	w->alert_failed = r < 0;
+	return r;
+}
+
+void ms_scanctl_heartbeat(struct ms_heartbeat_watch *w,
+			  const struct ms_conf *c, struct ms_status *st,
+			  const char *path)
+{
+	struct ms_err err;
+	int r = ms_status_write(st, path, &err);
+	bool full = r == 1;
+
+	if (r < 0 && !w->failing)
+		ms_log_error("status: %s", err.msg);
+	w->failing = r < 0;
+	if (full != w->full && full)
+		ms_log_error("RUN_DIR: no space left: the heartbeat is "
+			     "rewritten in place, samples the database "
+			     "refuses are lost");
+	else if (full != w->full)
+		ms_log_notice("RUN_DIR: space again, the heartbeat is "
+			      "replaced atomically");
+	w->alert_due |= full && !w->full;
+	w->full = full;
+	if (w->alert_due && space_alert(w, c) >= 0)
+		w->alert_due = false;
+}
+
+void ms_scanctl_lost(uint64_t n)
+{
+	if (n)
+		ms_log_error("sweep lost %llu samples: neither the database "
+			     "nor the spool took them", (unsigned long long)n);
+}
+
 void ms_scanctl_flush(const struct ms_scanctl *sc,
 		      const struct ms_alert_conf *ac)
 {

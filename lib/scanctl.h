@@ -65,6 +65,28 @@ void ms_scanctl_clean(const struct ms_scanctl *sc);
 int ms_scanctl_start(const struct ms_scanctl *sc, pid_t *pid,
 		     ms_msec_t *took_ms, struct ms_err *err);
 
+/* What the scanner's heartbeats met. */
+struct ms_heartbeat_watch {
+	bool failing;		/* the last write failed (and was logged) */
+	bool full;		/* it found RUN_DIR full and went in place */
+	bool alert_due;		/* 'no-space' not queued yet */
+	bool alert_failed;	/* the last try failed (and was logged) */
+};
+
+/*
+ * Write the scanner's status file (ms_status_write).  A failure is logged
+ * when a run of them starts; RUN_DIR filling up or freeing is logged once
+ * per change, and each filling up queues a 'no-space' alert, tried again
+ * at each heartbeat until the queue (often on that same file system)
+ * takes it.
+ */
+void ms_scanctl_heartbeat(struct ms_heartbeat_watch *w,
+			  const struct ms_conf *c, struct ms_status *st,
+			  const char *path);
+
+/* The one line of a sweep whose n samples went nowhere (none: nothing). */
+void ms_scanctl_lost(uint64_t n);
+
 /* Queue an alert and log what became of it (queued, limited, no mail). */
 void ms_scanctl_alert(const struct ms_alert_conf *ac, const char *kind,
 		      const char *subject, const char *body);

@@ -83,7 +83,8 @@ static const char index_head[] =
 /*
  * Resolves #prev:D, #next:D and #day:D to a published page (the day
  * pages' links and date pickers end here).  "#selftest" writes what each
- * would resolve to into #selftest instead, for the headless browser test.
+ * would resolve to, and where the date picker would go for each day, into
+ * #selftest instead, for the headless browser test.
  */
 static const char index_script[] =
 	"<script>\n"
@@ -94,19 +95,23 @@ static const char index_script[] =
 	"return '';}\n"
 	"for(i=L.length-1;i>=0;i--)if(L[i]>d)return L[i];return '';}\n"
 	"function page(d){return 'modscan-report-'+d+'.html';}\n"
+	"var out=null;\n"
 	"function go(h){var m=/^#(prev|next|day):(\\d{4}-\\d\\d-\\d\\d)$/"
 	".exec(h);if(!m)return;var t=find(m[1],m[2]);\n"
+	"if(out){out.push('go '+h+' opens '+(t?page(t):'none'));return;}\n"
 	"if(t)location.replace(page(t));else document.getElementById('msg')"
 	".textContent=m[1]==='day'?'No report was published for '+m[2]+'.':"
 	"'No '+(m[1]==='prev'?'earlier':'later')+' report than '+m[2]+'.';}\n"
 	"var p=document.getElementById('pick');\n"
-	"if(location.hash==='#selftest'){var out=[];L.forEach(function(d){"
-	"out.push(d+' prev='+find('prev',d)+' next='+find('next',d));});\n"
-	"out.push('day:1999-01-01='+find('day','1999-01-01'));\n"
-	"document.getElementById('selftest').textContent=out.join('\\n');"
-	"return;}\n"
 	"p.addEventListener('change',function(){if(p.value)go('#day:'+p.value);"
 	"});\n"
+	"if(location.hash==='#selftest'){out=[];L.forEach(function(d){"
+	"out.push(d+' prev='+find('prev',d)+' next='+find('next',d));});\n"
+	"out.push('day:1999-01-01='+find('day','1999-01-01'));\n"
+	"L.concat(['1999-01-01']).forEach(function(d){p.value=d;"
+	"p.dispatchEvent(new Event('change'));});\n"
+	"document.getElementById('selftest').textContent=out.join('\\n');"
+	"return;}\n"
 	"window.addEventListener('hashchange',function(){go(location.hash);});\n"
 	"go(location.hash);})();\n"
 	"</script>\n";

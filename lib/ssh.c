@@ -213,7 +213,8 @@ static int check_with_libssh(struct ms_ssh *s, const struct ms_ssh_opts *o,
 
 	/* libssh may have been given /dev/null for the key exchange (see
 	 * plan_hostkeys) if the file changed since */
-	if (ssh_options_set(s->ss, SSH_OPTIONS_KNOWNHOSTS, o->known_hosts) < 0 ||
+	if (ssh_options_set(s->ss, SSH_OPTIONS_KNOWNHOSTS,
+			    o->known_hosts) < 0 ||
 	    ssh_options_set(s->ss, SSH_OPTIONS_GLOBAL_KNOWNHOSTS,
 			    o->known_hosts) < 0)
 		return fail(s, "checking the host key", err);

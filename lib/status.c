@@ -11,6 +11,7 @@
 #include "file.h"
 #include "proc.h"
 #include "mstime.h"
+#include "spool.h"
 
 static const char *const state_names[MS_STATE__COUNT] = {
 	"starting", "scanning", "idle", "error", "stopping", "stopped"
@@ -91,6 +92,7 @@ static cJSON *render_sweep(const struct ms_sweep_stats *s)
 	    add_num(o, "samples_stored", (long long)s->samples_stored) &&
 	    add_num(o, "samples_spooled", (long long)s->samples_spooled) &&
 	    add_num(o, "unknown_codes", (long long)s->unknown_codes) &&
+	    add_num(o, "samples_lost", (long long)s->samples_lost) &&
 	    add_num(o, "duration_ms", (long long)s->duration_ms))
 		return o;
 	cJSON_Delete(o);
@@ -174,7 +176,9 @@ static bool render_root(cJSON *root, const struct ms_status *st)
 	    !add_num(root, "devices_total", st->devices_total) ||
 	    !add_num(root, "sweeps", (long long)st->sweeps) ||
 	    !add_num(root, "spool_bytes", (long long)st->spool_bytes) ||
-	    !add_num(root, "restarts", st->restarts))
+	    !add_num(root, "restarts", st->restarts) ||
+	    !add_num(root, "seq", (long long)st->seq) ||
+	    !cJSON_AddBoolToObject(root, "no_space", st->no_space))
 		return false;
 	if (!(last = render_sweep(&st->last)))
 		return false;
@@ -186,11 +190,15 @@ static bool render_root(cJSON *root, const struct ms_status *st)
 	       render_jobs(root, st);
 }
 
+/* The member that closes the file: a CRC-32 of all the text before it. */
+static const char crc_key[] = ",\n\t\"crc\":\t\"";
+
 int ms_status_render(const struct ms_status *st, struct ms_buf *out,
 		     struct ms_err *err)
 {
 	cJSON *root = cJSON_CreateObject();
 	char *text = NULL;
+	size_t start = out->len, n;
 	int r;
 
 	if (!root || !render_root(root, st) ||
@@ -198,14 +206,41 @@ int ms_status_render(const struct ms_status *st, struct ms_buf *out,
 		r = ms_err_set(err, MS_E_NOMEM, "status: out of memory");
 		goto out;
 	}
-	if ((r = ms_buf_adds(out, text)) < 0 ||
-	    (r = ms_buf_addc(out, '\n')) < 0)
+	/* cJSON_Print ends the object with "\n}": the CRC goes before it. */
+	n = strlen(text);
+	if ((r = ms_buf_add(out, text, n - 2)) < 0 ||
+	    (r = ms_buf_printf(out, "%s%08x\"\n}\n", crc_key,
+			       ms_crc32(out->p + start, out->len - start))) < 0)
 		r = ms_err_set(err, r, "status: larger than %zu bytes",
 			       out->max);
 out:
 	free(text);
 	cJSON_Delete(root);
 	return r;
+}
+
+/*
+ * Whether the text carries a CRC that does not match it: a read that
+ * overlapped an in-place write.  A file without one (an older writer)
+ * passes.
+ */
+static bool torn(const char *json, size_t len)
+{
+	const char *k = NULL, *p = json;
+	size_t left = len;
+	unsigned long v;
+
+	while ((p = memmem(p, left, crc_key, sizeof(crc_key) - 1))) {
+		k = p++;
+		left = len - (size_t)(p - json);
+	}
+	if (!k)
+		return false;
+	p = k + sizeof(crc_key) - 1;
+	if ((size_t)(json + len - p) < 9 || p[8] != '"')
+		return true;
+	v = strtoul(p, NULL, 16);
+	return v != ms_crc32(json, (size_t)(k - json));
 }
 
 /* --- parsing --- */
@@ -269,6 +304,7 @@ static int parse_sweep(const cJSON *o, struct ms_sweep_stats *s,
 	GET_INT(o, "samples_stored", s->samples_stored, 0, I64);
 	GET_INT(o, "samples_spooled", s->samples_spooled, 0, I64);
 	GET_INT(o, "unknown_codes", s->unknown_codes, 0, I64);
+	GET_INT(o, "samples_lost", s->samples_lost, 0, I64);
 	GET_INT(o, "duration_ms", s->duration_ms, -I64, I64);
 	return 0;
 }
@@ -357,6 +393,9 @@ static int parse_root(const cJSON *root, struct ms_status *st,
 	GET_INT(root, "sweeps", st->sweeps, 0, I64);
 	GET_INT(root, "spool_bytes", st->spool_bytes, 0, I64);
 	GET_INT(root, "restarts", st->restarts, 0, U32);
+	GET_INT(root, "seq", st->seq, 0, I64);
+	st->no_space = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root,
+							"no_space"));
 	if ((r = parse_sweep(cJSON_GetObjectItemCaseSensitive(root,
 			"last_sweep"), &st->last, err)) < 0 ||
 	    (r = parse_sweep(cJSON_GetObjectItemCaseSensitive(root, "total"),
@@ -385,17 +424,100 @@ int ms_status_parse(const char *json, size_t len, struct ms_status *st,
 	return r;
 }
 
+/* b, padded with blanks to a multiple of MS_STATUS_BLOCK (valid JSON). */
+static int pad(struct ms_buf *b)
+{
+	size_t want = (b->len + MS_STATUS_BLOCK - 1) / MS_STATUS_BLOCK *
+		      MS_STATUS_BLOCK;
+	int r;
+
+	if ((r = ms_buf_reserve(b, want - b->len)) < 0)
+		return r;
+	memset(b->p + b->len, ' ', want - b->len);
+	if (want > b->len)
+		b->p[want - 1] = '\n';
+	b->len = want;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+/*
+ * Rewrite path in place with st, in the blocks it has: padded to its size
+ * in one pwrite, the failing devices left out if they do not fit.
+ */
+static int write_in_place(struct ms_status *st, const char *path,
+			  struct ms_err *err)
+{
+	struct ms_status *cut = NULL;
+	struct ms_buf b;
+	struct stat sb;
+	int fd, r;
+
+	ms_buf_init(&b, MS_STATUS_MAX);
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || fstat(fd, &sb) < 0) {
+		r = ms_err_sys(err, "cannot open '%s'", path);
+		goto out;
+	}
+	if ((r = ms_status_render(st, &b, err)) < 0)
+		goto out;
+	if (b.len >= (size_t)sb.st_size && st->nfailures &&
+	    (cut = malloc(sizeof(*cut)))) {
+		*cut = *st;
+		cut->nfailures = 0;
+		ms_buf_reset(&b);
+		if ((r = ms_status_render(cut, &b, err)) < 0)
+			goto out;
+	}
+	if (b.len >= (size_t)sb.st_size) {
+		r = ms_err_set(err, MS_E_FULL, "'%s': no space left", path);
+		goto out;
+	}
+	if ((r = ms_buf_reserve(&b, (size_t)sb.st_size - b.len)) < 0) {
+		r = ms_err_set(err, r, "status: %s", ms_strerror(r));
+		goto out;
+	}
+	memset(b.p + b.len, ' ', (size_t)sb.st_size - b.len);
+	b.p[sb.st_size - 1] = '\n';
+	if (pwrite(fd, b.p, (size_t)sb.st_size, 0) != sb.st_size) {
+		r = ms_err_sys(err, "cannot rewrite '%s'", path);
+		goto out;
+	}
+	r = 1;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(cut);
+	ms_buf_release(&b);
+	return r;
+}
+
+static bool out_of_space(const struct ms_err *e)
+{
+	return e->code == MS_E_SYS &&
+	       (e->sys_errno == ENOSPC || e->sys_errno == EDQUOT);
+}
+
 int ms_status_write(struct ms_status *st, const char *path,
 		    struct ms_err *err)
 {
+	struct ms_err e = { 0 };
 	struct ms_buf b;
 	int r;
 
 	st->heartbeat = ms_wall_now();
-	ms_buf_init(&b, MS_STATUS_MAX);
-	if ((r = ms_status_render(st, &b, err)) < 0)
+	st->seq++;
+	st->no_space = false;
+	ms_buf_init(&b, MS_STATUS_MAX + MS_STATUS_BLOCK);
+	if ((r = ms_status_render(st, &b, err)) < 0 || (r = pad(&b)) < 0)
 		goto out;
-	r = ms_file_replace(path, b.p, b.len, 0644, err);
+	r = ms_file_replace(path, b.p, b.len, 0644, &e);
+	if (r < 0 && out_of_space(&e)) {
+		st->no_space = true;
+		r = write_in_place(st, path, &e);
+	}
+	if (r < 0)
+		ms_err_set(err, r, "%s", e.msg);
 out:
 	ms_buf_release(&b);
 	return r;
@@ -405,19 +527,25 @@ int ms_status_read(const char *path, struct ms_status *st,
 		   struct ms_err *err)
 {
 	struct ms_buf b;
-	int r;
+	int r, tries = 0;
 
-	ms_buf_init(&b, MS_STATUS_MAX);
-	if ((r = ms_file_read(path, &b, NULL, err)) < 0)
+	ms_buf_init(&b, MS_STATUS_MAX + MS_STATUS_BLOCK);
+	do {
+		ms_buf_reset(&b);
+		if ((r = ms_file_read(path, &b, NULL, err)) < 0)
+			goto out;
+	} while (torn(b.p, b.len) && ++tries < 100);
+	if (tries == 100) {
+		r = ms_err_set(err, MS_E_CORRUPT, "'%s': status: checksum "
+			       "mismatch", path);
 		goto out;
+	}
 	if ((r = ms_status_parse(b.p, b.len, st, err)) < 0)
 		ms_err_prefix(err, "'%s'", path);
 out:
 	ms_buf_release(&b);
 	return r;
 }
-
-/* --- failing devices --- */
 
 static struct ms_status_failure *find_failure(struct ms_status *st,
 					      const char *device)

@@ -22,7 +22,8 @@ enum {
 	MS_STATUS_DEATHS_MAX = 20,	/* death tally of the supervisor */
 	MS_STATUS_JOBS_MAX = 4,		/* scheduled jobs */
 	MS_STATUS_MSG_MAX = 256,
-	MS_STATUS_REASON_MAX = 192
+	MS_STATUS_REASON_MAX = 192,
+	MS_STATUS_BLOCK = 4096		/* the file is padded to a multiple */
 };
 
 /* Statistics of one sweep, or cumulative since start. */
@@ -36,6 +37,7 @@ struct ms_sweep_stats {
 	uint64_t samples_stored;
 	uint64_t samples_spooled;
 	uint64_t unknown_codes;
+	uint64_t samples_lost;		/* neither stored nor spooled */
 	int64_t duration_ms;
 };
 
@@ -77,6 +79,8 @@ struct ms_status {
 	size_t nfailures;
 	struct ms_status_failure failures[MS_STATUS_FAILURES_MAX];
 	uint32_t restarts;		/* supervisor: children started - 1 */
+	uint64_t seq;			/* writes so far */
+	bool no_space;			/* RUN_DIR was full at the last write */
 	size_t ndeaths;
 	struct ms_status_death deaths[MS_STATUS_DEATHS_MAX]; /* newest first */
 	size_t njobs;
@@ -96,9 +100,17 @@ int ms_status_render(const struct ms_status *st, struct ms_buf *out,
 int ms_status_parse(const char *json, size_t len, struct ms_status *st,
 		    struct ms_err *err);
 
-/* Set heartbeat to now and replace path atomically (0644). */
+/*
+ * Set heartbeat to now, count seq and replace path atomically (0644).  If
+ * the file system is full, set no_space and rewrite the file in place
+ * instead: it is padded to a multiple of MS_STATUS_BLOCK, so that needs
+ * no new blocks (on a file system that overwrites in place), and a
+ * checksum lets readers tell a torn read.  Returns 0, or 1 when written
+ * in place for lack of space.
+ */
 int ms_status_write(struct ms_status *st, const char *path,
 		    struct ms_err *err);
+/* Read and parse path, again when a read caught an in-place write. */
 int ms_status_read(const char *path, struct ms_status *st,
 		   struct ms_err *err);
 

@@ -35,6 +35,7 @@ struct ms_storeq {
 	ms_msec_t next_tick;
 	char last_logged[256];
 	ms_msec_t last_logged_at;
+	uint64_t lost;			/* refused samples already reported */
 };
 
 /* Log a store failure, but the same one at most once a minute. */
@@ -48,6 +49,20 @@ static void complain(struct ms_storeq *q, const struct ms_err *err)
 	ms_strlcpy(q->last_logged, err->msg, sizeof(q->last_logged));
 	q->last_logged_at = now;
 	ms_log_error("store: %s", err->msg);
+}
+
+/* A device scan whose samples neither the database nor the spool took. */
+static void report_lost(struct ms_storeq *q, const char *device,
+			const struct ms_err *err)
+{
+	struct ms_store_stats s;
+
+	ms_store_stats(q->st, &s);
+	if (s.refused <= q->lost)
+		return;
+	ms_log_warn("%s: ok, stored: no: %llu samples lost: %s", device,
+		    (unsigned long long)(s.refused - q->lost), err->msg);
+	q->lost = s.refused;
 }
 
 static uint64_t process(struct ms_storeq *q, struct item *it)
@@ -70,6 +85,8 @@ static uint64_t process(struct ms_storeq *q, struct item *it)
 	}
 	if (r < 0)
 		complain(q, &err);
+	if (r < 0 && it->kind == ITEM_SAMPLES && it->n)
+		report_lost(q, it->v[0].device, &err);
 	return done;
 }
 

@@ -89,6 +89,14 @@ test_expect_success 'an existing 0755 RUN_DIR is refused, not chmod'\''ed to 070
 	as_before open "755 root root"
 '
 
+test_expect_success 'RUN_DIR inside a 0777 directory: refused, both left as they were' '
+	mkdir -m 777 wide && mkdir -m 700 wide/run &&
+	export RUN_DIR=$TRASH/wide/run &&
+	every_applet "RUN_DIR '\''$TRASH/wide/run'\'' is inside '\''$TRASH/wide'\'', which anyone can write (mode 0777): $FIX_RUN" &&
+	as_before wide/run "700 root root" &&
+	test "$(stat -c %a wide)" = 777
+'
+
 test_expect_success 'RUN_DIR that is a symlink: refused; the link and its target as they were' '
 	mkdir target && chmod 755 target &&
 	ln -s target link &&
@@ -123,9 +131,12 @@ test_expect_success TESTUSER 'a 0750 RUN_DIR of the service user (tmpfiles) is u
 	cp c.conf "$OPEN_TOP" && cd "$OPEN_TOP" &&
 	mkdir svc && chown "$TUSER:$TUSER" svc && chmod 750 svc &&
 	export RUN_DIR=$OPEN_TOP/svc &&
-	setpriv --reuid="$TUSER" --regid="$TUSER" \
-		--clear-groups -- "$MODSCAN" scan --once --devices /dev/null \
-		--config c.conf &&
+	echo "dead 127.0.0.1 $DB_FREE e6000" >dead.devices &&
+	chmod 644 dead.devices &&
+	test_expect_code 1 setpriv --reuid="$TUSER" --regid="$TUSER" \
+		--clear-groups -- "$MODSCAN" scan --once --devices dead.devices \
+		--config c.conf 2>err &&
+	test_grep "dead" err &&
 	test "$(stat -c "%a %U" svc)" = "750 $TUSER" &&
 	test -f svc/status.json &&
 	test "$(stat -c "%a %U" svc/spool)" = "700 $TUSER"

@@ -55,6 +55,7 @@ test_expect_success 'a check of a healthy scanner changes nothing' '
 test_expect_success SMTPD 'killed with -9: one check restarts it and a restart mail arrives' '
 	pid=$(scanner_pid) &&
 	kill -9 "$pid" &&
+	test_wait_for 10 gone "$pid" &&
 	t0=$(now_ms) &&
 	modscan watchdog --config "$CONF" >out &&
 	t1=$(now_ms) &&
@@ -173,7 +174,7 @@ smtp_start --blackhole && HOLE_CONF=$SMTP_CONF
 test_expect_success SMTPD 'a black-holing mail server: the check still finishes (bound: 4x START_TIMEOUT)' '
 	sed "/^SMTP_/d; /^MAIL_/d" "$CONF" >hole.conf && cat "$HOLE_CONF" >>hole.conf &&
 	echo SMTP_TIMEOUT=300 >>hole.conf && chmod 600 hole.conf &&
-	pid=$(scanner_pid) && kill -9 "$pid" &&
+	pid=$(scanner_pid) && kill -9 "$pid" && test_wait_for 10 gone "$pid" &&
 	timeout 60 "$MODSCAN" watchdog --config hole.conf >out &&
 	test_grep "^scanner restarted" out &&
 	ls "$RUN/alerts" | grep -q .
@@ -182,7 +183,7 @@ test_expect_success SMTPD 'a black-holing mail server: the check still finishes 
 test_expect_success 'a closed mail port: the check finishes (bound: 4x START_TIMEOUT) and the alert stays queued' '
 	port=$(test_free_port) &&
 	sed "s/^SMTP_PORT=.*/SMTP_PORT=$port/" hole.conf >down.conf && chmod 600 down.conf &&
-	pid=$(scanner_pid) && kill -9 "$pid" &&
+	pid=$(scanner_pid) && kill -9 "$pid" && test_wait_for 10 gone "$pid" &&
 	timeout 60 "$MODSCAN" watchdog --config down.conf >out &&
 	test_grep "^scanner restarted" out &&
 	ls "$RUN/alerts" | grep -q .

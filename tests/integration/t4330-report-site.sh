@@ -51,6 +51,14 @@ test_expect_success 'each run republishes index.html; it lists the pages there, 
 # 2025-03-13: 2 upstreams; CCAP001 QAM64 QAM16 QAM64 QPSK = 3 hops, and
 # 5 + 20 minutes below QAM64 (the last sample holds for REPORT_MAX_GAP,
 # 20 minutes) = 0.4 h; the other days 2 hops and 5 minutes, 0.1 h.
+test_expect_success 'REPORT_DIR is a browsable site as well: its index lists the pages written there' '
+	grep -o "<a href=\"[^\"]*\">" out/index.html >links &&
+	test_cmp want links &&
+	test_grep "<h1>Regio Noord</h1>" out/index.html &&
+	modscan report --date 2025-03-11 --csv-only --no-deploy --dir csvonly --config site.conf >stdout &&
+	test ! -e csvonly/index.html
+'
+
 test_expect_success 'the totals and the trend of each day' '
 	test_grep "<td><a href=\"modscan-report-2025-03-13.html\">2025-03-13</a></td><td class=\"n\">2</td><td class=\"n\">3</td><td class=\"n\">1</td><td class=\"n\">0.4</td></tr>" www/index.html &&
 	test_grep "<td><a href=\"modscan-report-2025-03-10.html\">2025-03-10</a></td><td class=\"n\">2</td><td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">0.1</td></tr>" www/index.html &&
@@ -66,13 +74,17 @@ test_expect_success 'every link of the index and of the pages names a file that 
 	while read -r t; do test -f "www/$t" || { echo "dangling: $t"; return 1; }; done <targets
 '
 
-test_expect_success CHROMIUM 'the index resolves previous and next day for each page, and no unpublished day' '
+test_expect_success CHROMIUM 'the index resolves previous and next day for each page; its date picker opens each day, and no unpublished one' '
 	dom "file://$TRASH/www/index.html#selftest" &&
 	sed -n "/<pre id=\"selftest\">/,/<\/pre>/p" dom.html |
 		sed "s/<pre id=\"selftest\">//; s/<\/pre>.*//" >selftest.txt &&
 	printf "%s\n" "2025-03-13 prev=2025-03-11 next=" \
 		"2025-03-11 prev=2025-03-10 next=2025-03-13" \
-		"2025-03-10 prev= next=2025-03-11" "day:1999-01-01=" >want &&
+		"2025-03-10 prev= next=2025-03-11" "day:1999-01-01=" \
+		"go #day:2025-03-13 opens modscan-report-2025-03-13.html" \
+		"go #day:2025-03-11 opens modscan-report-2025-03-11.html" \
+		"go #day:2025-03-10 opens modscan-report-2025-03-10.html" \
+		"go #day:1999-01-01 opens none" >want &&
 	test_cmp want selftest.txt
 '
 

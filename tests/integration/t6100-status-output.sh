@@ -51,10 +51,10 @@ test_expect_success '--json: one object with the verdict and the status file' '
 	test "$(status_field out status.applet)" = scan
 '
 
-test_expect_success '--nagios OK (0) with perfdata' '
-	modscan status --nagios --config "$CONF" >out &&
+test_expect_success '--nagios with perfdata: WARNING (1) for a scanner with no device to scan' '
+	test_expect_code 1 modscan status --nagios --config "$CONF" >out &&
 	test_line_count = 1 out &&
-	test_grep "^MODSCAN OK - pid $SCAN is [a-z]*, heartbeat [0-9]* s ago; 0 of 0 devices failed, spool 0 bytes | heartbeat_age=[0-9]*s;120;300;0 failed_devices=0;0;10;0;0 spool_bytes=0B;0;104857600;0$" out
+	test_grep "^MODSCAN WARNING - no valid device to scan; pid $SCAN is [a-z]*, heartbeat [0-9]* s ago; 0 of 0 devices failed, spool 0 bytes | heartbeat_age=[0-9]*s;120;300;0 failed_devices=0;0;10;0;0 spool_bytes=0B;0;104857600;0$" out
 '
 
 test_expect_success 'status -c FILE is --config FILE without --nagios' '
@@ -62,9 +62,9 @@ test_expect_success 'status -c FILE is --config FILE without --nagios' '
 	test_grep "^scanner:    ok: pid $SCAN is " out
 '
 
-test_expect_success '--nagios ranges: ~:N, N:, @N:M decide the level; perfdata spells them' '
-	modscan status --nagios -w "~:100000" -c "~:200000" --config "$CONF" >out &&
-	test_grep "^MODSCAN OK - " out &&
+test_expect_success '--nagios ranges: ~:N, N:, @N:M decide the level (no device to scan: WARNING at least); perfdata spells them' '
+	test_expect_code 1 modscan status --nagios -w "~:100000" -c "~:200000" --config "$CONF" >out &&
+	test_grep "^MODSCAN WARNING - no valid device to scan; pid " out &&
 	test_grep "heartbeat_age=[0-9]*s;~:100000;~:200000;0 " out &&
 	test_expect_code 1 modscan status --nagios -w "100000:" --config "$CONF" >out &&
 	test_grep "^MODSCAN WARNING - " out &&
@@ -73,7 +73,8 @@ test_expect_success '--nagios ranges: ~:N, N:, @N:M decide the level; perfdata s
 	test_grep "failed_devices=0;1:;10;0;0 " out &&
 	test_expect_code 2 modscan status --nagios -c "@0:100000" --config "$CONF" >out &&
 	test_grep "^MODSCAN CRITICAL - .*heartbeat_age=[0-9]*s;120;@100000;0 " out &&
-	test_expect_code 0 modscan status --nagios -c "@100000:200000" --config "$CONF" >out &&
+	test_expect_code 1 modscan status --nagios -c "@100000:200000" --config "$CONF" >out &&
+	test_grep "^MODSCAN WARNING - no valid device to scan; pid " out &&
 	test_line_count = 1 out
 '
 
@@ -163,6 +164,7 @@ time.sleep(30)" "$port" & } &&
 	test "$(curl -s -m 5 -o /dev/null -w "%{http_code}" "http://127.0.0.1:$port/nope")" = 404 &&
 	test "$(curl -s -m 5 -o /dev/null -w "%{http_code}" -X POST "http://127.0.0.1:$port/health")" = 405 &&
 	kill -9 "$SCAN" &&
+	test_wait_for 10 gone "$SCAN" &&
 	test "$(curl -s -m 5 -o body -w "%{http_code}" "http://127.0.0.1:$port/health")" = 503 &&
 	test "$(status_field body verdict)" = dead &&
 	kill "$slow" &&

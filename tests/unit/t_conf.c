@@ -310,9 +310,36 @@ static void test_load_order(void)
 	unsetenv("MODSCAN_CONFIG");
 }
 
+/*
+ * The doc column is read for the manual: every row says something (a
+ * sentence, not a word) on one line, and the family rows name their
+ * family and keep their legacy names.
+ */
+static void test_docs(void)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < MS_CONF__COUNT; i++) {
+		const char *d = ms_conf_table[i].doc;
+
+		if (!d || strlen(d) < 12 || !strchr(d, ' ') || strchr(d, '\n')) {
+			printf("# %s: doc '%s'\n", ms_conf_table[i].name,
+			       d ? d : "(null)");
+			bad++;
+		}
+	}
+	is_int(bad, 0, "every key has a doc string");
+	is_str(ms_conf_table[MS_CONF_DEBUG_CBR8].doc,
+	       "log the whole conversation with cBR-8 devices at debug level",
+	       "DEBUG_CBR8 comes from its drv.def row");
+	is_str(ms_conf_table[MS_CONF_DEBUG_CASA].alias, "DEBUG_CCAP1",
+	       "and keeps its legacy name");
+}
+
 int main(void)
 {
 	t_tmpdir();
+	test_docs();
 	t_path(conf_path, sizeof(conf_path), "modscan.conf");
 	test_defaults();
 	test_values();

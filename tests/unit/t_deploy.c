@@ -190,6 +190,37 @@ static void test_site_names(void)
 	   "a short name is no day page");
 }
 
+/* The index: newest first, totals or a dash, the title as text. */
+static void test_site_index(void)
+{
+	struct ms_site_day d[3] = {
+		{ "2025-03-10", true, 4, 1, 7, 1.25 },
+		{ "2025-03-12", false, 0, 0, 0, 0 },
+		{ "2025-03-11", true, 2, 2, 9, 0.5 },
+	};
+	struct ms_buf b;
+	const char *a, *c, *e;
+
+	ms_buf_init(&b, 1 << 20);
+	is_int(ms_site_index(d, 3, "A <b>", "call & ask", &b, NULL), 0,
+	       "the index renders");
+	ms_buf_addc(&b, '\0');
+	a = strstr(b.p, ">2025-03-12</a>");
+	c = strstr(b.p, ">2025-03-11</a>");
+	e = strstr(b.p, ">2025-03-10</a>");
+	ok(a && c && e && a < c && c < e, "newest first");
+	ok(strstr(b.p, "<h1>A &lt;b&gt;</h1>") != NULL, "the title is text");
+	ok(strstr(b.p, ">call &amp; ask</footer>") != NULL, "the footer too");
+	ok(strstr(b.p, "2025-03-12</a></td><td class=\"n\" colspan=\"4\">"
+		  "\u2013</td>") != NULL, "a day without totals shows a dash");
+	ok(strstr(b.p, "2025-03-10</a></td><td class=\"n\">4</td><td "
+		  "class=\"n\">7</td><td class=\"n\">1</td><td class=\"n\">"
+		  "1.2</td>") != NULL, "upstreams, hops, hopping, hours");
+	ok(strstr(b.p, "id=\"days\">[\"2025-03-12\",\"2025-03-11\","
+		  "\"2025-03-10\"]") != NULL, "the days for the navigation");
+	ms_buf_release(&b);
+}
+
 /* The day of t_report's fixture: one hopping and one clean upstream. */
 static struct ms_report *small_report(bool empty)
 {
@@ -251,6 +282,7 @@ int main(void)
 	test_local();
 	test_legacy();
 	test_site_names();
+	test_site_index();
 	test_mail_text();
 	t_rmdir();
 	return done_testing();

@@ -205,6 +205,26 @@ static void test_modes(void)
 	}
 }
 
+/* A parent others may write without the sticky bit: they could swap us. */
+static void test_parents(void)
+{
+	struct ms_err err = { 0 };
+	char top[160], dir[200];
+
+	t_mkdir(top, sizeof(top), "open-parent", 0777);
+	snprintf(dir, sizeof(dir), "%s/run", top);
+	if (mkdir(dir, 0700) < 0)
+		exit(99);
+	is_int(ms_dir_check(dir, "RUN_DIR", MS_DIR_RUN, &err), MS_E_INVAL,
+	       "a directory inside a 0777 one is refused");
+	ok(strstr(err.msg, "is inside '") && strstr(err.msg, "open-parent', "
+	   "which anyone can write (mode 0777)"), "naming it: %s", err.msg);
+	chmod(top, 01777);
+	is_int(ms_dir_check(dir, "RUN_DIR", MS_DIR_RUN, &err), 0,
+	       "inside a sticky one, as under /tmp, it is fine");
+	is_int(mode_of(top), 01777, "the parent keeps its mode");
+}
+
 static void test_owner(void)
 {
 	struct ms_err err = { 0 };
@@ -357,6 +377,7 @@ int main(void)
 	test_links();
 	test_create();
 	test_modes();
+	test_parents();
 	test_owner();
 	test_system_dirs();
 	test_rundir();

@@ -9,6 +9,10 @@
 
 #include "mstime.h"
 
+/* Fewer slots than the server's, below the listen backlog, so that the
+ * clients of one test can all connect before the server runs. */
+enum { SLOTS = 16 };
+
 static int calls;
 
 static void handler(void *ctx, const char *path, struct ms_http_reply *rep)
@@ -91,6 +95,39 @@ static void request(struct ms_http *h, const char *req, char *out,
 	close(fd);
 }
 
+/*
+ * More clients than slots, each with its whole request sent before the
+ * server looks: all are answered (the extra ones wait in the backlog),
+ * none is evicted to make room for another.
+ */
+static void test_complete_first(struct ms_http *h)
+{
+	enum { N = SLOTS + 40 };
+	static const char req[] = "GET /health HTTP/1.1\r\n\r\n";
+	static int fds[N];
+	char out[256];
+	size_t i, answered = 0;
+	ms_msec_t end = ms_deadline(20000);
+
+	for (i = 0; i < N; i++)
+		if ((fds[i] = client(h)) >= 0)
+			send(fds[i], req, sizeof(req) - 1, MSG_NOSIGNAL);
+	calls = 0;
+	while (calls < N && ms_left(end) > 0)
+		ms_http_run(h, -1, ms_deadline(50), NULL);
+	for (i = 0; i < N; i++) {
+		ssize_t r = fds[i] < 0 ? -1 : recv(fds[i], out, sizeof(out) - 1,
+						   MSG_DONTWAIT);
+
+		if (r > 12 && !strncmp(out, "HTTP/1.1 200", 12))
+			answered++;
+		if (fds[i] >= 0)
+			close(fds[i]);
+	}
+	ok(answered == N, "%d complete requests, %d slots: %zu answered",
+	   (int)N, (int)SLOTS, answered);
+}
+
 static void test_serve(void)
 {
 	struct ms_http h;
@@ -102,6 +139,7 @@ static void test_serve(void)
 	ok(strncmp(h.addr, "127.0.0.1:", 10) == 0 && strcmp(h.addr, "127.0.0.1:0"),
 	   "the bound address is known: %s", h.addr);
 	h.timeout_ms = 300;
+	h.slots = SLOTS;
 
 	request(&h, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n", out, sizeof(out));
 	ok(!strncmp(out, "HTTP/1.1 200 OK\r\n", 17), "GET /health: 200");
@@ -144,7 +182,7 @@ static void test_serve(void)
 	/* More clients than slots: the extra ones are dropped, the server
 	 * carries on. */
 	{
-		int fds[MS_HTTP_CONN_MAX + 3];
+		int fds[SLOTS + 3];
 		size_t i;
 
 		for (i = 0; i < MS_ARRAY_SIZE(fds); i++)
@@ -158,14 +196,14 @@ static void test_serve(void)
 	ok(!strncmp(out, "HTTP/1.1 200", 12), "still serving after a flood");
 
 	/* Every slot held by an idle client: a new request is still served
-	 * (the longest-waiting idle client makes room), not dropped. */
+	 * (the longest-idle client makes room), not dropped. */
 	{
-		int fds[MS_HTTP_CONN_MAX];
+		int fds[SLOTS];
 		size_t i;
 
 		for (i = 0; i < MS_ARRAY_SIZE(fds); i++)
 			fds[i] = client(&h);
-		ms_http_run(&h, -1, ms_deadline(50), NULL);
+		ms_http_run(&h, -1, ms_deadline(MS_HTTP_IDLE_MS + 50), NULL);
 		request(&h, "GET /health HTTP/1.1\r\n\r\n", out,
 			sizeof(out));
 		ok(!strncmp(out, "HTTP/1.1 200", 12),
@@ -175,6 +213,7 @@ static void test_serve(void)
 		ms_http_run(&h, -1, ms_deadline(350), NULL);
 	}
 
+	test_complete_first(&h);
 	fd = client(&h);
 	ms_http_close(&h);
 	ok(h.fd == -1, "closed");

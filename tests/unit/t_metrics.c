@@ -17,6 +17,7 @@ static void healthy(void)
 	rep.f.have_status = true;
 	rep.f.now = NOW;
 	rep.f.st.pid = 42;
+	snprintf(rep.f.st.applet, sizeof(rep.f.st.applet), "scan");
 	rep.f.st.state = MS_STATE_IDLE;
 	rep.f.st.heartbeat = NOW - 3000;
 	rep.f.st.started = NOW - 60000;
@@ -125,6 +126,47 @@ static void test_nagios_parse(void)
 	   "a range in each field");
 }
 
+static bool starts(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* Problems no threshold covers, said first; a dead scanner's are stale. */
+static void test_nagios_problems(const struct ms_nagios_limits *w,
+				 const struct ms_nagios_limits *c)
+{
+	struct ms_buf b;
+	enum ms_nagios_code got;
+
+	ms_buf_init(&b, 4096);
+	healthy();
+	rep.f.st.last.devices_failed = 0;
+	rep.f.st.no_space = true;
+	got = ms_nagios_render(&rep, w, c, &b);
+	ok(got == MS_NAGIOS_WARNING && starts(b.p, "MODSCAN WARNING - "
+	   "RUN_DIR: no space left; pid "), "nagios: %s", b.p);
+	rep.f.st.last.samples_lost = 2300;
+	ms_buf_reset(&b);
+	got = ms_nagios_render(&rep, w, c, &b);
+	ok(got == MS_NAGIOS_CRITICAL && starts(b.p, "MODSCAN CRITICAL - "
+	   "RUN_DIR: no space left; 2300 samples lost in the last sweep; "
+	   "pid "), "nagios: %s", b.p);
+	healthy();
+	rep.f.st.last.devices_failed = 0;
+	rep.f.st.devices_total = 0;
+	ms_buf_reset(&b);
+	got = ms_nagios_render(&rep, w, c, &b);
+	ok(got == MS_NAGIOS_WARNING && starts(b.p, "MODSCAN WARNING - "
+	   "no valid device to scan; pid "), "nagios: %s", b.p);
+	rep.h.verdict = MS_HEALTH_DEAD;
+	rep.f.st.no_space = true;
+	ms_buf_reset(&b);
+	got = ms_nagios_render(&rep, w, c, &b);
+	ok(got == MS_NAGIOS_CRITICAL && !strstr(b.p, "no space") &&
+	   !strstr(b.p, "no valid device"), "nagios, dead: %s", b.p);
+	ms_buf_release(&b);
+}
+
 static void test_nagios(void)
 {
 	static const struct {
@@ -180,6 +222,7 @@ static void test_nagios(void)
 	ok(strstr(b.p, " | heartbeat_age=3s;120;300;0 failed_devices=2;0;10;0;40 "
 		  "spool_bytes=0B;0;1000;0\n"), "perfdata: %s", b.p);
 	ms_buf_release(&b);
+	test_nagios_problems(&w, &c);
 }
 
 int main(void)
