@@ -30,10 +30,12 @@ test_expect_success 'stderr a pipe (cron): the start says the log goes nowhere a
 '
 
 test_expect_success 'JOURNAL_STREAM names stderr: lines carry <N> priorities, no time stamp' '
-	: >devices.empty && : >journal &&
+	echo "D1 127.0.0.1 $(test_free_port) e6000" >devices.closed &&
+	: >journal &&
 	js=$(stat -c %d:%i journal) &&
-	JOURNAL_STREAM=$js RUN_DIR=$TRASH/run LOG_LEVEL=info \
-		modscan scan --once --quiet --devices devices.empty 2>>journal &&
+	JOURNAL_STREAM=$js LOG_LEVEL=info test_expect_code 1 \
+		modscan scan --once --quiet --devices devices.closed 2>>journal &&
+	test_grep "^<4>scan\[[0-9]*\] warn D1: failed: " journal &&
 	test_grep "^<5>scan\[[0-9]*\] notice scanner stopped$" journal &&
 	grep -v "^<[0-7]>scan\[[0-9]*\] [a-z]* " journal >other || : &&
 	test_line_count = 0 other
@@ -59,13 +61,14 @@ with open(\"syslog.got\", \"w\") as f:
 " &
 	rx=$! &&
 	test_wait_for 20 test -e syslog.ready &&
-	bwrap --dev-bind / / --dev /dev --bind "$TRASH/syslog.sock" /dev/log \
-		env LOG_FILE=syslog RUN_DIR=$TRASH/run \
-		"$MODSCAN" scan --once --quiet --devices devices.empty \
+	test_expect_code 1 bwrap --dev-bind / / --dev /dev \
+		--bind "$TRASH/syslog.sock" /dev/log env LOG_FILE=syslog \
+		"$MODSCAN" scan --once --quiet --devices devices.closed \
 		>out 2>err &&
 	wait $rx &&
 	test_line_count = 0 err &&
-	test_grep "^<29>scan\[[0-9]*\]: notice scanner stopped$" syslog.got
+	test_grep "^<29>scan\[[0-9]*\]: notice scanner stopped$" syslog.got &&
+	test_grep "^<28>scan\[[0-9]*\]: warn D1: failed: " syslog.got
 '
 
 DCONF=$TRASH/daemon.conf
