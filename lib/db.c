@@ -127,6 +127,12 @@ static int session_setup(struct ms_db *db, const struct ms_db_opts *o,
 	return ms_db_exec(db, sql, err);
 }
 
+/* The setting that chose TLS, for the hint of a refused connection. */
+static const char *tls_key(const struct ms_db_opts *o)
+{
+	return o->tls_key ? o->tls_key : "DB_TLS";
+}
+
 /* A file named in the configuration that cannot be read: a config error. */
 static int missing(struct ms_err *err, const char *what, const char *path)
 {
@@ -204,8 +210,12 @@ int ms_db_connect(struct ms_db **out, const struct ms_db_opts *o,
 		msg = (code == CR_CONNECTION_ERROR ||
 		       code == CR_CONN_HOST_ERROR) && !o->socket ?
 		      tcp_why(o, why, sizeof(why)) : NULL;
-		ms_err_set(err, r, "database: cannot connect to %s: %s",
-			   db->where, msg ? msg : mysql_error(db->m));
+		ms_err_set(err, r, "database: cannot connect to %s: %s%s%s%s",
+			   db->where, msg ? msg : mysql_error(db->m),
+			   code == CR_SSL_CONNECTION_ERROR ? " (" : "",
+			   code == CR_SSL_CONNECTION_ERROR ? tls_key(o) : "",
+			   code == CR_SSL_CONNECTION_ERROR ?
+			   "=off allows a server without TLS)" : "");
 		ms_db_close(db);
 		return r;
 	}
@@ -214,8 +224,9 @@ int ms_db_connect(struct ms_db **out, const struct ms_db_opts *o,
 					 local_host(o)) &&
 	    !mysql_get_ssl_cipher(db->m)) {
 		ms_err_set(err, MS_E_CONN, "database: cannot connect to %s: "
-			   "TLS required but the server does not offer it",
-			   db->where);
+			   "TLS required but the server does not offer it "
+			   "(%s=off allows a server without TLS)", db->where,
+			   tls_key(o));
 		ms_db_close(db);
 		return MS_E_CONN;
 	}
