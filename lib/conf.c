@@ -551,8 +551,7 @@ int ms_conf_load_file(struct ms_conf *c, const char *path,
 	if (secret && !secret_mode_ok(&st)) {
 		r = ms_err_set(err, MS_E_INVAL,
 			       "'%s' holds a password but is readable by "
-			       "group or others: 'chmod 600 %s' fixes it (or "
-			       "640 owned by root and the service's group)",
+			       "group or others: 'chmod 600 %s' fixes it",
 			       path, path);
 		goto out;
 	}

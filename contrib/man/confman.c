@@ -37,6 +37,19 @@ static void put(const char *s)
 	}
 }
 
+/* The same, with break points after commas and bars: long defaults. */
+static void put_breakable(const char *s)
+{
+	char one[2] = "";
+
+	for (; *s; s++) {
+		one[0] = *s;
+		put(one);
+		if (*s == ',' || *s == '|')
+			fputs("\\:", stdout);
+	}
+}
+
 static void key(const struct key *k)
 {
 	printf(".TP\n.B ");
@@ -50,13 +63,13 @@ static void key(const struct key *k)
 		printf("yes or no. ");
 	else if (!strcmp(k->type, "ENUM")) {
 		printf("One of ");
-		put(k->choices);
+		put_breakable(k->choices);
 		printf(". ");
 	}
 	printf("Default: ");
 	if (*k->def) {
 		printf("\\fB");
-		put(k->def);
+		put_breakable(k->def);
 		printf("\\fR");
 	} else {
 		printf("empty");
