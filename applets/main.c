@@ -106,6 +106,22 @@ static void usage(FILE *f)
 		row_name(&rows[i], n, sizeof(n));
 		fprintf(f, "  --%-14s %s\n", n, rows[i].desc);
 	}
+	fputs("\nLegacy spellings (the old tool's command lines, still "
+	      "accepted):\n"
+	      "  modscan watchdog --check     the one-shot check, as without "
+	      "an option\n"
+	      "  modscan maintain             maintain --status\n"
+	      "  modscan maintain --analyse   maintain --analyze\n"
+	      "  modscan maintain --dry-run   maintain --full --dry-run\n"
+	      "  modscan maintain --force     accepted: no maintenance hour "
+	      "to override\n"
+	      "  modscan maintain --table T   any action on table T only\n"
+	      "  modscan report D             report --date D\n"
+	      "  modscan report --web-only    only the legacy web JSON\n"
+	      "  modscan report --debug       the SMTP conversation on "
+	      "stderr\n"
+	      "  modscan APPLET --config .env the old .env (README: moving "
+	      "over)\n", f);
 	fputs("\n'modscan APPLET --help' describes one applet, "
 	      "'modscan --OPTION --help' one option.\n", f);
 }

@@ -33,6 +33,8 @@ static const struct ms_opt opts[] = {
 	{ "analyze", 0, NULL, O_ACTION + A_ANALYZE, 0,
 	  "--status plus AUTO_INCREMENT usage; exit 1 when a\n"
 	  "table is at 95 % of its id type or more" },
+	{ "analyse", 0, NULL, O_ACTION + A_ANALYZE, 0,
+	  "the same as --analyze (the old tool's spelling)" },
 	{ "cleanup", 0, NULL, O_ACTION + A_CLEANUP, 0,
 	  "drop day partitions older than --days N (default\n"
 	  "RETENTION_DAYS); delete old legacy rows in batches" },
@@ -42,11 +44,15 @@ static const struct ms_opt opts[] = {
 	{ "full", 0, NULL, O_ACTION + A_FULL, 0,
 	  "--analyze, --cleanup, then ANALYZE and OPTIMIZE" },
 	{ "days", 0, "N", O_DAYS, 0, "retention for --cleanup" },
-	{ "table", 0, "T", O_TABLE, 0, "table for --reset-id" },
-	{ "force", 0, NULL, O_FORCE, 0, "--reset-id on a table that has rows" },
+	{ "table", 0, "T", O_TABLE, 0,
+	  "table for --reset-id; --status, --analyze,\n"
+	  "--cleanup and --full on T only" },
+	{ "force", 0, NULL, O_FORCE, 0,
+	  "--reset-id on a table that has rows (modscan has\n"
+	  "no maintenance hour for it to override)" },
 	{ "dry-run", 0, NULL, O_DRY, 0,
 	  "print every statement that would change something;\n"
-	  "change nothing" },
+	  "change nothing; alone: a dry run of --full" },
 	{ "json", 0, NULL, O_JSON, 0, "--status and --analyze as JSON" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
@@ -81,15 +87,15 @@ static int opt(struct ms_run *r, int id, const char *arg)
 
 static int check(struct ms_run *r, int argc, char **argv)
 {
-	const struct args *a = r->opts;
+	struct args *a = r->opts;
 	int rc;
 
 	if ((rc = ms_applet_no_args(argc, argv)))
 		return rc;
-	if (!a->actions) {
-		ms_applet_error("no action given (--init, --status, ...)");
-		return ms_applet_usage_error();
-	}
+	/* the old maintenance script: no action is --status, --dry-run
+	 * alone a dry run of --full */
+	if (!a->actions)
+		a->actions = a->dry ? A_FULL : A_STATUS;
 	if ((a->actions & A_RESET) && !a->table) {
 		ms_applet_error("--reset-id needs --table T");
 		return MS_EXIT_USAGE;
@@ -145,23 +151,24 @@ static int do_reset(struct ms_sql_run *r, const struct args *a)
 	return MS_EXIT_OK;
 }
 
-static int do_optimize(struct ms_sql_run *r)
+static int do_optimize(struct ms_sql_run *r, const char *table)
 {
 	struct ms_err err = { 0 };
 
-	if (ms_maintain_optimize(r, &err) < 0) {
+	if (ms_maintain_optimize(r, table, &err) < 0) {
 		ms_applet_error("%s", err.msg);
 		return MS_EXIT_FAIL;
 	}
 	return MS_EXIT_OK;
 }
 
-static int do_cleanup(struct ms_sql_run *r, int days)
+static int do_cleanup(struct ms_sql_run *r, int days, const char *table)
 {
 	struct ms_maintain_cleaned res;
 	struct ms_err err = { 0 };
 
-	if (ms_maintain_cleanup(r, days, time(NULL), &res, &err) < 0) {
+	if (ms_maintain_cleanup(r, days, time(NULL), table, &res,
+				&err) < 0) {
 		ms_applet_error("%s", err.msg);
 		return MS_EXIT_FAIL;
 	}
@@ -175,8 +182,8 @@ static int do_cleanup(struct ms_sql_run *r, int days)
 
 /* --status / --analyze on stdout, text or JSON; 1 when analyze finds a
  * critical table or a query fails. */
-static int do_report(struct ms_db *db, const struct ms_conf *c, bool analyze,
-		     bool json)
+static int do_report(struct ms_db *db, const struct ms_conf *c,
+		     const struct args *a, bool analyze)
 {
 	struct ms_maintain_info in;
 	struct ms_err err = { 0 };
@@ -184,11 +191,12 @@ static int do_report(struct ms_db *db, const struct ms_conf *c, bool analyze,
 	int rc = MS_EXIT_FAIL;
 
 	ms_buf_init(&b, MS_BUF_UNBOUNDED);
-	if (ms_maintain_gather(db, c, &in, &err) < 0) {
+	if (ms_maintain_gather(db, c, &in, &err) < 0 ||
+	    (a->table && ms_maintain_only_table(&in, a->table, &err) < 0)) {
 		ms_applet_error("%s", err.msg);
 		goto out;
 	}
-	if ((json ? ms_maintain_json(&in, analyze, &b)
+	if ((a->json ? ms_maintain_json(&in, analyze, &b)
 		  : ms_maintain_text(&in, analyze, &b)) < 0) {
 		ms_applet_error("out of memory");
 		goto out;
@@ -236,23 +244,30 @@ static int run(struct ms_run *r)
 	if (!rc && (actions & A_RESET))
 		rc = do_reset(&run, a);
 	if (!rc && (actions & A_CLEANUP))
-		rc = do_cleanup(&run, days);
+		rc = do_cleanup(&run, days, a->table);
 	if (!rc && (actions & A_FULL))
-		rc = do_optimize(&run);
+		rc = do_optimize(&run, a->table);
 	if (!rc && (actions & (A_STATUS | A_ANALYZE)))
-		rc = do_report(db, &r->conf, actions & A_ANALYZE, a->json);
+		rc = do_report(db, &r->conf, a, actions & A_ANALYZE);
 	ms_db_close(db);
 	return rc;
 }
 
 const struct ms_applet ms_maintain_applet = {
 	.synopsis =
-	"usage: modscan maintain ACTION [--dry-run] [--json] [--config FILE]\n"
+	"usage: modscan maintain [ACTION] [--dry-run] [--json] [--config FILE]\n"
 	"\n"
 	"Actions (one or more): --init, --import-legacy, --status, --analyze,\n"
-	"--cleanup, --reset-id, --full.\n"
+	"--cleanup, --reset-id, --full; none: --status.\n"
 	"\n",
 	.epilogue =
+	"Legacy spellings (the old maintenance script):\n"
+	"  maintain              = maintain --status\n"
+	"  maintain --analyse    = maintain --analyze\n"
+	"  maintain --dry-run    = maintain --full --dry-run\n"
+	"  maintain --force      accepted; there is no CLEANUP_SCHEDULE_HOUR\n"
+	"  maintain --table T    with any action: that table only\n"
+	"\n"
 	"Exit: 0 ok, 1 failure or critical, 2 usage or configuration error.\n",
 	.opts = opts,
 	.opts_size = sizeof(struct args),

@@ -272,10 +272,13 @@ const struct ms_applet ms_scan_applet = {
 	"       modscan scan --parse FAMILY [--interface IF] [-c FILE] "
 	"[FILE|-]\n"
 	"\n"
-	"Collect the upstream modulation of every device in the devices file\n"
-	"(DEVICES_FILE): each device every SCAN_INTERVAL seconds, in its own\n"
-	"slot of the interval, SCAN_CONCURRENCY at once.  Runs until SIGTERM\n"
-	"or SIGINT; SIGHUP reloads the configuration and the devices file.\n"
+	"Collect the upstream modulation of every device in the inventory\n"
+	"(DEVICES_FILE, DEVICES_SQL, DEVICES_URL, DEVICES_COMMAND): each\n"
+	"device every SCAN_INTERVAL seconds, in its own slot of the interval,\n"
+	"SCAN_CONCURRENCY at once.  Runs until SIGTERM or SIGINT; SIGHUP\n"
+	"reloads the configuration and the inventory, which is also read\n"
+	"again every INVENTORY_REFRESH seconds (a failing source keeps the\n"
+	"last good list).\n"
 	"\n",
 	.epilogue =
 	"Families (FAMILY, the devices file, HOSTNAME_RULES), with the name\n"

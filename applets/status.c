@@ -169,6 +169,14 @@ static void human_scanner(const struct ms_health_report *r)
 		printf("last sweep: none finished yet\n");
 	printf("devices:    %u, %zu failing\n", st->devices_total,
 	       st->nfailures);
+	if (st->inventory_ok) {
+		duration(r->f.now - st->inventory_ok, d, sizeof(d));
+		printf("inventory:  read %s ago%s%s\n", d,
+		       st->inventory_error[0] ? ", since then: " : "",
+		       st->inventory_error);
+	}
+	if (st->retention_warning[0])
+		printf("retention:  %s\n", st->retention_warning);
 	offenders(st);
 	printf("samples:    %llu stored, %llu spooled (backlog %llu bytes), "
 	       "%llu lost, %llu unknown codes, %llu sweeps\n",

@@ -21,6 +21,9 @@ enum mode { M_CHECK, M_STATUS, M_START, M_STOP, M_RESTART, M_DAEMON, M_FLUSH };
 enum { O_MODE = MS_OPT_OWN, O_SERVE = O_MODE + M_FLUSH + 1 };
 
 static const struct ms_opt opts[] = {
+	{ "check", 0, NULL, O_MODE + M_CHECK, 0,
+	  "the one-shot check (the default; the old tool's\n"
+	  "spelling)" },
 	{ "status", 0, NULL, O_MODE + M_STATUS, 0,
 	  "say whether the scanner is healthy" },
 	{ "start", 0, NULL, O_MODE + M_START, 0,
@@ -71,9 +74,9 @@ static int check_args(struct ms_run *r, int argc, char **argv)
 	if ((rc = ms_applet_no_args(argc, argv)))
 		return rc;
 	if (o->modes > 1) {
-		ms_applet_error("--status, --start, --stop, --restart, "
-				"--daemon and --flush-alerts exclude each "
-				"other");
+		ms_applet_error("--check, --status, --start, --stop, "
+				"--restart, --daemon and --flush-alerts "
+				"exclude each other");
 		return ms_applet_usage_error();
 	}
 	if (o->serve && o->mode != M_DAEMON) {
@@ -279,7 +282,10 @@ const struct ms_applet ms_watchdog_applet = {
 	"confirmed by a fresh heartbeat, up to MAX_RESTART_ATTEMPTS times.\n"
 	"Restarts, giving up and recovery are mailed (SMTP_*, MAIL_TO).\n"
 	"\n",
-	.epilogue = "Exit 0 on success, 1 on failure (e.g. the watchdog gave "
+	.epilogue = "Legacy spellings (the old watchdog script):\n"
+		    "  watchdog --check      = watchdog (the one-shot check)\n"
+		    "\n"
+		    "Exit 0 on success, 1 on failure (e.g. the watchdog gave "
 		    "up), 2 on a\nusage or config error.\n",
 	.opts = opts,
 	.opts_size = sizeof(struct opts),

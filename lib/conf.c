@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <sys/stat.h>
 
+#include "fernet.h"
 #include "file.h"
 #include "num.h"
 #include "proc.h"
@@ -22,6 +23,15 @@ const struct ms_conf_info ms_conf_table[MS_CONF__COUNT] = {
 };
 
 static const char default_path[] = "/etc/modscan/modscan.conf";
+static const char legacy_path[] = ".env";
+/* Keys of the old tool's .env that nothing in modscan corresponds to:
+ * its connection pools, report cache and in-scanner clean-up (retention
+ * is maintain --cleanup, daily under watchdog --daemon, cron or timer). */
+static const char *const legacy_unused[] = {
+	"ACCESS_POOL_SIZE", "REPORTING_POOL_SIZE", "ENABLE_REPORT_CACHE",
+	"CACHE_DURATION_HOURS", "ENABLE_AUTO_CLEANUP", "ENABLE_ID_RESET",
+	"ID_RESET_THRESHOLD", "CLEANUP_SCHEDULE_HOUR", "CLEANUP_BATCH_SIZE"
+};
 static const char profile_prefix[] = "PROFILE_";
 static const enum ms_conf_key profile_keys[] = {
 	MS_CONF_SSH_USER, MS_CONF_SSH_PASSWORD, MS_CONF_SSH_KEY_FILE,
@@ -333,10 +343,21 @@ static const char *skip_blank(const char *p, const char *end)
 	return p;
 }
 
+static bool legacy_key(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < MS_ARRAY_SIZE(legacy_unused); i++)
+		if (strlen(legacy_unused[i]) == len &&
+		    !memcmp(legacy_unused[i], name, len))
+			return true;
+	return false;
+}
+
 /* One line of a config file: blank, comment, or KEY=VALUE. */
 static int load_line(struct ms_conf *c, const char *path, unsigned lineno,
 		     const char *p, const char *end, bool *secret,
-		     struct ms_err *err)
+		     struct ms_buf *unused, struct ms_err *err)
 {
 	const char *key, *why = NULL;
 	char where[PATH_MAX + 32], *val;
@@ -363,8 +384,12 @@ static int load_line(struct ms_conf *c, const char *path, unsigned lineno,
 	p = skip_blank(p + 1, end);
 	if ((k = ms_conf_lookup(key, klen)) < 0 &&
 	    (pk = profile_key(key, klen)) < 0) {
-		ms_buf_printf(&c->warnings, "%s: unknown key '%.*s', ignored\n",
-			      where, (int)klen, key);
+		if (legacy_key(key, klen))
+			ms_buf_printf(unused, "%s%.*s", unused->len ? ", " : "",
+				      (int)klen, key);
+		else
+			ms_buf_printf(&c->warnings, "%s: unknown key '%.*s', "
+				      "ignored\n", where, (int)klen, key);
 		return 0;
 	}
 	if (k < 0)
@@ -396,7 +421,7 @@ static int load_line(struct ms_conf *c, const char *path, unsigned lineno,
 int ms_conf_load_file(struct ms_conf *c, const char *path,
 		      struct ms_err *err)
 {
-	struct ms_buf text;
+	struct ms_buf text, unused;
 	bool secret = false;
 	const char *p, *end, *nl;
 	unsigned lineno = 0;
@@ -404,6 +429,7 @@ int ms_conf_load_file(struct ms_conf *c, const char *path,
 	int r;
 
 	ms_buf_init(&text, CONF_FILE_MAX);
+	ms_buf_init(&unused, 4096);
 	/* All of it up front: growing by realloc would free copies of the
 	 * secrets read so far without wiping them (files past 8 KiB). */
 	if ((r = ms_buf_reserve(&text, CONF_FILE_MAX)) < 0) {
@@ -417,21 +443,27 @@ int ms_conf_load_file(struct ms_conf *c, const char *path,
 		if (!(nl = memchr(p, '\n', (size_t)(end - p))))
 			nl = end;
 		if ((r = load_line(c, path, ++lineno, p, nl, &secret,
-				   err)) < 0)
+				   &unused, err)) < 0)
 			goto out;
 	}
 	if (secret && (st.st_mode & 077)) {
 		r = ms_err_set(err, MS_E_INVAL,
 			       "'%s' holds a password but is readable by "
-			       "group or others (chmod 600 it)", path);
+			       "group or others: 'chmod 600 %s' fixes it",
+			       path, path);
 		goto out;
 	}
+	if (unused.len)
+		ms_buf_printf(&c->warnings, "%s: keys of the old tool that "
+			      "modscan does not use, ignored: %.*s\n", path,
+			      (int)unused.len, unused.p);
 	free(c->path);
 	c->path = strdup(path);
 	r = 0;
 out:
 	explicit_bzero(text.p, text.len);
 	ms_buf_release(&text);
+	ms_buf_release(&unused);
 	return r;
 }
 
@@ -455,6 +487,62 @@ int ms_conf_load_env(struct ms_conf *c, struct ms_err *err)
 	return 0;
 }
 
+/*
+ * Replace *value, a Fernet token, by its plaintext; name is the key for
+ * messages.  A token that does not verify is an error, never a password.
+ */
+static int decrypt_value(const struct ms_conf *c, char **value,
+			 const char *name, struct ms_err *err)
+{
+	const char *key = ms_conf_str(c, MS_CONF_FERNET_KEY);
+	const char *where = c->path ? c->path : "environment";
+	char *plain;
+	int r;
+
+	if (!*value || !ms_fernet_is_token(*value))
+		return 0;
+	if (!*key)
+		return ms_err_set(err, MS_E_INVAL, "%s: %s: a Fernet token "
+				  "(gAAAAA...) but FERNET_KEY is not set",
+				  where, name);
+	if ((r = ms_fernet_decrypt(key, *value, &plain, err)) < 0) {
+		ms_err_prefix(err, "%s: %s", where, name);
+		return r;
+	}
+	explicit_bzero(*value, strlen(*value));
+	free(*value);
+	*value = plain;
+	return 0;
+}
+
+/* Every secret given as a Fernet token, decrypted with FERNET_KEY. */
+static int decrypt_secrets(struct ms_conf *c, struct ms_err *err)
+{
+	char name[128];
+	size_t k;
+	int r;
+
+	for (k = 0; k < MS_CONF__COUNT; k++) {
+		const struct ms_conf_info *ci = &ms_conf_table[k];
+
+		if (!(ci->flags & MS_CONF_SECRET) || k == MS_CONF_FERNET_KEY)
+			continue;
+		snprintf(name, sizeof(name), "%s%s%s%s", ci->name,
+			 ci->alias ? " (" : "", ci->alias ? ci->alias : "",
+			 ci->alias ? ")" : "");
+		if ((r = decrypt_value(c, &c->val[k], name, err)) < 0)
+			return r;
+	}
+	for (k = 0; k < c->nextra; k++) {
+		if (!(ms_conf_table[c->extra[k].base].flags & MS_CONF_SECRET))
+			continue;
+		if ((r = decrypt_value(c, &c->extra[k].value,
+				       c->extra[k].name, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
 int ms_conf_load(struct ms_conf *c, const char *path, struct ms_err *err)
 {
 	int r;
@@ -466,9 +554,14 @@ int ms_conf_load(struct ms_conf *c, const char *path, struct ms_err *err)
 		path = getenv("MODSCAN_CONFIG");
 	if ((!path || !*path) && access(default_path, F_OK) == 0)
 		path = default_path;
+	/* the old tool read .env from the working directory */
+	if ((!path || !*path) && access(legacy_path, F_OK) == 0)
+		path = legacy_path;
 	if (path && *path && (r = ms_conf_load_file(c, path, err)) < 0)
 		return r;
-	return ms_conf_load_env(c, err);
+	if ((r = ms_conf_load_env(c, err)) < 0)
+		return r;
+	return decrypt_secrets(c, err);
 }
 
 int ms_conf_set(struct ms_conf *c, enum ms_conf_key k, const char *value,

@@ -74,7 +74,8 @@ int ms_conf_load_file(struct ms_conf *c, const char *path,
 int ms_conf_load_env(struct ms_conf *c, struct ms_err *err);
 /*
  * The standard order: path (if not NULL), else $MODSCAN_CONFIG, else
- * /etc/modscan/modscan.conf when it exists; then the environment.
+ * /etc/modscan/modscan.conf when it exists, else ./.env when it exists
+ * (the old tool's place); then the environment.
  */
 int ms_conf_load(struct ms_conf *c, const char *path, struct ms_err *err);
 

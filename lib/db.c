@@ -122,6 +122,12 @@ static int session_setup(struct ms_db *db, const struct ms_db_opts *o,
 	return ms_db_exec(db, sql, err);
 }
 
+/* The setting that chose TLS, for the hint of a refused connection. */
+static const char *tls_key(const struct ms_db_opts *o)
+{
+	return o->tls_key ? o->tls_key : "DB_TLS";
+}
+
 /* A file named in the configuration that cannot be read: a config error. */
 static int missing(struct ms_err *err, const char *what, const char *path)
 {
@@ -155,8 +161,12 @@ int ms_db_connect(struct ms_db **out, const struct ms_db_opts *o,
 		code = mysql_errno(db->m);
 		r = code == ER_ACCESS_DENIED_ERROR ||
 		    code == ER_DBACCESS_DENIED_ERROR ? MS_E_AUTH : MS_E_CONN;
-		ms_err_set(err, r, "database: cannot connect to %s: %s",
-			   db->where, mysql_error(db->m));
+		ms_err_set(err, r, "database: cannot connect to %s: %s%s%s%s",
+			   db->where, mysql_error(db->m),
+			   code == CR_SSL_CONNECTION_ERROR ? " (" : "",
+			   code == CR_SSL_CONNECTION_ERROR ? tls_key(o) : "",
+			   code == CR_SSL_CONNECTION_ERROR ?
+			   "=off allows a server without TLS)" : "");
 		ms_db_close(db);
 		return r;
 	}
@@ -165,8 +175,9 @@ int ms_db_connect(struct ms_db **out, const struct ms_db_opts *o,
 					 local_host(o)) &&
 	    !mysql_get_ssl_cipher(db->m)) {
 		ms_err_set(err, MS_E_CONN, "database: cannot connect to %s: "
-			   "TLS required but the server does not offer it",
-			   db->where);
+			   "TLS required but the server does not offer it "
+			   "(%s=off allows a server without TLS)", db->where,
+			   tls_key(o));
 		ms_db_close(db);
 		return MS_E_CONN;
 	}

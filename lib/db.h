@@ -25,6 +25,7 @@ struct ms_db_opts {
 	const char *password;
 	enum ms_db_tls tls;
 	const char *tls_ca;		/* NULL: the system store */
+	const char *tls_key;		/* setting named in hints; NULL: DB_TLS */
 	const char *option_file;	/* NULL: none */
 	const char *option_group;
 	unsigned connect_timeout;	/* seconds */

@@ -367,3 +367,17 @@ out:
 	ms_buf_release(&s.keep);
 	res->end = ms_wall_now();
 }
+
+void ms_devresult_print(FILE *f, const char *name,
+			const struct ms_devresult *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->n; i++)
+		fprintf(f, "%s\t%d\t%s\n", res->samples[i].upstream,
+			(int)res->samples[i].code,
+			ms_mod_name(res->samples[i].mod));
+	fprintf(f, "# %s: %s%s%s, family %s, %zu channels\n", name,
+		ms_outcome_name(res->outcome), res->reason[0] ? ": " : "",
+		res->reason, res->family[0] ? res->family : "unknown", res->n);
+}

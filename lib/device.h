@@ -47,6 +47,10 @@ void ms_device_scan(const struct ms_device *d,
 		    const struct ms_scan_settings *s, struct ms_devresult *res);
 void ms_devresult_release(struct ms_devresult *res);
 
+/* scan --device: the channels found, then a "# NAME: outcome" line. */
+void ms_devresult_print(FILE *f, const char *name,
+			const struct ms_devresult *res);
+
 const char *ms_outcome_name(enum ms_scan_outcome o);
 
 #endif

@@ -13,9 +13,11 @@
 #include "drv.h"
 #include "file.h"
 #include "inventory.h"
+#include "invsrc.h"
 #include "log.h"
 #include "modmap.h"
 #include "nameidx.h"
+#include "scanset.h"
 #include "notify.h"
 #include "pool.h"
 #include "rundir.h"
@@ -23,6 +25,7 @@
 #include "schedule.h"
 #include "sig.h"
 #include "status.h"
+#include "status_legacy.h"
 #include "store.h"
 #include "storeq.h"
 #include "mstime.h"
@@ -33,16 +36,6 @@ enum {
 	BACKLOG_MAX = 2000000		/* samples queued before we pause */
 };
 
-/* One configuration generation; main thread only (refs included). */
-struct settings {
-	unsigned refs;
-	struct ms_conf conf;
-	struct ms_modmap modmap;
-	struct ms_inventory inv;
-	char known_hosts[PATH_MAX];
-	char raw_dir[PATH_MAX];
-	struct ms_scan_settings scan;
-};
 
 struct dev_state {
 	struct ms_device dev;		/* first: the name index reads it */
@@ -55,13 +48,13 @@ _Static_assert(offsetof(struct dev_state, dev) == 0 &&
 struct job {
 	struct ms_pool_job link;	/* first: the pool's list link */
 	struct ms_device dev;
-	struct settings *set;
+	struct ms_scanset *set;
 	struct ms_devresult res;
 };
 
 struct engine {
 	const struct ms_engine_opts *o;
-	struct settings *set;
+	struct ms_scanset *set;
 	struct dev_state *devs;
 	size_t ndev;
 	struct ms_nameidx idx;		/* devs by name */
@@ -69,16 +62,19 @@ struct engine {
 	struct ms_storeq *store;
 	/* the generation the store was opened with: its database settings
 	 * point into that configuration until the store stops */
-	struct settings *store_set;
+	struct ms_scanset *store_set;
 	struct ms_status st;
 	char status_path[PATH_MAX];
+	char lock_path[PATH_MAX];	/* PID_FILE, for the legacy status */
 	int sigfd;
 	_Atomic int64_t abort_at;
 	bool stopping;
 	bool hup;
 	struct ms_heartbeat_watch hb;
 	ms_msec_t stop_deadline, next_heartbeat, next_check, next_ping;
-	ms_msec_t wdog_ms, next_progress;
+	ms_msec_t wdog_ms, next_progress, next_inventory;
+	struct ms_invjob *invjob;	/* a refresh under way, or NULL */
+	struct ms_scanset *invjob_set;	/* the generation it reads for */
 	int64_t sweep_period;		/* index of the current sweep */
 	struct ms_sweep_stats cur;
 	size_t inflight, finished;
@@ -87,101 +83,33 @@ struct engine {
 	char run_id[MS_RUN_ID_MAX];
 };
 
+static ms_msec_t refresh_ms(const struct ms_scanset *s)
+{
+	long long t = ms_conf_int(&s->conf, MS_CONF_INVENTORY_REFRESH);
+
+	return (t ? t : ms_conf_int(&s->conf, MS_CONF_SCAN_INTERVAL)) * 1000;
+}
+
 /*
- * Devices whose family no driver knows are bad lines of the devices file
- * like any other: named with their line and left out, not scanned and
- * failed at every sweep.
+ * Read the device list of s now; when that fails, s keeps a copy of
+ * keep's (the last good list; at start there is none: the failure).
  */
-static void drop_unknown_families(struct ms_inventory *inv, const char *path,
-				  struct ms_buf *warnings)
+static int read_inventory(struct engine *e, struct ms_scanset *s,
+			  const struct ms_scanset *keep, struct ms_err *err)
 {
-	size_t i, n = 0;
-
-	for (i = 0; i < inv->n; i++) {
-		const struct ms_device *d = &inv->v[i];
-
-		if (d->family[0] && ms_drv_family(d->family) < 0) {
-			ms_buf_printf(warnings, "%s:%u: unknown family '%s' "
-				      "(%s), skipping\n", path, d->line,
-				      d->family, ms_drv_names());
-			continue;
-		}
-		inv->v[n++] = *d;
-	}
-	inv->n = n;
-}
-
-static void settings_put(struct settings *s)
-{
-	if (!s || --s->refs)
-		return;
-	ms_inventory_release(&s->inv);
-	ms_conf_release(&s->conf);
-	free(s);
-}
-
-/* Build a generation from conf (taken over) and the devices file. */
-static int settings_new(struct settings **out, struct ms_conf *conf,
-			const struct ms_engine_opts *o, struct ms_err *err)
-{
-	struct settings *s;
-	const char *devs;
+	struct ms_invjob *j;
 	int r;
 
-	if (!(s = calloc(1, sizeof(*s))))
-		return ms_err_set(err, MS_E_NOMEM, "out of memory");
-	s->refs = 1;
-	s->conf = *conf;
-	ms_conf_init(conf);	/* the caller's copy no longer owns it */
-	ms_modmap_init(&s->modmap);
-	if ((r = ms_modmap_parse(&s->modmap,
-				 ms_conf_str(&s->conf, MS_CONF_MODULATION_MAP),
-				 err)) < 0) {
-		ms_err_prefix(err, "MODULATION_MAP");
-		goto fail;
-	}
-	if ((r = ms_conf_path(&s->conf, MS_CONF_SSH_KNOWN_HOSTS, "known_hosts",
-			      s->known_hosts, sizeof(s->known_hosts))) < 0 ||
-	    (r = ms_rundir_path(&s->conf, "raw", s->raw_dir,
-				sizeof(s->raw_dir), err)) < 0) {
-		r = ms_err_set(err, MS_E_TOOBIG, "RUN_DIR: path too long");
-		goto fail;
-	}
-	devs = o->devices_path ? o->devices_path
-			       : ms_conf_str(&s->conf, MS_CONF_DEVICES_FILE);
-	if (!*devs) {
-		r = ms_err_set(err, MS_E_INVAL, "no devices file (set "
-			       "DEVICES_FILE or --devices)");
-		goto fail;
-	}
-	ms_inventory_init(&s->inv);
-	if ((r = ms_inventory_load(&s->inv, devs, &s->conf.warnings,
-				   err)) < 0)
-		goto fail;
-	drop_unknown_families(&s->inv, devs, &s->conf.warnings);
-	s->scan.conf = &s->conf;
-	s->scan.modmap = &s->modmap;
-	s->scan.known_hosts = s->known_hosts;
-	s->scan.raw_dir = s->raw_dir;
-	s->scan.connect_ms = ms_conf_int(&s->conf, MS_CONF_CONNECT_TIMEOUT) * 1000;
-	s->scan.login_ms = ms_conf_int(&s->conf, MS_CONF_LOGIN_TIMEOUT) * 1000;
-	s->scan.command_ms = ms_conf_int(&s->conf, MS_CONF_COMMAND_TIMEOUT) * 1000;
-	s->scan.device_ms = ms_conf_int(&s->conf, MS_CONF_DEVICE_TIMEOUT) * 1000;
-	s->scan.trace = o->trace;
-	*out = s;
-	return 0;
-fail:
-	settings_put(s);
-	return r;
-}
-
-static void log_warnings(struct ms_buf *w)
-{
-	const char *p, *nl;
-
-	for (p = w->p; (nl = strchr(p, '\n')); p = nl + 1)
-		ms_log_warn("%.*s", (int)(nl - p), p);
-	ms_buf_reset(w);
+	e->st.inventory_interval_ms = refresh_ms(s);
+	e->next_inventory = ms_deadline(refresh_ms(s));
+	if (keep && keep != s &&
+	    (r = ms_inventory_copy(&s->inv, &keep->inv, err)) < 0)
+		return r;
+	if ((r = ms_invjob_start(&j, &s->conf, e->o->devices_path, err)) < 0)
+		return r;
+	r = ms_invjob_finish(j, &s->inv, keep != NULL, &e->st,
+			     &s->conf.warnings, err);
+	return r < 0 ? r : 0;
 }
 
 static bool device_changed(const struct ms_device *a,
@@ -232,8 +160,9 @@ static bool keep_known(struct engine *e, struct dev_state *v)
 	return true;
 }
 
-/* (Re)build the device table, keeping the schedule of known devices. */
-static int load_devices(struct engine *e, struct settings *s,
+/* (Re)build the device table, keeping the schedule of known devices;
+ * quiet: say nothing when no device came or went. */
+static int load_devices(struct engine *e, struct ms_scanset *s, bool quiet,
 			struct ms_err *err)
 {
 	int64_t iv = ms_conf_int(&s->conf, MS_CONF_SCAN_INTERVAL) * 1000;
@@ -259,7 +188,7 @@ static int load_devices(struct engine *e, struct settings *s,
 		free(v);
 		return ms_err_set(err, MS_E_NOMEM, "out of memory");
 	}
-	if (e->devs) {
+	if (e->devs && (!quiet || added || e->ndev + added != n)) {
 		log_gone(e, v, &idx);
 		ms_log_notice("devices reloaded: %zu devices, %zu new, %zu "
 			      "gone", n, added, e->ndev + added - n);
@@ -293,17 +222,28 @@ static void store_counts(struct engine *e, const struct ms_storeq_stats *ss)
 	e->st.total.samples_spooled = ss->spooled;
 	e->st.total.samples_lost = ss->refused;
 	e->st.spool_bytes = ss->spool_bytes;
+	snprintf(e->st.retention_warning, sizeof(e->st.retention_warning),
+		 ss->old_partitions ? "%u day partitions older than "
+		 "RETENTION_DAYS + 2: run 'modscan maintain --cleanup' daily"
+		 : "", (unsigned)ss->old_partitions);
 }
 
 static void heartbeat(struct engine *e)
 {
+	const char *legacy = ms_conf_str(&e->set->conf,
+					 MS_CONF_LEGACY_STATUS_FILE);
 	struct ms_storeq_stats ss;
+	struct ms_err err;
 
 	if (e->store) {
 		ms_storeq_stats(e->store, &ss);
 		store_counts(e, &ss);
 	}
 	ms_scanctl_heartbeat(&e->hb, &e->set->conf, &e->st, e->status_path);
+	/* the old tool's watchdog, if still in cron, reads this one */
+	if (*legacy && ms_status_legacy_write(&e->st, e->lock_path, legacy,
+					      &err) < 0)
+		ms_log_error("LEGACY_STATUS_FILE: %s", err.msg);
 	ms_notify_status("%s: %zu in flight, %llu sweeps, %u failing",
 			 ms_state_name(e->st.state), e->inflight,
 			 (unsigned long long)e->st.sweeps,
@@ -436,22 +376,6 @@ static void count_result(struct engine *e, const struct job *j)
 	}
 }
 
-static void print_found(const struct engine *e, const struct job *j)
-{
-	size_t i;
-
-	if (!e->o->found)
-		return;
-	for (i = 0; i < j->res.n; i++)
-		fprintf(e->o->found, "%s\t%d\t%s\n", j->res.samples[i].upstream,
-			(int)j->res.samples[i].code,
-			ms_mod_name(j->res.samples[i].mod));
-	fprintf(e->o->found, "# %s: %s%s%s, family %s, %zu channels\n",
-		j->dev.name, ms_outcome_name(j->res.outcome),
-		j->res.reason[0] ? ": " : "", j->res.reason,
-		j->res.family[0] ? j->res.family : "unknown", j->res.n);
-}
-
 static void finish_job(struct engine *e, struct job *j)
 {
 	int64_t iv = ms_conf_int(&e->set->conf, MS_CONF_SCAN_INTERVAL) * 1000;
@@ -468,7 +392,8 @@ static void finish_job(struct engine *e, struct job *j)
 				    : ms_sched_next(d->dev.name, ms_wall_now(), iv);
 	}
 	count_result(e, j);
-	print_found(e, j);
+	if (e->o->found)
+		ms_devresult_print(e->o->found, j->dev.name, &j->res);
 	memset(&ds, 0, sizeof(ds));
 	ms_strlcpy(ds.run_id, e->run_id, sizeof(ds.run_id));
 	ms_strlcpy(ds.device, j->dev.name, sizeof(ds.device));
@@ -484,7 +409,7 @@ static void finish_job(struct engine *e, struct job *j)
 		j->res.n = 0;
 	}
 	ms_devresult_release(&j->res);
-	settings_put(j->set);
+	ms_scanset_put(j->set);
 	free(j);
 }
 
@@ -515,30 +440,67 @@ static ms_msec_t check_ms(const struct engine *e)
 
 static void reload(struct engine *e)
 {
-	struct settings *s = NULL;
+	struct ms_scanset *s = NULL;
 	struct ms_conf conf;
 	struct ms_err err;
 
 	ms_log_notice("SIGHUP: reloading configuration and devices");
 	ms_conf_init(&conf);
 	if (ms_conf_load(&conf, e->o->config_path, &err) < 0 ||
-	    settings_new(&s, &conf, e->o, &err) < 0 ||
+	    ms_scanset_new(&s, &conf, e->o->trace, &err) < 0 ||
 	    ms_rundir_check(&s->conf, false, &err) < 0 ||
-	    load_devices(e, s, &err) < 0) {
+	    read_inventory(e, s, e->set, &err) < 0 ||
+	    load_devices(e, s, false, &err) < 0) {
 		ms_log_error("reload failed, keeping the old configuration: "
 			     "%s", err.msg);
 		ms_conf_release(&conf);
-		settings_put(s);
+		ms_scanset_put(s);
 		return;
 	}
 	s->scan.abort_at = &e->abort_at;
-	log_warnings(&s->conf.warnings);
+	ms_log_lines(MS_LOG_WARN, &s->conf.warnings);
 	ms_log_set_level((enum ms_log_level)ms_conf_int(&s->conf,
 							MS_CONF_LOG_LEVEL));
-	settings_put(e->set);
+	ms_scanset_put(e->set);
 	e->set = s;
 	/* a shorter CHECK_INTERVAL counts from now, not from the old one */
 	e->next_check = MS_MIN(e->next_check, ms_deadline(check_ms(e)));
+}
+
+/* INVENTORY_REFRESH: the sources read again, in a thread. */
+static void refresh(struct engine *e)
+{
+	struct ms_err err;
+
+	e->next_inventory = ms_deadline(refresh_ms(e->set));
+	if (e->invjob)
+		return;
+	if (ms_invjob_start(&e->invjob, &e->set->conf, e->o->devices_path,
+			    &err) < 0) {
+		ms_log_error("devices: %s", err.msg);
+		return;
+	}
+	e->invjob_set = e->set;
+	e->set->refs++;
+}
+
+/* The refresh thread is done (or we stop): its list, if it is still
+ * for the configuration in force. */
+static void refresh_done(struct engine *e)
+{
+	struct ms_scanset *s = e->invjob_set;
+	struct ms_err err;
+	int r;
+
+	r = ms_invjob_finish(e->invjob, &s->inv, true, &e->st,
+			     &s->conf.warnings, &err);
+	e->invjob = NULL;
+	e->invjob_set = NULL;
+	if (r == 1 && s == e->set && !e->stopping &&
+	    load_devices(e, s, true, &err) < 0)
+		ms_log_error("devices: %s", err.msg);
+	ms_log_lines(MS_LOG_WARN, &s->conf.warnings);
+	ms_scanset_put(s);
 }
 
 static void begin_stop(struct engine *e, int sig)
@@ -559,7 +521,7 @@ static void begin_stop(struct engine *e, int sig)
 		if (d)
 			d->busy = false;
 		e->inflight--;
-		settings_put(j->set);
+		ms_scanset_put(j->set);
 		free(j);
 	}
 	/* the signal's name, like "SIGHUP: reloading" (strsignal() gives
@@ -600,6 +562,8 @@ static int next_timeout(struct engine *e)
 		t = MS_MIN(t, e->stop_deadline);
 	if (e->o->progress)
 		t = MS_MIN(t, e->next_progress);
+	if (!e->o->once)
+		t = MS_MIN(t, e->next_inventory);
 	return ms_poll_timeout(t);
 }
 
@@ -612,19 +576,24 @@ static bool loop_done(struct engine *e)
 
 static void loop(struct engine *e)
 {
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	struct ms_pool_job *pj;
 
 	pfd[0].fd = e->sigfd;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = ms_pool_fd(e->pool);
 	pfd[1].events = POLLIN;
+	pfd[2].events = POLLIN;
 	dispatch(e);
 	while (!loop_done(e)) {
-		if (poll(pfd, 2, next_timeout(e)) < 0 && errno != EINTR) {
+		pfd[2].fd = e->invjob ? ms_invjob_fd(e->invjob) : -1;
+		pfd[2].revents = 0;
+		if (poll(pfd, 3, next_timeout(e)) < 0 && errno != EINTR) {
 			ms_log_error("poll: %s", strerror(errno));
 			break;
 		}
+		if (pfd[2].revents)
+			refresh_done(e);
 		handle_signals(e);
 		while ((pj = ms_pool_done(e->pool)))
 			finish_job(e, (struct job *)pj);
@@ -633,6 +602,8 @@ static void loop(struct engine *e)
 			e->hup = false;
 			reload(e);
 		}
+		if (ms_left(e->next_inventory) == 0 && !e->o->once)
+			refresh(e);
 		if (ms_left(e->next_check) == 0) {
 			e->next_check = ms_deadline(check_ms(e));
 			maybe_close_sweep(e);
@@ -660,7 +631,9 @@ static int setup_files(struct engine *e, struct ms_err *err)
 	if ((r = ms_rundir_check(c, true, err)) < 0)
 		return r;
 	if ((r = ms_conf_path(c, MS_CONF_STATUS_FILE, "status.json",
-			      e->status_path, sizeof(e->status_path))) < 0)
+			      e->status_path, sizeof(e->status_path))) < 0 ||
+	    (r = ms_conf_path(c, MS_CONF_PID_FILE, "scan.pid", e->lock_path,
+			      sizeof(e->lock_path))) < 0)
 		return ms_err_set(err, r, "RUN_DIR: path too long");
 	return ms_dir_ensure(e->set->raw_dir, "raw-output directory",
 			     MS_DIR_DATA, err);
@@ -690,7 +663,7 @@ static void teardown(struct engine *e)
 			close_sweep(e, ms_wall_now());
 		ms_storeq_stop(e->store, &ss);
 		e->store = NULL;
-		settings_put(e->store_set);
+		ms_scanset_put(e->store_set);
 		e->store_set = NULL;
 		store_counts(e, &ss);
 		if (e->o->once) {
@@ -708,13 +681,18 @@ static int start(struct engine *e, struct ms_err *err)
 {
 	unsigned n = (unsigned)ms_conf_int(&e->set->conf,
 					   MS_CONF_SCAN_CONCURRENCY);
+	int64_t inv_ok, inv_iv;
 	int r;
 
 	if ((r = setup_files(e, err)) < 0)
 		return r;
 	if ((e->sigfd = ms_sig_open(0, err)) < 0)
 		return e->sigfd;
+	inv_ok = e->st.inventory_ok;
+	inv_iv = e->st.inventory_interval_ms;
 	ms_status_init(&e->st, "scan");
+	e->st.inventory_ok = inv_ok;
+	e->st.inventory_interval_ms = inv_iv;
 	e->st.devices_total = (uint32_t)e->ndev;
 	e->cur.started = ms_wall_now();
 	set_state(e, MS_STATE_STARTING, "starting");
@@ -753,11 +731,16 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 	e.sigfd = -1;
 	atomic_init(&e.abort_at, MS_NEVER);
 	/* problems of the configuration or the devices file: MS_E_INVAL */
-	if (settings_new(&e.set, conf, o, err) < 0)
+	if (ms_scanset_new(&e.set, conf, o->trace, err) < 0)
 		return MS_E_INVAL;
 	e.set->scan.abort_at = &e.abort_at;
-	log_warnings(&e.set->conf.warnings);
-	if (load_devices(&e, e.set, err) < 0) {
+	r = read_inventory(&e, e.set, NULL, err);
+	ms_log_lines(MS_LOG_WARN, &e.set->conf.warnings);
+	if (r < 0) {	/* MS_E_INVAL but for a source that fails to answer */
+		r = r == MS_E_SYS ? MS_E_INVAL : r;
+		goto out;
+	}
+	if (load_devices(&e, e.set, false, err) < 0) {
 		r = MS_E_INVAL;
 		goto out;
 	}
@@ -778,11 +761,14 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 	ms_log_notice("scanner stopped");
 	r = e.any_failed && !e.stopping ? 1 : 0;
 out:
+	/* a refresh still under way gets the stop grace, no more */
+	if (e.invjob && ms_invjob_wait(e.invjob, e.stop_deadline))
+		refresh_done(&e);
 	teardown(&e);
 	if (e.sigfd >= 0)
 		close(e.sigfd);
 	ms_nameidx_release(&e.idx);
 	free(e.devs);
-	settings_put(e.set);
+	ms_scanset_put(e.set);
 	return r;
 }

@@ -23,8 +23,9 @@ struct ms_engine_opts {
 /*
  * Run until stopped (or one sweep with once).  Returns 0 when every
  * device succeeded (or after a graceful stop), 1 when some device failed,
- * or a negative MS_E_* with err filled when the scanner cannot run (bad
- * devices file, ...).  The caller holds the scanner's lock (PID_FILE).
+ * or a negative MS_E_* with err filled when the scanner cannot run:
+ * MS_E_INVAL for a bad configuration or devices file, another code when
+ * an inventory source (DEVICES_SQL, _URL, _COMMAND) fails at start.  The caller holds the scanner's lock (PID_FILE).
  * conf is owned by the engine afterwards (SIGHUP swaps it) and released.
  */
 int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,

@@ -21,6 +21,19 @@ void ms_inventory_release(struct ms_inventory *inv)
 	ms_inventory_init(inv);
 }
 
+int ms_inventory_copy(struct ms_inventory *dst, const struct ms_inventory *src,
+		      struct ms_err *err)
+{
+	ms_inventory_init(dst);
+	if (!src->n)
+		return 0;
+	if (!(dst->v = malloc(src->n * sizeof(*dst->v))))
+		return ms_err_set(err, MS_E_NOMEM, "out of memory");
+	memcpy(dst->v, src->v, src->n * sizeof(*dst->v));
+	dst->n = dst->cap = src->n;
+	return 0;
+}
+
 const struct ms_device *ms_inventory_find(const struct ms_inventory *inv,
 					  const char *name)
 {

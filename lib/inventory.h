@@ -47,6 +47,10 @@ int ms_inventory_parse(struct ms_inventory *inv, const char *path,
 int ms_inventory_load(struct ms_inventory *inv, const char *path,
 		      struct ms_buf *warnings, struct ms_err *err);
 
+/* dst (empty) becomes a copy of src. */
+int ms_inventory_copy(struct ms_inventory *dst, const struct ms_inventory *src,
+		      struct ms_err *err);
+
 /* The device named name, or NULL. */
 const struct ms_device *ms_inventory_find(const struct ms_inventory *inv,
 					  const char *name);

@@ -255,3 +255,12 @@ void ms_log(enum ms_log_level level, const char *fmt, ...)
 	ms_vlog(level, fmt, ap);
 	va_end(ap);
 }
+
+void ms_log_lines(enum ms_log_level level, struct ms_buf *b)
+{
+	const char *p, *nl;
+
+	for (p = b->p; p && (nl = strchr(p, '\n')); p = nl + 1)
+		ms_log(level, "%.*s", (int)(nl - p), p);
+	ms_buf_reset(b);
+}

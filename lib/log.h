@@ -8,6 +8,7 @@
 #define MS_LOG_H
 
 #include "ms.h"
+#include "buf.h"
 #include "conf.h"
 #include "err.h"
 
@@ -29,6 +30,8 @@ void ms_log_set_level(enum ms_log_level level);
 bool ms_log_enabled(enum ms_log_level level);
 void ms_log(enum ms_log_level level, const char *fmt, ...) MS_PRINTF(2, 3);
 void ms_vlog(enum ms_log_level level, const char *fmt, va_list ap);
+/* Each line of b at level, then b emptied (warnings gathered by lib). */
+void ms_log_lines(enum ms_log_level level, struct ms_buf *b);
 /* The file descriptor lines go to (for a child's stdout and stderr). */
 int ms_log_fd(void);
 

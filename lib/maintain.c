@@ -380,24 +380,39 @@ static int drop_partitions(struct ms_sql_run *r, long long cutoff,
 	return rc < 0 ? rc : 0;
 }
 
+static bool wants(const char *table, const char *name)
+{
+	return !table || !strcmp(table, name);
+}
+
 int ms_maintain_cleanup(struct ms_sql_run *r, int days, time_t now,
-			struct ms_maintain_cleaned *res, struct ms_err *err)
+			const char *table, struct ms_maintain_cleaned *res,
+			struct ms_err *err)
 {
 	static const char *const legacy[] = { "modulation_new", "modulation" };
 	long long cutoff = ((long long)now / DAY - days) * DAY;
 	char sql[200], t[32];
 	size_t i;
-	int rc;
+	int rc = 0;
 
 	memset(res, 0, sizeof(*res));
-	rc = drop_partitions(r, cutoff, &res->partitions, err);
-	if (rc >= 0)
+	if (table && strcmp(table, "samples") &&
+	    strcmp(table, "device_scans") && strcmp(table, legacy[0]) &&
+	    strcmp(table, legacy[1]))
+		return ms_err_set(err, MS_E_NOENT, "'%s' has no retention "
+				  "(samples, device_scans, modulation_new, "
+				  "modulation)", table);
+	if (wants(table, "samples"))
+		rc = drop_partitions(r, cutoff, &res->partitions, err);
+	if (rc >= 0 && wants(table, "device_scans"))
 		rc = delete_batches(r, "DELETE FROM device_scans WHERE "
 				    "started_ms < ? LIMIT 10000",
 				    cutoff * 1000, &res->scans, err);
 	for (i = 0; rc >= 0 && i < MS_ARRAY_SIZE(legacy); i++) {
 		const char *p[] = { legacy[i] };
 
+		if (!wants(table, legacy[i]))
+			continue;
 		rc = ms_db_query_str(r->db, "SELECT TABLE_TYPE FROM "
 				     "information_schema.TABLES WHERE "
 				     "TABLE_SCHEMA = DATABASE() AND TABLE_NAME "
@@ -409,6 +424,22 @@ int ms_maintain_cleanup(struct ms_sql_run *r, int days, time_t now,
 		rc = delete_batches(r, sql, cutoff, &res->legacy_rows, err);
 	}
 	return rc < 0 ? rc : 0;
+}
+
+int ms_maintain_only_table(struct ms_maintain_info *in, const char *table,
+			   struct ms_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < in->nt && strcmp(in->t[i].name, table); i++)
+		;
+	if (i == in->nt)
+		return ms_err_set(err, MS_E_NOENT, "no table '%s'", table);
+	in->t[0] = in->t[i];
+	in->nt = 1;
+	if (strcmp(table, "samples"))
+		in->np = 0;
+	return 0;
 }
 
 bool ms_maintain_ident_ok(const char *s)
@@ -452,10 +483,19 @@ int ms_maintain_reset_id(struct ms_sql_run *r, const char *table, bool force,
 	return ms_sql_run(r, sql, err) < 0 ? MS_E_DB : 0;
 }
 
-int ms_maintain_optimize(struct ms_sql_run *r, struct ms_err *err)
+int ms_maintain_optimize(struct ms_sql_run *r, const char *table,
+			 struct ms_err *err)
 {
-	if (ms_sql_run(r, "ANALYZE TABLE samples, device_scans", err) < 0 ||
-	    ms_sql_run(r, "OPTIMIZE TABLE device_scans", err) < 0)
+	char sql[2][120];
+
+	if (table && !ms_maintain_ident_ok(table))
+		return ms_err_set(err, MS_E_INVAL, "'%s' is not a table name",
+				  table);
+	snprintf(sql[0], sizeof(sql[0]), "ANALYZE TABLE %s", table ? table :
+		 "samples, device_scans");
+	snprintf(sql[1], sizeof(sql[1]), "OPTIMIZE TABLE %s", table ? table :
+		 "device_scans");
+	if (ms_sql_run(r, sql[0], err) < 0 || ms_sql_run(r, sql[1], err) < 0)
 		return MS_E_DB;
 	return 0;
 }

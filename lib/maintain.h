@@ -77,10 +77,17 @@ struct ms_maintain_cleaned {
 /*
  * Keep days days before now (whole UTC days): drop older day partitions
  * (and p_old's rows), delete older device scans and legacy rows in
- * batches of MS_CLEANUP_BATCH.
+ * batches of MS_CLEANUP_BATCH.  With table (not NULL) only that one:
+ * MS_E_NOENT for a table that has no retention.
  */
 int ms_maintain_cleanup(struct ms_sql_run *r, int days, time_t now,
-			struct ms_maintain_cleaned *res, struct ms_err *err);
+			const char *table, struct ms_maintain_cleaned *res,
+			struct ms_err *err);
+
+/* --status --table T: only T in in (and the partitions only for
+ * samples); MS_E_NOENT when there is no such table. */
+int ms_maintain_only_table(struct ms_maintain_info *in, const char *table,
+			   struct ms_err *err);
 
 /* A plain table name: [A-Za-z0-9_], 1..64 characters. */
 bool ms_maintain_ident_ok(const char *s);
@@ -93,8 +100,9 @@ bool ms_maintain_ident_ok(const char *s);
 int ms_maintain_reset_id(struct ms_sql_run *r, const char *table, bool force,
 			 struct ms_err *err);
 
-/* ANALYZE the tables, OPTIMIZE device_scans. */
-int ms_maintain_optimize(struct ms_sql_run *r, struct ms_err *err);
+/* ANALYZE the tables, OPTIMIZE device_scans; or both on table only. */
+int ms_maintain_optimize(struct ms_sql_run *r, const char *table,
+			 struct ms_err *err);
 
 /* AUTO_INCREMENT limit of a column type ("int(10) unsigned"); 0 if not
  * an integer type. */

@@ -174,6 +174,10 @@ int ms_metrics_render(const struct ms_health_facts *f,
 	health(&w, f, h);
 	if (f->have_status)
 		sweeps(&w, &f->st);
+	if (f->have_status && f->st.inventory_ok)
+		gauge(&w, "inventory_age_seconds", "seconds since the device "
+		      "list was last read well",
+		      (double)(f->now - f->st.inventory_ok) / 1000);
 	if (sup)
 		supervisor(&w, sup);
 	if (w.r < 0)

@@ -107,6 +107,15 @@ static enum ms_nagios_code level(long long v,
 					      : MS_NAGIOS_OK;
 }
 
+/* The device list is older than three of its refresh intervals. */
+static bool inventory_stale(const struct ms_health_report *rep)
+{
+	const struct ms_status *st = &rep->f.st;
+
+	return st->inventory_ok && st->inventory_interval_ms &&
+	       rep->f.now - st->inventory_ok > 3 * st->inventory_interval_ms;
+}
+
 static void problem(struct ms_buf *out, int *n, const char *text)
 {
 	ms_buf_printf(out, "%s%s", (*n)++ ? "; " : "", text);
@@ -172,6 +181,8 @@ enum ms_nagios_code ms_nagios_render(const struct ms_health_report *rep,
 		c = MS_MAX(c, x);
 		c = MS_MAX(c, problems_level(st));
 	}
+	if (inventory_stale(rep))
+		c = MS_MAX(c, MS_NAGIOS_WARNING);
 	ms_nagios_range_format(&warn->age_s, r[0], sizeof(r[0]));
 	ms_nagios_range_format(&crit->age_s, r[1], sizeof(r[1]));
 	ms_nagios_range_format(&warn->failed, r[2], sizeof(r[2]));
@@ -182,6 +193,11 @@ enum ms_nagios_code ms_nagios_render(const struct ms_health_report *rep,
 	/* a dead or hung scanner's problems are as old as its heartbeat */
 	if (h->verdict == MS_HEALTH_OK && ms_nagios_problems(st, out))
 		ms_buf_adds(out, "; ");
+	if (inventory_stale(rep))
+		ms_buf_printf(out, "device list %llds old%s%s; ",
+			      (long long)(rep->f.now - st->inventory_ok) / 1000,
+			      st->inventory_error[0] ? ": " : "",
+			      st->inventory_error);
 	ms_buf_printf(out, "%s; %lld of %u devices failed, "
 		      "spool %llu bytes | heartbeat_age=%llds;%s;%s;0 "
 		      "failed_devices=%lld;%s;%s;0;%u "

@@ -241,6 +241,8 @@ static void child_exec(const struct ms_spawn *sp, const int in[3], int *pfd)
 	ms_sig_reset_child();
 	if (sp->new_session && !sp->detach && setsid() < 0)
 		return;
+	if (sp->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return;
 	execv(sp->argv[0], sp->argv);
 }
 

@@ -44,6 +44,8 @@ struct ms_spawn {
 	int stderr_fd;			/* -1: same as stdout */
 	bool new_session;		/* setsid() in the child */
 	bool detach;			/* double fork: not our child */
+	bool die_with_parent;		/* SIGKILL when the thread that
+					 * started it ends (the process too) */
 };
 
 /*

@@ -177,6 +177,11 @@ static bool render_root(cJSON *root, const struct ms_status *st)
 	    !add_num(root, "sweeps", (long long)st->sweeps) ||
 	    !add_num(root, "spool_bytes", (long long)st->spool_bytes) ||
 	    !add_num(root, "restarts", st->restarts) ||
+	    !add_time(root, "inventory_ok", st->inventory_ok) ||
+	    !add_num(root, "inventory_interval_ms",
+		     (long long)st->inventory_interval_ms) ||
+	    !add_str(root, "inventory_error", st->inventory_error) ||
+	    !add_str(root, "retention_warning", st->retention_warning) ||
 	    !add_num(root, "seq", (long long)st->seq) ||
 	    !cJSON_AddBoolToObject(root, "no_space", st->no_space))
 		return false;
@@ -393,6 +398,14 @@ static int parse_root(const cJSON *root, struct ms_status *st,
 	GET_INT(root, "sweeps", st->sweeps, 0, I64);
 	GET_INT(root, "spool_bytes", st->spool_bytes, 0, I64);
 	GET_INT(root, "restarts", st->restarts, 0, U32);
+	GET_INT(root, "inventory_ok", st->inventory_ok, -I64, I64);
+	GET_INT(root, "inventory_interval_ms", st->inventory_interval_ms, 0,
+		I64);
+	if ((r = get_str(root, "inventory_error", st->inventory_error,
+			 sizeof(st->inventory_error), err)) < 0 ||
+	    (r = get_str(root, "retention_warning", st->retention_warning,
+			 sizeof(st->retention_warning), err)) < 0)
+		return r;
 	GET_INT(root, "seq", st->seq, 0, I64);
 	st->no_space = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root,
 							"no_space"));

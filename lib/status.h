@@ -85,6 +85,12 @@ struct ms_status {
 	struct ms_status_death deaths[MS_STATUS_DEATHS_MAX]; /* newest first */
 	size_t njobs;
 	struct ms_status_job jobs[MS_STATUS_JOBS_MAX];
+	/* the device list: when it was last read well, how often it is
+	 * read, and why the last read failed ("" when it did not) */
+	int64_t inventory_ok;		/* wall ms, 0 never */
+	int64_t inventory_interval_ms;
+	char inventory_error[MS_STATUS_REASON_MAX];
+	char retention_warning[MS_STATUS_MSG_MAX];	/* "" none */
 };
 
 const char *ms_state_name(enum ms_state s);

@@ -14,7 +14,8 @@
 
 enum {
 	REPLAY_BUDGET_MS = 200,		/* replay work per tick */
-	PART_CHECK_MS = 3600 * 1000	/* look at the day partitions */
+	PART_CHECK_MS = 3600 * 1000,	/* look at the day partitions */
+	RETENTION_CHECK_MS = 86400 * 1000	/* look for forgotten ones */
 };
 
 static const char insert_sql[] =
@@ -35,7 +36,8 @@ struct ms_store {
 	int32_t *code;
 	struct ms_sample *rbuf;	/* replayed batch */
 	size_t rcap;
-	ms_msec_t part_due;
+	ms_msec_t part_due, retention_due;
+	int retention_days;
 	unsigned dberr;		/* server error number of the last failure */
 	struct ms_store_stats st;
 	struct ms_err last;	/* last failure, for tick */
@@ -122,6 +124,7 @@ int ms_store_open(struct ms_store **out, const struct ms_conf *conf,
 		return ms_err_set(err, MS_E_NOMEM, "store: out of memory");
 	ms_db_opts_from_conf(&s->opts, conf);
 	s->batch = (size_t)ms_conf_int(conf, MS_CONF_DB_BATCH_SIZE);
+	s->retention_days = (int)ms_conf_int(conf, MS_CONF_RETENTION_DAYS);
 	pol = ms_backoff_reconnect(ms_conf_int(conf, MS_CONF_DB_RETRY_MAX) *
 				   1000);
 	ms_backoff_init(&s->bo, &pol);
@@ -494,6 +497,28 @@ static int replay_one(struct ms_store *s, struct ms_err *err)
 	return ms_spool_ack(s->sp, err) < 0 ? MS_E_SYS : 1;
 }
 
+/*
+ * Day partitions past RETENTION_DAYS + 2: nothing ran maintain --cleanup
+ * for two days.  The old scanner deleted old rows itself.
+ */
+static void check_retention(struct ms_store *s)
+{
+	int64_t cutoff = (time(NULL) / 86400 - s->retention_days - 2) * 86400;
+	struct ms_partition *p = NULL;
+	struct ms_err err;
+	size_t n = 0, i;
+	uint32_t old = 0;
+
+	if (ms_schema_list_partitions(s->db, &p, &n, &err) < 0)
+		return;
+	for (i = 0; i < n; i++)
+		old += p[i].bound <= cutoff && strcmp(p[i].name, "p_old") &&
+		       strcmp(p[i].name, "p_future");
+	free(p);
+	s->st.old_partitions = old;
+	s->st.retention_checks++;
+}
+
 ms_msec_t ms_store_tick(struct ms_store *s, ms_msec_t now,
 			struct ms_err *err)
 {
@@ -508,6 +533,10 @@ ms_msec_t ms_store_tick(struct ms_store *s, ms_msec_t now,
 		if (ms_schema_partitions_ahead(s->db, time(NULL), &s->last) < 0
 		    && !ms_db_data_error(ms_db_errno(s->db)))
 			ms_err_prefix(&s->last, "partitions ahead");
+	}
+	if (s->db && now >= s->retention_due) {
+		s->retention_due = now + RETENTION_CHECK_MS;
+		check_retention(s);
 	}
 	while (s->db && r == 1 && ms_mono_now() < end)
 		r = replay_one(s, &s->last);

@@ -42,6 +42,8 @@ struct ms_store_stats {
 	uint64_t spool_bytes;	/* spool backlog now */
 	uint64_t spool_files;
 	uint64_t db_failures;	/* failed connects and batches */
+	uint32_t old_partitions;	/* days past RETENTION_DAYS + 2 */
+	uint32_t retention_checks;	/* daily looks for them */
 	bool connected;
 };
 

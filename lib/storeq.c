@@ -35,6 +35,7 @@ struct ms_storeq {
 	ms_msec_t next_tick;
 	char last_logged[256];
 	ms_msec_t last_logged_at;
+	uint32_t retention_checks;
 	uint64_t lost;			/* refused samples already reported */
 };
 
@@ -104,7 +105,16 @@ static void tick(struct ms_storeq *q)
 			q->next_tick = ms_deadline(1000);
 	}
 	ms_store_stats(q->st, &s);
+	/* once a day, when the daily look finds them */
+	if (s.retention_checks != q->retention_checks && s.old_partitions)
+		ms_log_warn("retention: %u day partitions are older than "
+			    "RETENTION_DAYS + 2; nothing runs 'modscan "
+			    "maintain --cleanup' (watchdog --daemon "
+			    "MAINTAIN_AT, contrib/cron, the maintain timer)",
+			    (unsigned)s.old_partitions);
+	q->retention_checks = s.retention_checks;
 	pthread_mutex_lock(&q->mu);
+	q->stats.old_partitions = s.old_partitions;
 	q->stats.stored = s.stored;
 	q->stats.spooled = s.spooled;
 	q->stats.refused = s.refused;

@@ -22,6 +22,7 @@ struct ms_storeq_stats {
 	uint64_t spool_bytes;		/* backlog */
 	uint64_t queued;		/* samples waiting in the queue */
 	bool db_up;
+	uint32_t old_partitions;	/* days past RETENTION_DAYS + 2 */
 	char last_error[256];
 };
 

@@ -74,7 +74,7 @@ test_expect_success 'a world-readable file holding a password: exit 2' '
 	chmod 644 secret.conf &&
 	test_expect_code 2 modscan --check-config --config secret.conf >out 2>err &&
 	test_line_count = 1 err &&
-	test_grep "secret.conf. holds a password but is readable by group or others (chmod 600 it)" err &&
+	test_grep "secret.conf. holds a password but is readable by group or others: .chmod 600 secret.conf. fixes it$" err &&
 	test_grep -v s3cret err
 '
 

@@ -108,7 +108,7 @@ test_expect_success 'a missing input file: exit 1, named' '
 
 test_expect_success 'without --parse and without a devices file: one line, exit 2' '
 	test_expect_code 2 modscan scan 2>err &&
-	test_grep "^modscan scan: no devices file (set DEVICES_FILE or --devices)$" err &&
+	test_grep "^modscan scan: no devices (set DEVICES_FILE, DEVICES_SQL, DEVICES_URL, DEVICES_COMMAND or --devices)$" err &&
 	test_line_count = 1 err
 '
 

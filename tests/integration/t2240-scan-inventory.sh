@@ -60,7 +60,7 @@ test_expect_success 'no devices file configured: exit 2' '
 	chmod 600 nodev.conf &&
 	test_expect_code 2 modscan scan --once -c nodev.conf 2>err &&
 	test_line_count = 1 err &&
-	test_grep "no devices file" err
+	test_grep "no devices (set DEVICES_FILE, DEVICES_SQL, DEVICES_URL, DEVICES_COMMAND or --devices)" err
 '
 
 test_expect_success 'a bad config value: exit 2, the key named, nothing scanned' '

@@ -54,6 +54,8 @@ test_expect_success 'legacy CSV: a quote mark before each such cell, quoted only
 	test_cmp expect.csv got.csv
 '
 
+# The family column: drv.def's rule CCAP0## matches anywhere in the
+# upper-cased name, as the scanner resolves it, so =CCAP001 is e6000.
 test_expect_success 'rfc4180 CSV: such cells quoted with the quote mark inside' '
 	{
 		printf "%s\r\n" "CMTS,upstream,family,hops,%QAM64,%QAM16,%QPSK,%UNKNOWN,samples,seconds_below_QAM64" \

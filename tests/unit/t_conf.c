@@ -228,7 +228,8 @@ static void test_unknown_and_secrets(void)
 	ms_conf_release(&c);
 
 	snprintf(want, sizeof(want), "'%s' holds a password but is readable "
-		 "by group or others (chmod 600 it)", conf_path);
+		 "by group or others: 'chmod 600 %s' fixes it", conf_path,
+		 conf_path);
 	is_int(load_text(&c, "DB_PASSWORD=s3cret\n", 0644, &err), MS_E_INVAL,
 	       "a secret in a 0644 file is refused");
 	is_str(err.msg, want, "the refusal says why and what to do");

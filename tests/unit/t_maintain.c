@@ -207,7 +207,7 @@ static void test_cleanup(time_t now)
 	run.db = db;
 	run.dry = true;
 	run.out = open_memstream(&printed, &size);
-	is_int(ms_maintain_cleanup(&run, 1, now, &res, &err), 0,
+	is_int(ms_maintain_cleanup(&run, 1, now, NULL, &res, &err), 0,
 	       "--dry-run cleanup (%s)", err.msg);
 	fclose(run.out);
 	snprintf(want, sizeof(want), "DELETE FROM device_scans WHERE "
@@ -218,7 +218,7 @@ static void test_cleanup(time_t now)
 		     "'unit'"), 5, "dry run deletes nothing");
 	run.dry = false;
 	run.out = NULL;
-	is_int(ms_maintain_cleanup(&run, 1, now, &res, &err), 0,
+	is_int(ms_maintain_cleanup(&run, 1, now, NULL, &res, &err), 0,
 	       "cleanup (%s)", err.msg);
 	is_int(res.scans, 3, "three old device scans deleted");
 	is_int(count("SELECT COUNT(*) FROM device_scans WHERE run_id = "
