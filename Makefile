@@ -6,6 +6,7 @@
 #   make check      unit, integration (on both binaries) and fuzz-smoke tests,
 #                   then a smoke run of the chaos suite
 #   make chaos      the chaos suite (tests/chaos), under 30 minutes
+#   make deb        build/deb/modscan_VERSION_amd64.deb (dpkg-deb)
 #   make demo       the whole job end to end on this machine
 #   make fuzz       the parser fuzzers, longer
 #   make bench      the benchmarks under tests/bench (bench-report: one)
@@ -65,7 +66,7 @@ CCAPSIM_SRC := $(sort $(wildcard tests/ccapsim/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/t_*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_SRC))
 
-all: modscan $(if $(CCAPSIM_SRC),ccapsim)
+all: modscan $(if $(CCAPSIM_SRC),ccapsim) man completion
 
 # Installing packages is a root step of its own (make pkgs, .ci/run, and
 # make check or make demo as root); builds only check, once, that the
@@ -79,8 +80,8 @@ $(TOOLS_OK): contrib/install-deps.sh
 	$(Q)sh contrib/install-deps.sh --check
 	@mkdir -p $(@D) && touch $@
 
-.PHONY: all pkgs dev check check-unit check-asan chaos demo fuzz bench \
-	bench-report \
+.PHONY: all pkgs dev check man completion deb check-unit check-asan chaos \
+	demo fuzz bench bench-report \
 	bench-sweep clean \
 	ccapsim unit FORCE
 
@@ -173,6 +174,32 @@ bench-report: dev build/bench/modscan
 
 bench-sweep: all build/static/floor
 	$(Q)tests/bench/sweep
+
+# --- man pages and bash completion, from the --help tables, conf.def and
+# drv.def ---
+build/gen/confman: contrib/man/confman.c lib/conf.def
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $<
+
+build/man/.done: modscan build/gen/confman contrib/man/mkman.sh \
+		 contrib/man/help2man.awk
+	$(call say,GEN,build/man)contrib/man/mkman.sh ./modscan \
+		build/gen/confman build/man && touch $@
+
+man: build/man/.done
+
+build/modscan.bash: modscan contrib/completion/mkcompletion.sh lib/drv.def \
+		    lib/conf.def
+	$(call say,GEN,$@)contrib/completion/mkcompletion.sh ./modscan . \
+		>$@.tmp && mv $@.tmp $@
+
+completion: build/modscan.bash
+
+# --- the Debian package ---
+deb: modscan man completion
+	$(Q)mkdir -p build/deb && rm -f build/deb/modscan_*.deb
+	$(call say,DEB,build/deb)contrib/deb/build.sh ./modscan build/man \
+		build/modscan.bash build/deb
 
 # --- test tools (not shipped) ---
 ccapsim: tests/ccapsim/ccapsim

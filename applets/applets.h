@@ -101,6 +101,9 @@ void ms_applet_error(const char *fmt, ...) MS_PRINTF(1, 2);
 /* The first message ms_applet_error printed, or "". */
 const char *ms_applet_first_error(void);
 
+/* Warnings the configuration gave (counted as they are printed). */
+extern unsigned ms_applet_warnings;
+
 /*
  * Parse argv with opts (NULL: the applet's table) and the common options:
  * --config, --quiet and --verbose go into r, --help and --version are

@@ -4,9 +4,84 @@
  */
 #include "applets.h"
 
+#include "probe.h"
+
+enum { O_STRICT = MS_OPT_OWN, O_CONNECT, O_DEVICE };
+
 static const struct ms_opt opts[] = {
+	{ "strict", 0, NULL, O_STRICT, 0,
+	  "exit 1 when the configuration had warnings\n"
+	  "(an unknown key)" },
+	{ "connect", 0, NULL, O_CONNECT, 0,
+	  "instead: try the database, one device over\n"
+	  "SSH, the mail server and the deploy target;\n"
+	  "one line each, exit 1 if any failed" },
+	{ "device", 0, "NAME", O_DEVICE, 0,
+	  "with --connect: this device (default: the\n"
+	  "first of DEVICES_FILE)" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
+
+struct check_opts {
+	bool strict, connect;
+	const char *device;
+};
+
+static int opt(struct ms_run *r, int id, const char *arg)
+{
+	struct check_opts *o = r->opts;
+
+	if (id == O_STRICT)
+		o->strict = true;
+	else if (id == O_CONNECT)
+		o->connect = true;
+	else
+		o->device = arg;
+	return 0;
+}
+
+static int check(struct ms_run *r, int argc, char **argv)
+{
+	struct check_opts *o = r->opts;
+	int rc;
+
+	if ((rc = ms_applet_no_args(argc, argv)))
+		return rc;
+	if (o->device && !o->connect) {
+		ms_applet_error("--device goes with --connect");
+		return ms_applet_usage_error();
+	}
+	if (o->connect)
+		r->need |= MS_RUN_SSH | MS_RUN_DB;
+	return 0;
+}
+
+/* --connect: each service once, one line each. */
+static int connect_all(struct ms_run *r, const struct check_opts *o)
+{
+	struct ms_probe p;
+	int failed = 0, i;
+
+	for (i = 0; i < 4; i++) {
+		if (i == 0)
+			ms_probe_db(&r->conf, &p);
+		else if (i == 1)
+			ms_probe_ssh(&r->conf, o->device, &p);
+		else if (i == 2)
+			ms_probe_smtp(&r->conf, &p);
+		else
+			ms_probe_deploy(&r->conf, &p);
+		printf("%s%s%s: %s: %s\n", p.what, *p.target ? " " : "",
+		       p.target, p.result == MS_PROBE_OK ? "ok" :
+		       p.result == MS_PROBE_SKIPPED ? "skipped" : "FAILED",
+		       p.detail);
+		failed += p.result == MS_PROBE_FAILED;
+	}
+	fflush(stdout);
+	if (failed)
+		ms_applet_error("%d of 4 failed", failed);
+	return failed ? MS_EXIT_FAIL : MS_EXIT_OK;
+}
 
 /* One value as the config file would spell it (quoted when needed). */
 static void print_value(const char *v)
@@ -33,8 +108,12 @@ static void print_value(const char *v)
 
 static int run(struct ms_run *r)
 {
+	const struct check_opts *o = r->opts;
+	char src[PATH_MAX + 16];
 	size_t k;
 
+	if (o->connect)
+		return connect_all(r, o);
 	for (k = 0; k < MS_CONF__COUNT; k++) {
 		const char *v = ms_conf_str(&r->conf, (enum ms_conf_key)k);
 
@@ -43,19 +122,37 @@ static int run(struct ms_run *r)
 			fputs("********", stdout);
 		else
 			print_value(v);
+		if (r->verbose) {
+			ms_conf_source(&r->conf, (enum ms_conf_key)k, src,
+				       sizeof(src));
+			printf("\t# %s", src);
+		}
 		putchar('\n');
+	}
+	if (o->strict && ms_applet_warnings) {
+		ms_applet_error("%u warning%s with --strict", ms_applet_warnings,
+				ms_applet_warnings == 1 ? "" : "s");
+		return MS_EXIT_FAIL;
 	}
 	return MS_EXIT_OK;
 }
 
 const struct ms_applet ms_check_config_applet = {
 	.synopsis =
-	"usage: modscan --check-config [--config FILE]\n"
+	"usage: modscan --check-config [--config FILE] [-v] [--strict]\n"
+	"       modscan --check-config [--config FILE] --connect "
+	"[--device NAME]\n"
 	"\n"
 	"Load the configuration (file, then MODSCAN_* and legacy environment\n"
-	"variables) and print every key's effective value; a bad value is\n"
-	"one error naming the file, line and key, exit 2.\n"
+	"variables) and print every key's effective value; with -v each\n"
+	"line names where the value comes from (FILE:LINE, environment,\n"
+	"default).  Every bad value is one error naming the file, line and\n"
+	"key, exit 2; an unknown key is a warning naming the nearest key.\n"
 	"\n",
 	.opts = opts,
+	.common = MS_OPT_F_VERBOSE,
+	.opts_size = sizeof(struct check_opts),
+	.opt = opt,
+	.check = check,
 	.run = run,
 };

@@ -31,6 +31,8 @@ const char *ms_applet_first_error(void)
 	return first_error;
 }
 
+unsigned ms_applet_warnings;
+
 int ms_applet_usage_error(void)
 {
 	fprintf(stderr, "Try 'modscan %s --help'.\n", ms_applet_name);

@@ -127,8 +127,9 @@ static void usage(FILE *f)
 }
 
 /*
- * ms_conf_init + ms_conf_load(path), printing warnings and the error.
- * Returns 0, or MS_EXIT_USAGE after printing why.
+ * ms_conf_init + ms_conf_load(path), printing warnings (counted in
+ * ms_applet_warnings) and every bad value.  Returns 0, or MS_EXIT_USAGE
+ * after printing why.
  */
 static int load_conf(struct ms_conf *c, const char *path)
 {
@@ -138,12 +139,18 @@ static int load_conf(struct ms_conf *c, const char *path)
 
 	ms_conf_init(c);
 	r = ms_conf_load(c, path, &err);
-	for (p = c->warnings.p; (nl = strchr(p, '\n')); p = nl + 1)
+	for (p = c->warnings.p; (nl = strchr(p, '\n')); p = nl + 1) {
 		fprintf(stderr, "modscan %s: warning: %.*s\n", ms_applet_name,
 			(int)(nl - p), p);
+		ms_applet_warnings++;
+	}
 	ms_buf_reset(&c->warnings);
 	if (r < 0) {
-		ms_applet_error("%s", err.msg);
+		/* every bad value, one line each; else the one error */
+		for (p = c->errors.p; (nl = strchr(p, '\n')); p = nl + 1)
+			ms_applet_error("%.*s", (int)(nl - p), p);
+		if (!c->errors.len)
+			ms_applet_error("%s", err.msg);
 		ms_conf_release(c);
 		return MS_EXIT_USAGE;
 	}

@@ -114,7 +114,8 @@ static int do_init(struct ms_sql_run *r, bool import)
 	uint64_t moved = 0;
 	int before = 0, after = 0;
 
-	if (ms_schema_version(r->db, &before, &err) < 0)
+	if (ms_schema_check_grants(r->db, &err) < 0 ||
+	    ms_schema_version(r->db, &before, &err) < 0)
 		goto fail;
 	if (import) {
 		if (ms_schema_import_legacy(r, time(NULL), &moved, &err) < 0)

@@ -64,7 +64,10 @@ static int opt(struct ms_run *r, int id, const char *arg)
 	return 0;
 }
 
-/* Options into r->opts; --parse needs only the configuration. */
+/*
+ * Options into r->opts; --parse needs only the configuration, --device not
+ * the scanner's lock.
+ */
 static int check(struct ms_run *r, int argc, char **argv)
 {
 	struct scan_opts *o = r->opts;
@@ -86,6 +89,9 @@ static int check(struct ms_run *r, int argc, char **argv)
 		ms_applet_error("-v goes with --device NAME");
 		return ms_applet_usage_error();
 	}
+	/* --device looks at one device beside a running scanner */
+	if (o->device)
+		r->need &= ~(unsigned)MS_RUN_LOCK;
 	return 0;
 }
 

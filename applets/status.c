@@ -40,9 +40,9 @@ static const struct ms_opt opts[] = {
 	  "DIR must exist, belong to us or root and not be\n"
 	  "writable by group or others (else exit 2)" },
 	{ "serve", 0, "ADDR:PORT", O_SERVE, 0,
-	  "answer GET /health (200 or 503, JSON) and\n"
-	  "/metrics until SIGTERM; ADDR defaults to\n"
-	  "127.0.0.1" },
+	  "answer GET /health (200 or 503, JSON),\n"
+	  "/metrics and / (links to both) until SIGTERM;\n"
+	  ":PORT is every interface, PORT alone 127.0.0.1" },
 	{ NULL, 0, NULL, 0, 0, NULL }
 };
 

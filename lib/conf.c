@@ -6,6 +6,7 @@
 #include "conf.h"
 
 #include <ctype.h>
+#include <grp.h>
 #include <sys/stat.h>
 
 #include "fernet.h"
@@ -234,6 +235,7 @@ void ms_conf_init(struct ms_conf *c)
 
 	memset(c, 0, sizeof(*c));
 	ms_buf_init(&c->warnings, 64 * 1024);
+	ms_buf_init(&c->errors, 64 * 1024);
 	for (k = 0; k < MS_CONF__COUNT; k++) {
 		int r = check_value(k, ms_conf_table[k].def, &c->num[k],
 				    "default", &ignored);
@@ -267,6 +269,7 @@ void ms_conf_release(struct ms_conf *c)
 	c->extra = NULL;
 	c->nextra = 0;
 	ms_buf_release(&c->warnings);
+	ms_buf_release(&c->errors);
 }
 
 int ms_conf_lookup(const char *name, size_t len)
@@ -355,6 +358,76 @@ static bool legacy_key(const char *name, size_t len)
 }
 
 /* One line of a config file: blank, comment, or KEY=VALUE. */
+/* Edit distance of a[0..alen) and b, capped: enough for "did you mean". */
+static size_t distance(const char *a, size_t alen, const char *b)
+{
+	size_t blen = strlen(b), row[64], i, j, diag, up;
+
+	if (alen >= MS_ARRAY_SIZE(row) || blen >= MS_ARRAY_SIZE(row))
+		return SIZE_MAX;
+	for (j = 0; j <= blen; j++)
+		row[j] = j;
+	for (i = 1; i <= alen; i++) {
+		diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= blen; j++) {
+			up = row[j];
+			row[j] = MS_MIN(MS_MIN(row[j] + 1, row[j - 1] + 1),
+					diag + (toupper((unsigned char)a[i - 1])
+						!= b[j - 1]));
+			diag = up;
+		}
+	}
+	return row[blen];
+}
+
+/* A warning for an unknown key, naming the nearest known one if close. */
+static void unknown_key(struct ms_conf *c, const char *where,
+			const char *key, size_t klen)
+{
+	const char *best = NULL, *names[2];
+	size_t k, i, d, bestd = SIZE_MAX;
+
+	for (k = 0; k < MS_CONF__COUNT; k++) {
+		names[0] = ms_conf_table[k].name;
+		names[1] = ms_conf_table[k].alias;
+		for (i = 0; i < 2 && names[i]; i++)
+			if ((d = distance(key, klen, names[i])) < bestd) {
+				bestd = d;
+				best = names[i];
+			}
+	}
+	if (best && bestd <= 2 && bestd * 3 < klen)
+		ms_buf_printf(&c->warnings, "%s: unknown key '%.*s' (did you "
+			      "mean %s?), ignored\n", where, (int)klen, key,
+			      best);
+	else
+		ms_buf_printf(&c->warnings, "%s: unknown key '%.*s', "
+			      "ignored\n", where, (int)klen, key);
+}
+
+/*
+ * Keep a bad value's message and go on, so that one run names them all;
+ * the first one is what the load returns.  Out of memory stops at once.
+ */
+static int note_error(struct ms_conf *c, int r, const struct ms_err *e,
+		      struct ms_err *first, int *first_r)
+{
+	const char *p;
+
+	if (r == MS_E_NOMEM)
+		return r;
+	/* one line each: a value may hold a newline */
+	for (p = e->msg; *p; p++)
+		ms_buf_addc(&c->errors, *p == '\n' || *p == '\r' ? ' ' : *p);
+	ms_buf_addc(&c->errors, '\n');
+	if (!*first_r) {
+		*first = *e;
+		*first_r = r;
+	}
+	return 0;
+}
+
 static int load_line(struct ms_conf *c, const char *path, unsigned lineno,
 		     const char *p, const char *end, bool *secret,
 		     struct ms_buf *unused, struct ms_err *err)
@@ -388,8 +461,7 @@ static int load_line(struct ms_conf *c, const char *path, unsigned lineno,
 			ms_buf_printf(unused, "%s%.*s", unused->len ? ", " : "",
 				      (int)klen, key);
 		else
-			ms_buf_printf(&c->warnings, "%s: unknown key '%.*s', "
-				      "ignored\n", where, (int)klen, key);
+			unknown_key(c, where, key, klen);
 		return 0;
 	}
 	if (k < 0)
@@ -408,8 +480,8 @@ static int load_line(struct ms_conf *c, const char *path, unsigned lineno,
 			       (int)klen, key, why);
 	else if (pk >= 0)
 		r = assign_extra(c, key, klen, k, val, where, err);
-	else
-		r = assign(c, k, val, MS_CONF_SRC_FILE, where, err);
+	else if ((r = assign(c, k, val, MS_CONF_SRC_FILE, where, err)) == 0)
+		c->line[k] = lineno;
 	if (ms_conf_table[k].flags & MS_CONF_SECRET) {
 		*secret = *secret || *val;
 		explicit_bzero(val, strlen(val));
@@ -418,15 +490,39 @@ static int load_line(struct ms_conf *c, const char *path, unsigned lineno,
 	return r;
 }
 
+/*
+ * A file with secrets is private to its owner (0600), or, as the package
+ * installs it, 0640 root:<the service's group>: owner root, group ours
+ * (root checking the service's file accepts the group modscan), and no
+ * access for others.
+ */
+static bool secret_mode_ok(const struct stat *st)
+{
+	char buf[1024];
+	struct group gr, *g = NULL;
+
+	if (!(st->st_mode & 077))
+		return true;
+	if (st->st_uid != 0 || (st->st_mode & 007))
+		return false;
+	if (st->st_gid == getegid())
+		return true;
+	if (geteuid() != 0)
+		return false;
+	return getgrgid_r(st->st_gid, &gr, buf, sizeof(buf), &g) == 0 && g &&
+	       !strcmp(g->gr_name, MS_CONF_SERVICE_GROUP);
+}
+
 int ms_conf_load_file(struct ms_conf *c, const char *path,
 		      struct ms_err *err)
 {
+	struct ms_err e = { 0 }, first = { 0 };
 	struct ms_buf text, unused;
 	bool secret = false;
 	const char *p, *end, *nl;
 	unsigned lineno = 0;
 	struct stat st;
-	int r;
+	int r, first_r = 0;
 
 	ms_buf_init(&text, CONF_FILE_MAX);
 	ms_buf_init(&unused, 4096);
@@ -443,10 +539,16 @@ int ms_conf_load_file(struct ms_conf *c, const char *path,
 		if (!(nl = memchr(p, '\n', (size_t)(end - p))))
 			nl = end;
 		if ((r = load_line(c, path, ++lineno, p, nl, &secret,
-				   &unused, err)) < 0)
+				   &unused, &e)) < 0 &&
+		    (r = note_error(c, r, &e, &first, &first_r)) < 0)
 			goto out;
 	}
-	if (secret && (st.st_mode & 077)) {
+	if ((r = first_r) < 0) {
+		if (err)
+			*err = first;
+		goto out;
+	}
+	if (secret && !secret_mode_ok(&st)) {
 		r = ms_err_set(err, MS_E_INVAL,
 			       "'%s' holds a password but is readable by "
 			       "group or others: 'chmod 600 %s' fixes it",
@@ -469,8 +571,9 @@ out:
 
 int ms_conf_load_env(struct ms_conf *c, struct ms_err *err)
 {
+	struct ms_err e = { 0 }, first = { 0 };
+	int r, first_r = 0;
 	size_t k;
-	int r;
 
 	for (k = 0; k < MS_CONF__COUNT; k++) {
 		const struct ms_conf_info *ci = &ms_conf_table[k];
@@ -481,10 +584,13 @@ int ms_conf_load_env(struct ms_conf *c, struct ms_err *err)
 		if (!v)
 			continue;
 		if ((r = assign(c, k, v, MS_CONF_SRC_ENV, "environment",
-				err)) < 0)
+				&e)) < 0 &&
+		    (r = note_error(c, r, &e, &first, &first_r)) < 0)
 			return r;
 	}
-	return 0;
+	if (first_r && err)
+		*err = first;
+	return first_r;
 }
 
 /*
@@ -557,8 +663,12 @@ int ms_conf_load(struct ms_conf *c, const char *path, struct ms_err *err)
 	/* the old tool read .env from the working directory */
 	if ((!path || !*path) && access(legacy_path, F_OK) == 0)
 		path = legacy_path;
-	if (path && *path && (r = ms_conf_load_file(c, path, err)) < 0)
+	if (path && *path && (r = ms_conf_load_file(c, path, err)) < 0) {
+		/* bad values: the environment's join them in c->errors */
+		if (c->errors.len)
+			ms_conf_load_env(c, NULL);
 		return r;
+	}
 	if ((r = ms_conf_load_env(c, err)) < 0)
 		return r;
 	return decrypt_secrets(c, err);
@@ -583,6 +693,19 @@ long long ms_conf_int(const struct ms_conf *c, enum ms_conf_key k)
 bool ms_conf_bool(const struct ms_conf *c, enum ms_conf_key k)
 {
 	return c->num[k] != 0;
+}
+
+void ms_conf_source(const struct ms_conf *c, enum ms_conf_key k, char *out,
+		    size_t size)
+{
+	static const char *const names[] = {
+		"default", "file", "environment", "command line"
+	};
+
+	if (c->src[k] == MS_CONF_SRC_FILE && c->path)
+		snprintf(out, size, "%s:%u", c->path, c->line[k]);
+	else
+		snprintf(out, size, "%s", names[c->src[k] < 4 ? c->src[k] : 0]);
 }
 
 bool ms_conf_isset(const struct ms_conf *c, enum ms_conf_key k)

@@ -17,6 +17,9 @@ enum ms_conf_key {
 	MS_CONF__COUNT
 };
 
+/* The group the packaged services run as (sysusers.d/modscan.conf). */
+#define MS_CONF_SERVICE_GROUP "modscan"
+
 enum ms_conf_type { MS_CONF_STR, MS_CONF_INT, MS_CONF_BOOL, MS_CONF_ENUM };
 enum { MS_CONF_SECRET = 1 };
 enum ms_conf_src {
@@ -48,10 +51,12 @@ struct ms_conf {
 	char *val[MS_CONF__COUNT];	/* NULL: default */
 	long long num[MS_CONF__COUNT];	/* INT and BOOL values, ENUM index */
 	unsigned char src[MS_CONF__COUNT];
+	unsigned line[MS_CONF__COUNT];	/* its line, for MS_CONF_SRC_FILE */
 	char *path;			/* file that was loaded, or NULL */
 	struct ms_conf_extra *extra;	/* profile overrides */
 	size_t nextra;
 	struct ms_buf warnings;		/* one line each, for the caller */
+	struct ms_buf errors;		/* every bad value, one line each */
 };
 
 extern const struct ms_conf_info ms_conf_table[MS_CONF__COUNT];
@@ -64,13 +69,18 @@ void ms_conf_release(struct ms_conf *c);
 int ms_conf_lookup(const char *name, size_t len);
 
 /*
- * Read one file.  Errors name the file and line; unknown keys add a
- * warning.  A file that sets a secret key and is readable by group or
- * others is refused.
+ * Read one file.  Errors name the file and line; every bad value is one
+ * line in c->errors, the first is returned; unknown keys add a warning
+ * (naming the nearest key when one is close).  A file that sets a secret key and is readable by group or
+ * others is refused, except 0640 owned by root with the service's group
+ * (our group, or MS_CONF_SERVICE_GROUP when we are root).
  */
 int ms_conf_load_file(struct ms_conf *c, const char *path,
 		      struct ms_err *err);
-/* Override from the environment (canonical names first, then aliases). */
+/*
+ * Override from the environment (canonical names first, then aliases);
+ * bad values as in ms_conf_load_file.
+ */
 int ms_conf_load_env(struct ms_conf *c, struct ms_err *err);
 /*
  * The standard order: path (if not NULL), else $MODSCAN_CONFIG, else
@@ -86,6 +96,12 @@ int ms_conf_set(struct ms_conf *c, enum ms_conf_key k, const char *value,
 const char *ms_conf_str(const struct ms_conf *c, enum ms_conf_key k);
 long long ms_conf_int(const struct ms_conf *c, enum ms_conf_key k);
 bool ms_conf_bool(const struct ms_conf *c, enum ms_conf_key k);
+/*
+ * Where the effective value of k comes from: "FILE:LINE", "environment",
+ * "command line" or "default".
+ */
+void ms_conf_source(const struct ms_conf *c, enum ms_conf_key k, char *out,
+		    size_t size);
 /* Whether the key was set anywhere but its default. */
 bool ms_conf_isset(const struct ms_conf *c, enum ms_conf_key k);
 

@@ -1,6 +1,11 @@
 /* The database connection and its helpers (see db.h). */
 #include "db.h"
 
+#include <ctype.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <mysql.h>
 #include <errmsg.h>
 #include <mysqld_error.h>
@@ -137,9 +142,49 @@ static int missing(struct ms_err *err, const char *what, const char *path)
 	return MS_E_NOENT;
 }
 
+/*
+ * Connector/C reports a failed TCP connect with the errno of its
+ * non-blocking connect(): "(115)", EINPROGRESS, not why it failed.  Ask the
+ * network once more, for at most a second, and say why in words
+ * ("connection refused"); NULL when that try gets through or tells
+ * nothing.
+ */
+static const char *tcp_why(const struct ms_db_opts *o, char *buf,
+			   size_t size)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
+	struct pollfd p = { .fd = -1, .events = POLLOUT };
+	char port[16];
+	int e = 0;
+	socklen_t len = sizeof(e);
+
+	snprintf(port, sizeof(port), "%u", o->port ? o->port : 3306);
+	if (!o->host || getaddrinfo(o->host, port, &hints, &ai) != 0)
+		return NULL;
+	p.fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+		      SOCK_CLOEXEC, 0);
+	if (p.fd >= 0 && connect(p.fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+		e = errno;
+		if (e == EINPROGRESS)
+			e = poll(&p, 1, 1000) == 1 &&
+			    getsockopt(p.fd, SOL_SOCKET, SO_ERROR, &e,
+					&len) == 0 ? e : ETIMEDOUT;
+	}
+	if (p.fd >= 0)
+		close(p.fd);
+	freeaddrinfo(ai);
+	if (!e)
+		return NULL;
+	snprintf(buf, size, "%s", e == ETIMEDOUT ? "timed out" : strerror(e));
+	buf[0] = (char)tolower((unsigned char)buf[0]);
+	return buf;
+}
+
 int ms_db_connect(struct ms_db **out, const struct ms_db_opts *o,
 		  struct ms_err *err)
 {
+	char why[128];
+	const char *msg;
 	struct ms_db *db;
 	unsigned code;
 	int r;
@@ -161,8 +206,12 @@ int ms_db_connect(struct ms_db **out, const struct ms_db_opts *o,
 		code = mysql_errno(db->m);
 		r = code == ER_ACCESS_DENIED_ERROR ||
 		    code == ER_DBACCESS_DENIED_ERROR ? MS_E_AUTH : MS_E_CONN;
+		/* 2002 with the message of CR_CONN_HOST_ERROR for TCP */
+		msg = (code == CR_CONNECTION_ERROR ||
+		       code == CR_CONN_HOST_ERROR) && !o->socket ?
+		      tcp_why(o, why, sizeof(why)) : NULL;
 		ms_err_set(err, r, "database: cannot connect to %s: %s%s%s%s",
-			   db->where, mysql_error(db->m),
+			   db->where, msg ? msg : mysql_error(db->m),
 			   code == CR_SSL_CONNECTION_ERROR ? " (" : "",
 			   code == CR_SSL_CONNECTION_ERROR ? tls_key(o) : "",
 			   code == CR_SSL_CONNECTION_ERROR ?

@@ -32,7 +32,7 @@ struct ms_scan_settings {
 
 struct ms_devresult {
 	enum ms_scan_outcome outcome;
-	char reason[192];		/* why partial or failed */
+	char reason[320];		/* why partial or failed (a fix may follow) */
 	char family[16];		/* the family that was used */
 	struct ms_sample *samples;	/* heap, n of them */
 	size_t n;

@@ -239,10 +239,13 @@ static void heartbeat(struct engine *e)
 		ms_storeq_stats(e->store, &ss);
 		store_counts(e, &ss);
 	}
-	ms_scanctl_heartbeat(&e->hb, &e->set->conf, &e->st, e->status_path);
+	/* --device (no status path) leaves the scanner's status alone */
+	if (e->status_path[0])
+		ms_scanctl_heartbeat(&e->hb, &e->set->conf, &e->st,
+				     e->status_path);
 	/* the old tool's watchdog, if still in cron, reads this one */
-	if (*legacy && ms_status_legacy_write(&e->st, e->lock_path, legacy,
-					      &err) < 0)
+	if (e->status_path[0] && *legacy &&
+	    ms_status_legacy_write(&e->st, e->lock_path, legacy, &err) < 0)
 		ms_log_error("LEGACY_STATUS_FILE: %s", err.msg);
 	ms_notify_status("%s: %zu in flight, %llu sweeps, %u failing",
 			 ms_state_name(e->st.state), e->inflight,
@@ -269,8 +272,9 @@ static void dispatch(struct engine *e)
 
 	if (e->stopping)
 		return;
-	ms_storeq_stats(e->store, &ss);
-	if (ss.queued > BACKLOG_MAX) {
+	if (e->store)
+		ms_storeq_stats(e->store, &ss);
+	if (e->store && ss.queued > BACKLOG_MAX) {
 		ms_log_warn("store backlog of %llu samples, holding new "
 			    "scans", (unsigned long long)ss.queued);
 		return;
@@ -321,7 +325,8 @@ static void close_sweep(struct engine *e, int64_t now)
 	e->st.last = e->cur;
 	e->st.sweeps++;
 	e->st.last_sweep_ok = now;
-	ms_storeq_sweep_done(e->store, now / 1000);
+	if (e->store)
+		ms_storeq_sweep_done(e->store, now / 1000);
 	ms_log_info("sweep done: %u ok, %u partial, %u failed, %llu "
 		    "channels in %.1f s", e->cur.devices_ok,
 		    e->cur.devices_partial, e->cur.devices_failed,
@@ -402,8 +407,9 @@ static void finish_job(struct engine *e, struct job *j)
 	ds.outcome = (uint8_t)j->res.outcome;
 	ms_strlcpy(ds.error, j->res.reason, sizeof(ds.error));
 	ds.channels = (uint32_t)j->res.n;
-	ms_storeq_devscan(e->store, &ds);
-	if (j->res.n) {
+	if (e->store)
+		ms_storeq_devscan(e->store, &ds);
+	if (e->store && j->res.n) {
 		ms_storeq_samples(e->store, j->res.samples, j->res.n);
 		j->res.samples = NULL;
 		j->res.n = 0;
@@ -630,10 +636,13 @@ static int setup_files(struct engine *e, struct ms_err *err)
 	/* the runtime directories meet their rules, whoever runs us */
 	if ((r = ms_rundir_check(c, true, err)) < 0)
 		return r;
-	if ((r = ms_conf_path(c, MS_CONF_STATUS_FILE, "status.json",
-			      e->status_path, sizeof(e->status_path))) < 0 ||
-	    (r = ms_conf_path(c, MS_CONF_PID_FILE, "scan.pid", e->lock_path,
-			      sizeof(e->lock_path))) < 0)
+	/* --device looks at one device beside a running scanner: not its
+	 * status file or store (spool) */
+	if (!e->o->only_device &&
+	    ((r = ms_conf_path(c, MS_CONF_STATUS_FILE, "status.json",
+			       e->status_path, sizeof(e->status_path))) < 0 ||
+	     (r = ms_conf_path(c, MS_CONF_PID_FILE, "scan.pid", e->lock_path,
+			       sizeof(e->lock_path))) < 0))
 		return ms_err_set(err, r, "RUN_DIR: path too long");
 	return ms_dir_ensure(e->set->raw_dir, "raw-output directory",
 			     MS_DIR_DATA, err);
@@ -700,10 +709,12 @@ static int start(struct engine *e, struct ms_err *err)
 	 * continuous scanner keeps SCAN_CONCURRENCY for what SIGHUP adds */
 	if (e->o->once && e->ndev < n)
 		n = e->ndev ? (unsigned)e->ndev : 1;
-	if ((r = ms_storeq_start(&e->store, &e->set->conf, err)) < 0)
-		return r;
-	e->store_set = e->set;
-	e->set->refs++;
+	if (!e->o->only_device) {
+		if ((r = ms_storeq_start(&e->store, &e->set->conf, err)) < 0)
+			return r;
+		e->store_set = e->set;
+		e->set->refs++;
+	}
 	if ((r = ms_pool_new(&e->pool, n, worker, e, err)) < 0)
 		return r;
 	snprintf(e->run_id, sizeof(e->run_id), "%lld-%d",
@@ -756,8 +767,9 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 	progress(&e, true);
 	teardown(&e);
 	heartbeat(&e);
-	set_state(&e, MS_STATE_STOPPED, e.stopping ? "stopped by signal"
-						  : "stopped");
+	/* The message says why; "stopped" is already the state's name. */
+	set_state(&e, MS_STATE_STOPPED, e.stopping ? "by signal"
+						  : "after one sweep");
 	ms_log_notice("scanner stopped");
 	r = e.any_failed && !e.stopping ? 1 : 0;
 out:

@@ -13,7 +13,9 @@
 struct ms_engine_opts {
 	const char *config_path;	/* re-read on SIGHUP (NULL: default) */
 	const char *devices_path;	/* overrides DEVICES_FILE */
-	const char *only_device;	/* --device NAME: scan just that one */
+	const char *only_device;	/* --device NAME: scan just that one,
+					 * beside a running scanner: no lock,
+					 * status file or store */
 	bool once;			/* one sweep, then exit */
 	bool progress;			/* live progress line on stderr */
 	FILE *trace;			/* -v: conversation (NULL: none) */

@@ -140,7 +140,7 @@ void ms_health_judge(const struct ms_health_facts *f, int64_t max_age_ms,
 	if (st->state == MS_STATE_STOPPED) {
 		h->verdict = MS_HEALTH_STOPPED;
 		snprintf(h->reason, sizeof(h->reason),
-			 "stopped (pid %d exited cleanly)", (int)st->pid);
+			 "pid %d exited cleanly", (int)st->pid);
 		return;
 	}
 	h->verdict = MS_HEALTH_DEAD;

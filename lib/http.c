@@ -26,10 +26,9 @@ int ms_http_parse_addr(const char *s, char *host, size_t hsize, int *port,
 		hlen = (size_t)(colon - h);
 		p = colon + 2;
 	} else if ((colon = strrchr(s, ':'))) {
-		if (colon > s) {
-			h = s;
-			hlen = (size_t)(colon - s);
-		}
+		/* ":PORT" is every interface, as other exporters take it */
+		h = colon > s ? s : MS_HTTP_ANY;
+		hlen = colon > s ? (size_t)(colon - s) : strlen(MS_HTTP_ANY);
 		p = colon + 1;
 	}
 	if (hlen == 9 && !strncmp(h, "localhost", 9)) {
@@ -53,9 +52,25 @@ static int bind_listen(const char *host, int port, struct ms_err *err)
 	struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
 	socklen_t len;
-	int fd, one = 1;
+	int fd, one = 1, zero = 0;
 
-	if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+	if (!strcmp(host, MS_HTTP_ANY)) {
+		/* IPv6 and IPv4 on one socket; IPv4 alone without IPv6 */
+		fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK |
+			    SOCK_CLOEXEC, 0);
+		if (fd >= 0) {
+			close(fd);
+			a6->sin6_family = AF_INET6;
+			a6->sin6_addr = in6addr_any;
+			a6->sin6_port = htons((uint16_t)port);
+			len = sizeof(*a6);
+		} else {
+			a4->sin_family = AF_INET;
+			a4->sin_addr.s_addr = htonl(INADDR_ANY);
+			a4->sin_port = htons((uint16_t)port);
+			len = sizeof(*a4);
+		}
+	} else if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
 		a4->sin_family = AF_INET;
 		a4->sin_port = htons((uint16_t)port);
 		len = sizeof(*a4);
@@ -72,6 +87,8 @@ static int bind_listen(const char *host, int port, struct ms_err *err)
 	if (fd < 0)
 		return ms_err_sys(err, "cannot create a socket");
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ss.ss_family == AF_INET6 && !strcmp(host, MS_HTTP_ANY))
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0 ||
 	    listen(fd, MS_HTTP_BACKLOG) < 0) {
 		ms_err_sys(err, "cannot listen on '%s' port %d", host, port);

@@ -54,9 +54,13 @@ struct ms_http {
 	void *ctx;
 };
 
+/* The host of ":PORT": every interface, IPv6 and IPv4. */
+#define MS_HTTP_ANY "*"
+
 /*
- * Parse "ADDR:PORT", "[V6]:PORT", ":PORT" or "PORT" (ADDR defaults to
- * 127.0.0.1; "localhost" is 127.0.0.1; addresses are numeric).
+ * Parse "ADDR:PORT", "[V6]:PORT", ":PORT" (every interface: host
+ * MS_HTTP_ANY) or "PORT" (127.0.0.1); "localhost" is 127.0.0.1;
+ * addresses are numeric.
  */
 int ms_http_parse_addr(const char *s, char *host, size_t hsize, int *port,
 		       struct ms_err *err);

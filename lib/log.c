@@ -7,7 +7,9 @@
 
 #include <pthread.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 
 #include "file.h"
 #include "mstime.h"
@@ -21,6 +23,11 @@ static const char *const level_names[] = {
 	"error", "warn", "notice", "info", "debug"
 };
 
+/* syslog(3) severities of the levels; LOG_DAEMON is facility 3. */
+static const char severity[] = { '3', '4', '5', '6', '7' };
+enum { FACILITY_DAEMON = 3 << 3 };
+static const char syslog_path[] = "/dev/log";
+
 /* The state below is guarded by mu, except level (atomic). */
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static int log_fd = STDERR_FILENO;
@@ -29,6 +36,8 @@ static char log_ident[32] = "modscan";
 static size_t log_max_bytes;
 static unsigned log_keep;
 static int log_level = MS_LOG_INFO;
+static int sys_fd = -1;		/* LOG_FILE=syslog: connected to /dev/log */
+static bool journal;		/* stderr is the journal (JOURNAL_STREAM) */
 
 static int open_file(const char *path, struct ms_err *err)
 {
@@ -39,12 +48,44 @@ static int open_file(const char *path, struct ms_err *err)
 	return fd;
 }
 
+static int open_syslog(struct ms_err *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	memcpy(sa.sun_path, syslog_path, sizeof(syslog_path));
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		ms_err_sys(err, "cannot connect to syslog at '%s'",
+			   syslog_path);
+		if (fd >= 0)
+			close(fd);
+		return MS_E_SYS;
+	}
+	return fd;
+}
+
+/* systemd sets JOURNAL_STREAM=DEV:INODE when stderr is the journal. */
+static bool stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	return js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 &&
+	       fstat(STDERR_FILENO, &st) == 0 &&
+	       (unsigned long long)st.st_dev == dev &&
+	       (unsigned long long)st.st_ino == ino;
+}
+
 int ms_log_open(const char *ident, const char *path, enum ms_log_level level,
 		size_t max_bytes, unsigned keep, struct ms_err *err)
 {
-	int fd = STDERR_FILENO;
+	int fd = STDERR_FILENO, sfd = -1;
 
-	if (path && *path) {
+	if (path && !strcmp(path, MS_LOG_SYSLOG)) {
+		if ((sfd = open_syslog(err)) < 0)
+			return sfd;
+	} else if (path && *path) {
 		if (strlen(path) >= sizeof(log_path))
 			return ms_err_set(err, MS_E_TOOBIG,
 					  "log file path too long: '%s'", path);
@@ -54,7 +95,11 @@ int ms_log_open(const char *ident, const char *path, enum ms_log_level level,
 	pthread_mutex_lock(&mu);
 	if (log_fd != STDERR_FILENO)
 		close(log_fd);
+	if (sys_fd >= 0)
+		close(sys_fd);
 	log_fd = fd;
+	sys_fd = sfd;
+	journal = fd == STDERR_FILENO && sfd < 0 && stderr_is_journal();
 	snprintf(log_path, sizeof(log_path), "%s", fd == STDERR_FILENO ?
 		 "" : path);
 	snprintf(log_ident, sizeof(log_ident), "%s", ident ? ident :
@@ -83,6 +128,10 @@ void ms_log_close(void)
 		close(log_fd);
 	log_fd = STDERR_FILENO;
 	log_path[0] = '\0';
+	if (sys_fd >= 0)
+		close(sys_fd);
+	sys_fd = -1;
+	journal = false;
 	pthread_mutex_unlock(&mu);
 }
 
@@ -214,6 +263,23 @@ static size_t add_escaped(char *line, size_t pos, size_t cap, const char *s,
 	return pos;
 }
 
+/* One datagram; after a syslog daemon restart, reconnect once.  Under mu. */
+static void send_syslog(const char *line, size_t len)
+{
+	int fd;
+
+	if (send(sys_fd, line, len, MSG_NOSIGNAL) >= 0 ||
+	    (errno != ECONNREFUSED && errno != ENOTCONN))
+		return;
+	if ((fd = open_syslog(NULL)) < 0)
+		return;
+	close(sys_fd);
+	sys_fd = fd;
+	if (send(sys_fd, line, len, MSG_NOSIGNAL) < 0) {
+		/* nowhere left to report it */
+	}
+}
+
 void ms_vlog(enum ms_log_level level, const char *fmt, va_list ap)
 {
 	static const char more[] = "...";
@@ -229,15 +295,34 @@ void ms_vlog(enum ms_log_level level, const char *fmt, va_list ap)
 		n = 0;
 	pthread_mutex_lock(&mu);
 	n = MS_MIN(n, (int)sizeof(msg) - 1);
-	pos = (size_t)snprintf(line, cap, "%s %s[%ld] %s ",
-			       ms_time_iso(ms_wall_now(), iso), log_ident,
-			       (long)getpid(), level_names[level]);
+	/* syslog and the journal stamp the time themselves and read the
+	 * severity from a <N> prefix (syslog: with the facility). */
+	if (sys_fd >= 0)
+		pos = (size_t)snprintf(line, cap, "<%d>%s[%ld]: %s ",
+				       FACILITY_DAEMON + severity[level] - '0',
+				       log_ident, (long)getpid(),
+				       level_names[level]);
+	else if (journal)
+		pos = (size_t)snprintf(line, cap, "<%c>%s[%ld] %s ",
+				       severity[level], log_ident,
+				       (long)getpid(), level_names[level]);
+	else
+		pos = (size_t)snprintf(line, cap, "%s %s[%ld] %s ",
+				       ms_time_iso(ms_wall_now(), iso),
+				       log_ident, (long)getpid(),
+				       level_names[level]);
 	pos = add_escaped(line, MS_MIN(pos, cap), cap, msg, (size_t)n);
 	if (pos == cap || (size_t)n == sizeof(msg) - 1) {
 		memcpy(line + pos, more, sizeof(more) - 1);
 		pos += sizeof(more) - 1;
 	}
 	line[pos++] = '\n';
+	if (sys_fd >= 0) {
+		send_syslog(line, pos - 1);
+		pthread_mutex_unlock(&mu);
+		errno = saved;
+		return;
+	}
 	maybe_rotate(pos);
 	/* One write: a short write on a full disk is not retried piecemeal. */
 	if (write(log_fd, line, pos) < 0) {

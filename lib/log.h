@@ -16,9 +16,15 @@ enum ms_log_level {
 	MS_LOG_ERROR, MS_LOG_WARN, MS_LOG_NOTICE, MS_LOG_INFO, MS_LOG_DEBUG
 };
 
+/* LOG_FILE value that sends the log to the local syslog (/dev/log). */
+#define MS_LOG_SYSLOG "syslog"
+
 /*
- * Start logging as ident ("scan") to path (NULL or "": stderr), at level
- * and below; rotate past max_bytes keeping keep old files (path.1 ..).
+ * Start logging as ident ("scan") to path (NULL or "": stderr;
+ * MS_LOG_SYSLOG: syslog, facility daemon), at level and below; rotate
+ * past max_bytes keeping keep old files (path.1 ..).  On stderr, when
+ * JOURNAL_STREAM names it, each line starts with the journal's <N>
+ * priority prefix instead of a time stamp.
  */
 int ms_log_open(const char *ident, const char *path, enum ms_log_level level,
 		size_t max_bytes, unsigned keep, struct ms_err *err);

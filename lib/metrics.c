@@ -4,6 +4,8 @@
  */
 #include "metrics.h"
 
+#include "version.h"
+
 struct mw {
 	struct ms_buf *out;
 	int r;			/* sticky: first error */
@@ -171,6 +173,11 @@ int ms_metrics_render(const struct ms_health_facts *f,
 {
 	struct mw w = { out, 0 };
 
+	family(&w, "build_info", "gauge", "always 1; the version in a label");
+	put(&w, "modscan_build_info{version=\"");
+	if (w.r >= 0)
+		w.r = ms_metrics_label(out, ms_version);
+	put(&w, "\"} 1\n");
 	health(&w, f, h);
 	if (f->have_status)
 		sweeps(&w, &f->st);
@@ -186,12 +193,27 @@ int ms_metrics_render(const struct ms_health_facts *f,
 	return 0;
 }
 
+/* What a person opening the exporter's address in a browser sees. */
+static const char index_page[] =
+	"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+	"<title>modscan</title></head>\n<body><h1>modscan</h1>\n<ul>\n"
+	"<li><a href=\"/health\">/health</a>: the scanner's health (JSON; "
+	"200 healthy, 503 not)</li>\n"
+	"<li><a href=\"/metrics\">/metrics</a>: Prometheus metrics</li>\n"
+	"</ul></body></html>\n";
+
 void ms_metrics_http(void *ctx, const char *path, struct ms_http_reply *rep)
 {
 	const struct ms_health_src *src = ctx;
 	struct ms_health_report *hr;
 	int r;
 
+	if (!strcmp(path, "/")) {
+		rep->code = 200;
+		rep->type = "text/html; charset=utf-8";
+		ms_buf_adds(&rep->body, index_page);
+		return;
+	}
 	if (strcmp(path, "/health") && strcmp(path, "/metrics")) {
 		rep->code = 404;
 		return;

@@ -191,7 +191,7 @@ void ms_repair_check(const struct ms_repair *r, struct ms_health_report *rep,
 	r->ops->recheck(r->ctx, rep);
 	if (rep->h.verdict == MS_HEALTH_OK) {
 		res->outcome = MS_REPAIR_HEALTHY;
-		ms_log_info("healthy: %s", rep->h.reason);
+		ms_log_debug("healthy: %s", rep->h.reason);
 		recovered(r, rep->h.reason);
 		return;
 	}

@@ -6,11 +6,35 @@
 #include "scanctl.h"
 
 #include <poll.h>
+#include <sys/stat.h>
 
 #include "lock.h"
 #include "log.h"
 #include "proc.h"
 #include "mstime.h"
+
+/*
+ * Where a detached scanner's stdout and stderr go.  It opens LOG_FILE (a
+ * file or syslog) on its own; what is left is what it writes before that.
+ * With LOG_FILE empty it logs to stderr: ours when a long-lived process
+ * may keep it (a file, a terminal, the journal), not a pipe, which cron
+ * would wait on for as long as the scanner runs.
+ */
+static int scanner_out(const char *log_file, bool *nowhere)
+{
+	struct stat st;
+
+	*nowhere = false;
+	if (!strcmp(log_file, MS_LOG_SYSLOG))
+		return -1;
+	if (*log_file)
+		return ms_log_fd();
+	if (fstat(STDERR_FILENO, &st) < 0 || S_ISFIFO(st.st_mode)) {
+		*nowhere = true;
+		return -1;
+	}
+	return STDERR_FILENO;
+}
 
 int ms_scanctl_init(struct ms_scanctl *sc, const struct ms_conf *c,
 		    const char *config, struct ms_err *err)
@@ -25,9 +49,8 @@ int ms_scanctl_init(struct ms_scanctl *sc, const struct ms_conf *c,
 		return r;
 	sc->stop_timeout_ms = ms_conf_int(c, MS_CONF_STOP_TIMEOUT) * 1000;
 	sc->start_timeout_ms = ms_conf_int(c, MS_CONF_START_TIMEOUT) * 1000;
-	/* Without a log file a detached scanner must not keep our stderr
-	 * (cron would wait for it); the scanner logs on its own anyway. */
-	sc->out_fd = *ms_conf_str(c, MS_CONF_LOG_FILE) ? ms_log_fd() : -1;
+	sc->out_fd = scanner_out(ms_conf_str(c, MS_CONF_LOG_FILE),
+				 &sc->log_nowhere);
 	return 0;
 }
 
@@ -148,6 +171,10 @@ int ms_scanctl_start(const struct ms_scanctl *sc, pid_t *pid,
 
 	ms_scanctl_argv(sc, "scan", NULL, av);
 	sp.argv = av;
+	if (sc->log_nowhere)
+		ms_log_warn("LOG_FILE is empty and standard error is a pipe: "
+			    "the scanner started now logs nowhere; set "
+			    "LOG_FILE (a file or syslog)");
 	if ((r = ms_proc_spawn(&sp, pid, err)) < 0)
 		return r;
 	ms_log_info("started a scanner: pid %d, waiting up to %lld s for its "

@@ -20,6 +20,7 @@ struct ms_scanctl {
 	ms_msec_t stop_timeout_ms;	/* STOP_TIMEOUT */
 	ms_msec_t start_timeout_ms;	/* START_TIMEOUT */
 	int out_fd;			/* the scanner's stdout/stderr, -1 null */
+	bool log_nowhere;		/* -1 only for want of a LOG_FILE */
 };
 
 int ms_scanctl_init(struct ms_scanctl *sc, const struct ms_conf *c,

@@ -474,3 +474,72 @@ int ms_schema_import_legacy(struct ms_sql_run *r, time_t now,
 	ms_schema_unlock(r->db);
 	return rc < 0 ? rc : 0;
 }
+
+/* --- grants --- */
+
+/* What the schema, the scanner and maintain need on the database. */
+static const char *const needed_grants[] = {
+	"SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER",
+	"CREATE VIEW"
+};
+
+struct grants {
+	char user[200], db[200];
+	bool have[MS_ARRAY_SIZE(needed_grants)];
+};
+
+static int who_row(void *ctx, unsigned n, char **v)
+{
+	struct grants *g = ctx;
+
+	if (n == 2 && v[0] && v[1]) {
+		snprintf(g->user, sizeof(g->user), "%s", v[0]);
+		snprintf(g->db, sizeof(g->db), "%s", v[1]);
+	}
+	return 0;
+}
+
+static int grant_row(void *ctx, unsigned n, char **v)
+{
+	struct grants *g = ctx;
+	size_t i;
+
+	for (i = 0; n == 1 && v[0] && i < MS_ARRAY_SIZE(needed_grants); i++)
+		if (!strcmp(v[0], needed_grants[i]))
+			g->have[i] = true;
+	return 0;
+}
+
+int ms_schema_check_grants(struct ms_db *db, struct ms_err *err)
+{
+	/* GRANTEE is spelled 'user'@'host' */
+	static const char who[] =
+		"SELECT CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), "
+		"'''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), ''''), "
+		"DATABASE()";
+	static const char privs[] =
+		"SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES "
+		"WHERE GRANTEE = ? UNION SELECT PRIVILEGE_TYPE FROM "
+		"information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ? AND "
+		"DATABASE() LIKE TABLE_SCHEMA";
+	struct grants g = { .user = "", .db = "" };
+	const char *p[2] = { g.user, g.user };
+	char missing[160] = "";
+	size_t i, n = 0;
+	int r;
+
+	if ((r = ms_db_query(db, who, NULL, 0, who_row, &g, NULL, err)) < 0 ||
+	    (r = ms_db_query(db, privs, p, 2, grant_row, &g, NULL, err)) < 0)
+		return r;
+	for (i = 0; i < MS_ARRAY_SIZE(needed_grants); i++)
+		if (!g.have[i])
+			n += (size_t)snprintf(missing + n, sizeof(missing) - n,
+					      "%s%s", n ? ", " : "",
+					      needed_grants[i]);
+	if (!missing[0])
+		return 0;
+	return ms_err_set(err, MS_E_AUTH, "database user %s lacks %s on '%s' "
+			  "(nothing was changed); as an administrator: GRANT "
+			  "%s ON `%s`.* TO %s", g.user, missing, g.db, missing,
+			  g.db, g.user);
+}

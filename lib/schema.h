@@ -37,6 +37,15 @@ int ms_sql_run(struct ms_sql_run *r, const char *sql, struct ms_err *err);
 int ms_schema_lock(struct ms_db *db, struct ms_err *err);
 void ms_schema_unlock(struct ms_db *db);
 
+/*
+ * Whether the database user holds every grant modscan needs on the
+ * current database (SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER,
+ * CREATE VIEW), globally or on the database.  MS_E_AUTH naming all the
+ * missing ones and the GRANT that adds them.  Grants through a role are
+ * not seen.
+ */
+int ms_schema_check_grants(struct ms_db *db, struct ms_err *err);
+
 /* Version applied so far; 0 for an empty database. */
 int ms_schema_version(struct ms_db *db, int *version, struct ms_err *err);
 

@@ -662,6 +662,19 @@ out:
 	return r;
 }
 
+int ms_smtp_probe(const struct ms_smtp_conf *sc, struct ms_err *err)
+{
+	struct sess s;
+	int r;
+
+	sess_init(&s, sc, ms_deadline(sc->timeout_ms), err);
+	if ((r = open_session(&s)) == 0 &&
+	    (r = cmd(&s, "the reply to QUIT", 2, "QUIT")) > 0)
+		r = 0;
+	sess_close(&s);
+	return r < 0 ? r : 0;
+}
+
 int ms_smtp_send(const struct ms_smtp_conf *sc, const struct ms_mail *m,
 		 struct ms_err *err)
 {

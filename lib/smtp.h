@@ -63,6 +63,8 @@ void ms_smtp_mail_init(struct ms_mail *m, const struct ms_smtp_conf *sc);
  */
 int ms_smtp_send_until(const struct ms_smtp_conf *sc, const struct ms_mail *m,
 		       ms_msec_t deadline, struct ms_err *err);
+/* Greeting, EHLO, STARTTLS and AUTH, then QUIT: no mail.  0 or an error. */
+int ms_smtp_probe(const struct ms_smtp_conf *sc, struct ms_err *err);
 /* The same with the deadline SMTP_TIMEOUT from now. */
 int ms_smtp_send(const struct ms_smtp_conf *sc, const struct ms_mail *m,
 		 struct ms_err *err);

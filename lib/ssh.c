@@ -173,13 +173,25 @@ out:
 	return r;
 }
 
-static int host_key_changed(struct ms_ssh *s, struct ms_err *err)
+/*
+ * Refused, with the fix for a device that really was replaced: the
+ * ssh-keygen line that forgets the old key (its known_hosts name is
+ * [host]:port off port 22), so that accept-new learns the new one.
+ */
+static int host_key_changed(struct ms_ssh *s, const struct ms_ssh_opts *o,
+			    struct ms_err *err)
 {
-	char fp[MS_SSH_FP_MAX];
+	char fp[MS_SSH_FP_MAX], name[300];
 
 	key_fingerprint(s->ss, fp, sizeof(fp));
+	if (o->port && o->port != 22)
+		snprintf(name, sizeof(name), "[%s]:%d", o->host, o->port);
+	else
+		snprintf(name, sizeof(name), "%s", o->host);
 	return ms_err_set(err, MS_E_HOSTKEY, "host key for '%s' changed (now "
-			  "%s); refusing", s->label, fp);
+			  "%s); refusing; if the device was replaced: "
+			  "ssh-keygen -f '%s' -R '%s'", s->label, fp,
+			  o->known_hosts, name);
 }
 
 static int host_key_unknown(struct ms_ssh *s, const struct ms_ssh_opts *o,
@@ -211,14 +223,14 @@ static int check_with_libssh(struct ms_ssh *s, const struct ms_ssh_opts *o,
 		return 0;
 	case SSH_KNOWN_HOSTS_CHANGED:
 	case SSH_KNOWN_HOSTS_OTHER:
-		return host_key_changed(s, err);
+		return host_key_changed(s, o, err);
 	case SSH_KNOWN_HOSTS_UNKNOWN:
 	case SSH_KNOWN_HOSTS_NOT_FOUND:
 		if (o->policy != MS_SSH_POLICY_ACCEPT_NEW)
 			return host_key_unknown(s, o, err);
 		r = ms_kh_learn(o->known_hosts, line, err);
 		if (r == MS_KH_CHANGED)
-			return host_key_changed(s, err);
+			return host_key_changed(s, o, err);
 		return r < 0 ? r : 0;
 	case SSH_KNOWN_HOSTS_ERROR:
 	default:
@@ -248,7 +260,7 @@ static int check_host_key(struct ms_ssh *s, const struct ms_ssh_opts *o,
 		r = 0;
 		break;
 	case MS_KH_CHANGED:
-		r = host_key_changed(s, err);
+		r = host_key_changed(s, o, err);
 		break;
 	case MS_KH_UNKNOWN:
 		if (o->policy != MS_SSH_POLICY_ACCEPT_NEW) {
@@ -257,7 +269,7 @@ static int check_host_key(struct ms_ssh *s, const struct ms_ssh_opts *o,
 		}
 		r = ms_kh_learn(o->known_hosts, line, err);
 		if (r == MS_KH_CHANGED)
-			r = host_key_changed(s, err);
+			r = host_key_changed(s, o, err);
 		else if (r > 0)
 			r = 0;
 		break;

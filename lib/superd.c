@@ -249,9 +249,12 @@ static void scanner_exited(struct superd *d, int ws)
 	ms_death_describe(d->st->deaths[0].exit_status, d->st->deaths[0].signal,
 			  what, sizeof(what));
 	kid_clear(&d->scan);
-	ms_log_warn("scanner pid %d ended (%s) after %lld s", (int)pid, what,
-		    (long long)((now - started) / 1000));
 	d->dirty = true;
+	/* A stop we asked for is no warning when the scanner obeyed it. */
+	ms_log(d->stopping && WIFEXITED(ws) &&
+	       !WEXITSTATUS(ws) ? MS_LOG_NOTICE : MS_LOG_WARN,
+	       "scanner pid %d ended (%s) after %lld s", (int)pid, what,
+	       (long long)((now - started) / 1000));
 	if (d->stopping)
 		return;
 	ms_restart_exited(&d->bo, started, now, ms_backoff_random(), &plan);
@@ -639,7 +642,7 @@ int ms_superd_run(const struct ms_conf *c, const struct ms_scanctl *sc,
 		goto out;
 	ms_log_notice("supervising the scanner (status in '%s')", d->st_path);
 	r = loop(d);
-	set_state(d, MS_STATE_STOPPED, "stopped");
+	set_state(d, MS_STATE_STOPPED, "on request");
 	write_status(d);
 	ms_log_notice("stopped");
 out:

@@ -164,7 +164,8 @@ enum ms_job_decision ms_job_decide(struct ms_job *j, int64_t now,
 		return MS_JOB_WAIT;
 	if (now - prev > j->grace_ms) {
 		j->skipped_slot = prev;
-		return MS_JOB_SKIP;
+		/* Never run: a slot before our time was not ours to run. */
+		return j->last_start ? MS_JOB_SKIP : MS_JOB_WAIT;
 	}
 	if (j->running)
 		return MS_JOB_BUSY;

@@ -97,8 +97,10 @@ enum ms_job_decision {
 /*
  * What to do at now.  Only the latest slot counts, so any number of
  * missed slots coalesce into at most one catch-up run.  A job with
- * every_ms has a slot at each multiple of it since the epoch.  On SKIP the job
- * remembers the slot so it is reported once.  *when gets the next slot.
+ * every_ms has a slot at each multiple of it since the epoch.  On SKIP the
+ * job remembers the slot so it is reported once.  A job that never ran
+ * (last_start 0) owes no slot past the grace: WAIT, not SKIP.  *when gets
+ * the next slot.
  */
 enum ms_job_decision ms_job_decide(struct ms_job *j, int64_t now,
 				   int64_t *when);

@@ -74,7 +74,7 @@ test_expect_success '--check-config and --test-mail: table rows with --help, no 
 	test_grep "^  --check-config  *print the effective configuration" out &&
 	test_grep "^  --test-mail  *send one mail now" out &&
 	modscan --check-config --help >out &&
-	test_grep "^usage: modscan --check-config \[--config FILE\]$" out &&
+	test_grep "^usage: modscan --check-config \[--config FILE\] \[-v\] \[--strict\]$" out &&
 	modscan --test-mail --help >out &&
 	test_grep "^  --attach FILE  *attach FILE" out &&
 	test_expect_code 127 modscan check_config 2>err &&

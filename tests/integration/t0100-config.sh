@@ -65,7 +65,7 @@ test_expect_success 'an unknown key: a warning naming file:line, exit 0' '
 	printf "DB_HOST=h\nSCAN_INTERVALL=60\n" >unknown.conf &&
 	modscan --check-config --config unknown.conf >out 2>err &&
 	test_line_count = 1 err &&
-	test_grep "^modscan --check-config: warning: unknown.conf:2: unknown key .SCAN_INTERVALL., ignored$" err &&
+	test_grep "^modscan --check-config: warning: unknown.conf:2: unknown key .SCAN_INTERVALL. (did you mean SCAN_INTERVAL?), ignored$" err &&
 	test_grep "^DB_HOST=h$" out
 '
 

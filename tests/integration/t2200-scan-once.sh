@@ -83,6 +83,26 @@ test_expect_success '--device NAME prints what it found' '
 	test_line_count -ge 2 found
 '
 
+test_expect_success '--device and --parse work beside a running scanner, leaving it alone' '
+	"$MODSCAN" scan -c scan.conf >bg.out 2>&1 &
+	echo $! >bg.pid &&
+	bg=$(cat bg.pid) &&
+	test_wait_for 30 /usr/bin/python3 -c "import json, sys
+st = json.load(open(\"run/status.json\"))
+sys.exit(st[\"pid\"] != $bg or st[\"state\"] not in (\"idle\", \"scanning\"))" &&
+	name=$(awk "NR==2 {print \$1}" "$CCAPSIM_INV") &&
+	modscan scan -c scan.conf --device "$name" >found 2>err &&
+	test_grep "^# $name: ok, family" found &&
+	fixture=$(ls "$DATA_DIR"/e6000/*.txt | head -n 1) &&
+	modscan scan --parse e6000 -c scan.conf "$fixture" >parsed &&
+	test_line_count -ge 1 parsed &&
+	test "$(cat run/scan.pid | tr -dc 0-9)" = "$bg" &&
+	/usr/bin/python3 -c "import json, sys
+sys.exit(json.load(open(\"run/status.json\"))[\"pid\"] != $bg)" &&
+	kill -0 "$bg" &&
+	kill -TERM "$bg" && wait "$bg"
+'
+
 test_expect_success '--device with an unknown name is a usage error' '
 	test_expect_code 2 modscan scan -c scan.conf --device NOSUCH 2>err &&
 	test_grep "no device .NOSUCH." err

@@ -90,4 +90,19 @@ test_expect_success 'strict policy with an empty known_hosts refuses every devic
 	test_line_count = 0 empty_known_hosts
 '
 
+test_expect_success 'the refusal names the ssh-keygen line that fixes it, and it does' '
+	port=$(awk "\$1 == \"CCAP100\" { print \$3 }" "$CCAPSIM_INV") &&
+	other=$(cut -d" " -f1,2 "$TRASH/ccapsim-keys/CCAP000.pub") &&
+	sed "s|^\(\[127.0.0.1\]:$port\) .*|\1 $other|" run/known_hosts \
+		>kh.new && mv kh.new run/known_hosts &&
+	test_expect_code 1 modscan scan --once -c scan.conf &&
+	fix="ssh-keygen -f .$TRASH/run/known_hosts. -R .\[127.0.0.1\]:$port." &&
+	test_grep "CCAP100: failed: host key .* changed .*; refusing; if the device was replaced: $fix, 0 channels" scan.log &&
+	cmd=$(sed -n "s/.*CCAP100: failed: host key .*if the device was replaced: \(.*\), 0 channels.*/\1/p" scan.log | tail -n 1) &&
+	eval "$cmd" >/dev/null 2>&1 &&
+	modscan scan --once -c scan.conf &&
+	outcomes >out &&
+	test "$(grep -c "	ok	" out)" -ge 3
+'
+
 test_done

@@ -49,7 +49,7 @@ test_expect_success 'a check of a healthy scanner changes nothing' '
 	modscan watchdog --config "$CONF" >out &&
 	test_line_count = 0 out &&
 	test "$(scanner_pid)" = "$pid" &&
-	test_grep "watchdog\[[0-9]*\] info healthy: pid $pid" "$WATCH_LOG"
+	test_grep "watchdog\[[0-9]*\] debug healthy: pid $pid" "$WATCH_LOG"
 '
 
 test_expect_success SMTPD 'killed with -9: one check restarts it and a restart mail arrives' '

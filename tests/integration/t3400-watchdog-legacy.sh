@@ -53,7 +53,7 @@ test_expect_success 'watchdog --daemon runs maintain --cleanup at 04:30 unless t
 '
 
 test_expect_success 'the shipped crontab and timer run maintain --cleanup daily' '
-	grep -E "^[0-9]+ [0-9]+ \* \* \* +modscan +modscan maintain --cleanup( |$)" \
+	grep -E "^#?[0-9]+ [0-9]+ \* \* \* +modscan +modscan maintain --cleanup( |$)" \
 		"$SRC_DIR/contrib/cron/modscan.cron" &&
 	grep -q "^OnCalendar=\*-\*-\* [0-9:]*$" "$SRC_DIR/contrib/systemd/modscan-maintain.timer" &&
 	grep -q "^ExecStart=.* maintain --cleanup" "$SRC_DIR/contrib/systemd/modscan-maintain.service"

@@ -65,4 +65,9 @@ test_expect_success 'server down: one line, exit 1, within the connect timeout' 
 	test_grep "^modscan maintain: database: cannot connect to 127.0.0.1:$DB_PORT: " err
 '
 
+test_expect_success 'server down over TCP: "connection refused", not an errno number' '
+	DB_SOCKET= test_expect_code 1 modscan maintain --status 2>err &&
+	test_grep "^modscan maintain: database: cannot connect to 127.0.0.1:$DB_PORT: connection refused$" err
+'
+
 test_done

@@ -96,9 +96,14 @@ _test_prereq_ok=" "
 test_set_prereq() {
 	_test_prereq_ok="$_test_prereq_ok$1 "
 }
+# test_have_prereq A[,B...]: all of them.
 test_have_prereq() {
-	case "$_test_prereq_ok" in *" $1 "*) return 0 ;; esac
-	return 1
+	_p=$1
+	while [ -n "$_p" ]; do
+		case "$_test_prereq_ok" in *" ${_p%%,*} "*) ;; *) return 1 ;; esac
+		case "$_p" in *,*) _p=${_p#*,} ;; *) _p= ;; esac
+	done
+	return 0
 }
 
 # A command that must fail in a controlled way (exit 1..125, not a crash).

@@ -14,6 +14,17 @@ static int load_text(struct ms_conf *c, const char *text, mode_t mode,
 	return ms_conf_load_file(c, conf_path, err);
 }
 
+/* The same with an owner: the file is written, then chowned. */
+static int load_owned(struct ms_conf *c, const char *text, mode_t mode,
+		      uid_t uid, gid_t gid, struct ms_err *err)
+{
+	ms_conf_init(c);
+	t_write(conf_path, text, mode);
+	if (chown(conf_path, uid, gid) < 0)
+		return MS_E_SYS;
+	return ms_conf_load_file(c, conf_path, err);
+}
+
 static void test_defaults(void)
 {
 	struct ms_conf c;
@@ -234,8 +245,6 @@ static void test_unknown_and_secrets(void)
 	       "a secret in a 0644 file is refused");
 	is_str(err.msg, want, "the refusal says why and what to do");
 	ms_conf_release(&c);
-	is_int(load_text(&c, "ACCESS_PASSWORD=s3cret\n", 0640, &err),
-	       MS_E_INVAL, "a legacy secret in a 0640 file is refused");
 	ms_conf_release(&c);
 	is_int(load_text(&c, "DB_PASSWORD=s3cret\nSSH_PASSWORD='p w'\n",
 			 0600, &err), 0, "the same secrets in 0600 load");
@@ -247,6 +256,33 @@ static void test_unknown_and_secrets(void)
 	ms_conf_release(&c);
 	is_int(load_text(&c, "DB_PASSWORD=\n", 0644, &err), 0,
 	       "an empty secret in a 0644 file is accepted");
+	ms_conf_release(&c);
+}
+
+/*
+ * 0640 root:<service group> is the packaged config's mode: accepted only
+ * with owner root, our group and nothing for others.  54321 is a uid and
+ * gid with no passwd or group entry (so not the group "modscan").
+ */
+static void test_service_group(void)
+{
+	const char *text = "ACCESS_PASSWORD=s3cret\n";
+	struct ms_err err = { 0 };
+	struct ms_conf c;
+
+	if (geteuid() != 0)
+		return;		/* chown needs root; the suite runs as root */
+	is_int(load_owned(&c, text, 0640, 0, getegid(), &err), 0,
+	       "0640 root:our group with a secret loads");
+	ms_conf_release(&c);
+	is_int(load_owned(&c, text, 0640, 0, 54321, &err), MS_E_INVAL,
+	       "0640 root:another group is refused");
+	ms_conf_release(&c);
+	is_int(load_owned(&c, text, 0644, 0, getegid(), &err), MS_E_INVAL,
+	       "0644 root:our group (others read) is refused");
+	ms_conf_release(&c);
+	is_int(load_owned(&c, text, 0640, 54321, getegid(), &err),
+	       MS_E_INVAL, "0640 owned by another user is refused");
 	ms_conf_release(&c);
 }
 
@@ -311,6 +347,7 @@ int main(void)
 	test_precedence();
 	test_errors();
 	test_unknown_and_secrets();
+	test_service_group();
 	test_load_order();
 	t_rmdir();
 	return done_testing();

@@ -32,7 +32,7 @@ static void test_addr(void)
 {
 	static const struct { const char *s; int r; const char *host; int port; } t[] = {
 		{ "127.0.0.1:9100", 0, "127.0.0.1", 9100 },
-		{ ":9100", 0, "127.0.0.1", 9100 },
+		{ ":9100", 0, MS_HTTP_ANY, 9100 },
 		{ "9100", 0, "127.0.0.1", 9100 },
 		{ "localhost:80", 0, "127.0.0.1", 80 },
 		{ "[::1]:8080", 0, "::1", 8080 },

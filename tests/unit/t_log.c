@@ -66,6 +66,48 @@ static void test_format(void)
 	   "the error names the file");
 }
 
+/* stderr is the journal when JOURNAL_STREAM names it: <N> prefixes. */
+static void test_journal(void)
+{
+	char path[160], js[64], want[128];
+	struct ms_err err = { 0 };
+	struct stat st;
+	struct ms_buf b;
+	int fd, saved = dup(STDERR_FILENO);
+
+	t_path(path, sizeof(path), "journal.txt");
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || saved < 0 || fstat(fd, &st) < 0 ||
+	    dup2(fd, STDERR_FILENO) < 0) {
+		ok(0, "redirect stderr");
+		return;
+	}
+	snprintf(js, sizeof(js), "%llu:%llu", (unsigned long long)st.st_dev,
+		 (unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", js, 1);
+	ms_log_open("scan", "", MS_LOG_DEBUG, 0, 0, &err);
+	ms_log_error("e");
+	ms_log_warn("w");
+	ms_log_debug("d");
+	setenv("JOURNAL_STREAM", "1:1", 1);
+	ms_log_open("scan", "", MS_LOG_DEBUG, 0, 0, &err);
+	ms_log_notice("n");
+	unsetenv("JOURNAL_STREAM");
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(fd);
+	ms_log_close();
+	slurp(path, &b);
+	snprintf(want, sizeof(want), "<3>scan[%ld] error e\n<4>scan[%ld] warn "
+		 "w\n<7>scan[%ld] debug d\n", (long)getpid(), (long)getpid(),
+		 (long)getpid());
+	ok(!strncmp(b.p, want, strlen(want)),
+	   "journal stream: <N> priority, no time stamp: %s", b.p);
+	ok(matches(b.p + strlen(want), "^[0-9]{4}-.* scan\\[[0-9]+\\] notice "
+		   "n\n$"), "another stream: the plain format");
+	ms_buf_release(&b);
+}
+
 static void test_levels(void)
 {
 	static const char *const names[] = {
@@ -270,6 +312,7 @@ int main(void)
 	t_tmpdir();
 	t_path(log_path, sizeof(log_path), "test.log");
 	test_format();
+	test_journal();
 	test_levels();
 	test_escaping();
 	test_rotation();

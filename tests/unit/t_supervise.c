@@ -190,10 +190,17 @@ static void test_decide(void)
 	int64_t when, slot = local(2025, 6, 10, 6, 0, -1);
 	int64_t h = 3600 * 1000;
 
+	is_int(ms_job_decide(&j, slot - 1000, &when), MS_JOB_WAIT,
+	       "never run, yesterday's slot is long past: not owed, wait");
+	is_int(ms_job_decide(&j, slot - 1000, &when), MS_JOB_WAIT,
+	       "and again: wait");
+	j.last_start = slot - 48 * h;
+	j.skipped_slot = 0;
 	is_int(ms_job_decide(&j, slot - 1000, &when), MS_JOB_SKIP,
-	       "never run, yesterday's slot is long past: skip");
+	       "ran before, yesterday's slot is long past: skip");
 	is_int(ms_job_decide(&j, slot - 1000, &when), MS_JOB_WAIT,
 	       "the skipped slot is reported once");
+	j.last_start = 0;
 	is_int(when, slot, "next slot is 06:00");
 	is_int(ms_job_decide(&j, slot, &when), MS_JOB_RUN, "due at 06:00");
 	j.last_start = slot;
