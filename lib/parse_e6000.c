@@ -26,7 +26,8 @@ static int name_kind(const struct ms_field *f)
 	i = mid;
 	if (ms_parse_digits(f->p, f->n, &i) && f->p[i] == '/')
 		return 1;
-	if (!memcmp(f->p + mid, "scq/", 4))
+	/* f->p is not terminated: the field may end right after "X/N" */
+	if (f->n - mid >= 4 && !memcmp(f->p + mid, "scq/", 4))
 		return 1;
 	/* ofd and other lower-case kinds; `2/3.1/0` is a Casa name */
 	for (i = mid; f->p[i] != '/'; i++) {
