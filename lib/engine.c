@@ -10,16 +10,15 @@
 #include <sys/signalfd.h>
 
 #include "device.h"
-#include "drv.h"
 #include "file.h"
 #include "inventory.h"
 #include "invsrc.h"
 #include "log.h"
-#include "modmap.h"
 #include "nameidx.h"
 #include "scanset.h"
 #include "notify.h"
 #include "plant.h"
+#include "progress.h"
 #include "pool.h"
 #include "rundir.h"
 #include "scanctl.h"
@@ -36,7 +35,6 @@ enum {
 	PROGRESS_MS = 100,
 	BACKLOG_MAX = 2000000		/* samples queued before we pause */
 };
-
 
 struct dev_state {
 	struct ms_device dev;		/* first: the name index reads it */
@@ -440,22 +438,11 @@ static void finish_job(struct engine *e, struct job *j)
 
 static void progress(struct engine *e, bool last)
 {
-	char eta[32] = "ETA -";
-	double secs, rate;
-
 	if (!e->o->progress || (!last && ms_mono_now() < e->next_progress))
 		return;
 	e->next_progress = ms_deadline(PROGRESS_MS);
-	secs = (double)(ms_wall_now() - e->cur.started) / 1000;
-	rate = secs > 0 ? (double)e->finished / secs : 0.0;
-	/* no estimate until the first device has finished */
-	if (e->finished && rate > 0)
-		snprintf(eta, sizeof(eta), "ETA %.0f s",
-			 (double)(e->ndev > e->finished ?
-				 e->ndev - e->finished : 0) / rate);
-	fprintf(stderr, "\r%zu/%zu devices, %u failed, %.1f devices/s, %s "
-		"\033[K%s", e->finished, e->ndev, e->cur.devices_failed, rate,
-		eta, last ? "\n" : "");
+	ms_progress_draw(e->cur.started, e->finished, e->ndev,
+			 e->cur.devices_failed, last);
 }
 
 static ms_msec_t check_ms(const struct engine *e)
