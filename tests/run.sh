@@ -1,6 +1,7 @@
 #!/bin/bash
 # Run the whole suite: unit tests (sanitizer build), integration tests on
-# the static binary and on the sanitizer build, and the fuzz smoke runs.
+# the static binary and on the sanitizer build, the fuzz smoke runs and
+# the chaos suite's smoke run (tests/chaos/run.sh --smoke).
 # Counts every test case and ends with one line "N passed, N failed".
 #
 #   tests/run.sh [--unit] [--asan-only] [--static-only] [PATTERN]
@@ -8,15 +9,16 @@ set -u
 cd "$(dirname "$0")/.." || exit 2
 SRC=$(pwd)
 
-do_unit=1 do_integ=1 do_fuzz=1 flavors="static asan" pattern='t[0-9]*'
+do_unit=1 do_integ=1 do_fuzz=1 do_chaos=1 flavors="static asan" pattern='t[0-9]*'
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--unit) do_integ=0 do_fuzz=0 ;;
+	--unit) do_integ=0 do_fuzz=0 do_chaos=0 ;;
 	--asan-only) flavors=asan ;;
 	--static-only) flavors=static ;;
 	--no-fuzz) do_fuzz=0 ;;
-	-*) echo "usage: tests/run.sh [--unit] [--asan-only] [--static-only] [--no-fuzz] [PATTERN]" >&2; exit 2 ;;
-	*) pattern="$1*" ;;
+	--no-chaos) do_chaos=0 ;;
+	-*) echo "usage: tests/run.sh [--unit] [--asan-only] [--static-only] [--no-fuzz] [--no-chaos] [PATTERN]" >&2; exit 2 ;;
+	*) pattern="$1*" do_chaos=0 ;;
 	esac
 	shift
 done
@@ -88,6 +90,18 @@ fi
 if [ $do_fuzz = 1 ] && [ -x tests/fuzz/smoke.sh ]; then
 	tests/fuzz/smoke.sh >"$OUT/fuzz.out" 2>&1
 	count "$OUT/fuzz.out" fuzz/smoke $?
+fi
+
+# Each RESULT line of the chaos smoke run is one case; the rest are notes.
+if [ $do_chaos = 1 ] && [ -x tests/chaos/run.sh ]; then
+	tests/chaos/run.sh --smoke >"$OUT/chaos.raw" 2>&1
+	rc=$?
+	awk '/^RESULT / { n++; s = substr($0, 8)
+			  print ($NF == "PASS" ? "ok " : "not ok ") n " - " s
+			  next }
+	     { print "# " $0 }
+	     END { print "1.." n }' "$OUT/chaos.raw" >"$OUT/chaos.out"
+	count "$OUT/chaos.out" chaos/smoke $rc
 fi
 
 for name in "${failures[@]}"; do
