@@ -162,10 +162,13 @@ in_tmp() {
 # ns_every_applet DIR LINE "MODE USER GROUP": every applet run with DIR
 # bound over /tmp is refused with LINE; /tmp kept its mode and owner and
 # stayed empty, as seen inside the namespace.
+# The binary runs from a copy reached through the working directory: the
+# checkout itself may live below /tmp, which the bind mount hides.
 ns_every_applet() {
+	mkdir -p nsbin && cp "$MODSCAN" nsbin/modscan &&
 	printf '%s\n' "$APPLETS" | while read -r _cmd; do
 		# shellcheck disable=SC2086
-		WRAP="in_tmp $1" &&
+		MODSCAN=./nsbin/modscan WRAP="in_tmp $1" &&
 		refused "$2" $_cmd &&
 		printf "%s\n0\n" "$3" >expect-ns &&
 		test_cmp expect-ns ns-after || { echo "^ $_cmd" >&2; exit 1; }
