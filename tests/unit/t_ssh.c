@@ -45,8 +45,8 @@ static struct ms_ssh_opts opts(int port)
 	struct ms_ssh_opts o = {
 		.host = "127.0.0.1", .port = port, .user = E.user,
 		.password = E.password, .policy = MS_SSH_POLICY_OFF,
-		.connect_deadline = ms_deadline(5000),
-		.login_deadline = ms_deadline(10000),
+		.connect_deadline = ms_deadline(30000),
+		.login_deadline = ms_deadline(60000),
 	};
 	return o;
 }
@@ -84,9 +84,9 @@ static void t_password_shell(void)
 	if (r < 0)
 		return;
 	/* The quotes keep the typed echo from matching the output. */
-	r = ms_ssh_write(s, "echo hel''lo\n", 13, ms_deadline(3000), &err);
+	r = ms_ssh_write(s, "echo hel''lo\n", 13, ms_deadline(30000), &err);
 	is_int(r, 0, "a command is written");
-	r = read_until(s, out, sizeof(out), "hello\r", ms_deadline(5000), &err);
+	r = read_until(s, out, sizeof(out), "hello\r", ms_deadline(30000), &err);
 	is_int(r, 0, "'echo hello' comes back through the shell (%s)", err.msg);
 	if (r < 0)
 		printf("# output: '%s'\n", out);
@@ -99,9 +99,9 @@ static void t_password_shell(void)
 	ok(ms_mono_now() - t0 >= 300 && ms_mono_now() - t0 < 1300,
 	   "read timed out at its deadline (%lld ms for 300)",
 	   (long long)(ms_mono_now() - t0));
-	r = ms_ssh_write(s, "exit\n", 5, ms_deadline(3000), &err);
+	r = ms_ssh_write(s, "exit\n", 5, ms_deadline(30000), &err);
 	is_int(r, 0, "exit is written");
-	r = read_until(s, out, sizeof(out), NULL, ms_deadline(5000), &err);
+	r = read_until(s, out, sizeof(out), NULL, ms_deadline(30000), &err);
 	is_int(r, MS_E_EOF, "after exit, read reports MS_E_EOF (%s)", err.msg);
 	ms_ssh_close(s);
 }
