@@ -195,6 +195,64 @@ static int migrate1(struct ms_sql_run *r, time_t now, char *note,
 	return rc;
 }
 
+/*
+ * The migrations after the first, in version order: statements, each
+ * idempotent, then the schema_version row.  A migration runs when its row
+ * is missing, so versions that landed out of order are still applied.
+ */
+struct migration {
+	int version;
+	const char *desc;		/* the schema_version description */
+	const char *const *sql;		/* NULL-terminated */
+};
+
+static const struct migration later[] = {
+	{ 0, NULL, NULL }
+};
+
+static int applied(struct ms_db *db, int version, bool *yes,
+		   struct ms_err *err)
+{
+	char v[16], n[16];
+	const char *p[] = { v };
+	int r;
+
+	snprintf(v, sizeof(v), "%d", version);
+	r = ms_db_query_str(db, "SELECT COUNT(*) FROM schema_version WHERE "
+			    "version = ?", p, 1, n, sizeof(n), err);
+	*yes = r > 0 && strcmp(n, "0");
+	return r < 0 ? r : 0;
+}
+
+static int migrate_later(struct ms_sql_run *r, bool fresh,
+			 struct ms_err *err)
+{
+	const struct migration *m;
+	const char *const *s;
+	struct ms_buf b;
+	bool yes = false;
+	int rc = 0;
+
+	ms_buf_init(&b, 1024);
+	for (m = later; m->version && rc >= 0; m++) {
+		rc = fresh ? 0 : applied(r->db, m->version, &yes, err);
+		if (rc < 0 || yes)
+			continue;
+		for (s = m->sql; *s && rc >= 0; s++)
+			rc = ms_sql_run(r, *s, err);
+		ms_buf_reset(&b);
+		if (rc >= 0 && ms_buf_printf(&b, "INSERT IGNORE INTO "
+					     "schema_version VALUES (%d, "
+					     "UNIX_TIMESTAMP(), '%s')",
+					     m->version, m->desc) < 0)
+			rc = ms_err_set(err, MS_E_NOMEM, "out of memory");
+		else if (rc >= 0)
+			rc = ms_sql_run(r, b.p, err);
+	}
+	ms_buf_release(&b);
+	return rc;
+}
+
 int ms_schema_init(struct ms_sql_run *r, time_t now, char *note,
 		   size_t note_size, struct ms_err *err)
 {
@@ -211,6 +269,8 @@ int ms_schema_init(struct ms_sql_run *r, time_t now, char *note,
 		rc = migrate1(r, now, note, note_size, err);
 	else if (rc >= 0)
 		rc = make_view(r, note, note_size, err);
+	if (rc >= 0)
+		rc = migrate_later(r, version < 1, err);
 	if (rc >= 0)
 		rc = ms_schema_partitions(r, today,
 					  today + MS_SCHEMA_AHEAD_DAYS, err);
