@@ -206,7 +206,55 @@ struct migration {
 	const char *const *sql;		/* NULL-terminated */
 };
 
+static const char *const migration2[] = {
+	"CREATE TABLE IF NOT EXISTS upstream_nodes (\n"
+	"  device VARCHAR(63) NOT NULL,\n"
+	"  upstream VARCHAR(31) NOT NULL,\n"
+	"  node VARCHAR(63) NOT NULL,\n"
+	"  description VARCHAR(255) NOT NULL DEFAULT '',\n"
+	"  source ENUM('file','sql','device') NOT NULL,\n"
+	"  valid_from BIGINT NOT NULL COMMENT 'unix seconds',\n"
+	"  valid_to BIGINT NULL COMMENT 'unix seconds; NULL: in force',\n"
+	"  PRIMARY KEY (device, upstream, valid_from),\n"
+	"  KEY node (node, valid_from)\n"
+	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+	NULL
+};
+
+static const char *const migration3[] = {
+	"CREATE TABLE IF NOT EXISTS scan_instances (\n"
+	"  name VARCHAR(63) NOT NULL PRIMARY KEY,\n"
+	"  groups VARCHAR(255) NOT NULL DEFAULT '' "
+	"COMMENT 'comma separated; empty: all',\n"
+	"  host VARCHAR(255) NOT NULL DEFAULT '',\n"
+	"  pid INT UNSIGNED NOT NULL DEFAULT 0,\n"
+	"  started_ms BIGINT NOT NULL COMMENT 'unix milliseconds',\n"
+	"  seen_ms BIGINT NOT NULL COMMENT 'last renewal, unix milliseconds',\n"
+	"  lapse_ms BIGINT NOT NULL COMMENT 'lapsed past seen_ms + lapse_ms',\n"
+	"  leased INT UNSIGNED NOT NULL DEFAULT 0 "
+	"COMMENT 'devices leased in the last scan interval',\n"
+	"  stopped TINYINT NOT NULL DEFAULT 0 COMMENT '1: left cleanly'\n"
+	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+	"CREATE TABLE IF NOT EXISTS scan_leases (\n"
+	"  device VARCHAR(63) NOT NULL PRIMARY KEY,\n"
+	"  grp VARCHAR(63) NOT NULL DEFAULT '' COMMENT 'empty: any instance',\n"
+	"  instance VARCHAR(63) NOT NULL DEFAULT '' "
+	"COMMENT 'holder; empty: free',\n"
+	"  expires_ms BIGINT NOT NULL DEFAULT 0 COMMENT 'unix milliseconds',\n"
+	"  slot BIGINT NOT NULL DEFAULT -1 "
+	"COMMENT 'scan interval number of the last scan',\n"
+	"  scanned_by VARCHAR(63) NOT NULL DEFAULT '',\n"
+	"  KEY instance (instance),\n"
+	"  KEY grp (grp)\n"
+	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+	"ALTER TABLE device_scans ADD COLUMN IF NOT EXISTS instance "
+	"VARCHAR(63) NOT NULL DEFAULT '' AFTER run_id",
+	NULL
+};
+
 static const struct migration later[] = {
+	{ 2, "upstream to node map with its history", migration2 },
+	{ 3, "scan instances and device leases", migration3 },
 	{ 0, NULL, NULL }
 };
 

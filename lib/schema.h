@@ -16,7 +16,7 @@
 #include "err.h"
 
 enum {
-	MS_SCHEMA_VERSION = 1,		/* the highest migration in schema.c */
+	MS_SCHEMA_VERSION = 3,		/* the highest migration in schema.c */
 	MS_SCHEMA_AHEAD_DAYS = 3,	/* partitions made after today */
 	MS_SCHEMA_LOCK_WAIT = 60,	/* seconds for GET_LOCK */
 	MS_SCHEMA_BACK_DAYS = 400	/* day partitions an import creates */

@@ -20,12 +20,12 @@ test_expect_success 'the GRANT it names is enough: --init then succeeds' '
 	grant=$(sed -n "s/.*as an administrator: //p" err) &&
 	mariadb_sql "$grant" &&
 	DB_USER=few DB_PASSWORD=pw DB_SOCKET= modscan maintain --init >out &&
-	test_grep "^schema version 1 (was 0)$" out
+	test_grep "^schema version 3 (was 0)$" out
 '
 
 test_expect_success 'a user with ALL PRIVILEGES on the database passes the check' '
 	modscan maintain --init >out &&
-	test_grep "^schema version 1 (was 1)$" out
+	test_grep "^schema version 3 (was 3)$" out
 '
 
 test_done

@@ -23,11 +23,13 @@ test_expect_success '--dry-run on an empty database prints the DDL, changes noth
 		WHERE TABLE_SCHEMA = '\''modscan'\''")" = 0
 '
 
-test_expect_success '--init creates the schema at version 1' '
+test_expect_success '--init creates the schema at version 3' '
 	modscan maintain --init >out &&
-	test_grep "^schema version 1 (was 0)" out &&
-	test "$(mariadb_sql "SELECT MAX(version) FROM modscan.schema_version")" = 1 &&
-	for t in samples device_scans schema_version lastupdatemodulation modulation_new; do
+	test_grep "^schema version 3 (was 0)" out &&
+	test "$(mariadb_sql "SELECT GROUP_CONCAT(version ORDER BY version)
+		FROM modscan.schema_version")" = 1,2,3 &&
+	for t in samples device_scans schema_version lastupdatemodulation \
+		 modulation_new upstream_nodes scan_instances scan_leases; do
 		mariadb_sql "SELECT 1 FROM modscan.$t LIMIT 0" || return 1
 	done &&
 	test "$(mariadb_sql "SELECT TABLE_TYPE FROM information_schema.TABLES
@@ -48,7 +50,7 @@ test_expect_success 'partitions for today and the next 3 days, plus catch-alls' 
 test_expect_success '--init twice gives the same schema' '
 	schema >before &&
 	modscan maintain --init >out &&
-	test_grep "^schema version 1 (was 1)" out &&
+	test_grep "^schema version 3 (was 3)" out &&
 	schema >after &&
 	test_cmp before after
 '
@@ -69,9 +71,25 @@ test_expect_success 'two --init at once on a fresh database both succeed' '
 	p2=$! &&
 	wait $p1 && wait $p2 &&
 	cat o1 o2 e1 e2 &&
-	test "$(mariadb_sql "SELECT COUNT(*) FROM m2.schema_version")" = 1 &&
+	test "$(mariadb_sql "SELECT COUNT(*) FROM m2.schema_version")" = 3 &&
 	DB_NAME=m2 schema_db=m2 modscan maintain --status >st &&
-	test_grep "^schema version: 1" st
+	test_grep "^schema version: 3" st
+'
+
+test_expect_success '--init brings a version 1 database to version 3' '
+	mariadb_sql "CREATE DATABASE m3;
+		GRANT ALL ON m3.* TO modscan@127.0.0.1, modscan@localhost" &&
+	DB_NAME=m3 modscan maintain --init >/dev/null &&
+	mariadb_sql "DROP TABLE m3.upstream_nodes, m3.scan_instances,
+			m3.scan_leases;
+		ALTER TABLE m3.device_scans DROP COLUMN instance;
+		DELETE FROM m3.schema_version WHERE version > 1" &&
+	DB_NAME=m3 modscan maintain --init >out &&
+	test_grep "^schema version 3 (was 1)" out &&
+	test "$(mariadb_sql "SELECT COUNT(*) FROM information_schema.COLUMNS
+		WHERE TABLE_SCHEMA = '\''m3'\'' AND TABLE_NAME = '\''device_scans'\''
+		AND COLUMN_NAME = '\''instance'\''")" = 1 &&
+	mariadb_sql "SELECT 1 FROM m3.scan_leases LIMIT 0"
 '
 
 test_expect_success '--dry-run on an initialised database prints nothing to change' '

@@ -20,7 +20,7 @@ test_expect_success 'setup: schema, samples of today, a device scan' '
 test_expect_success '--status: version, tables, samples, partitions, spool' '
 	mkdir -m 700 spool && printf x >spool/spool-0000000000000001.log &&
 	modscan maintain --status >out &&
-	test_grep "^schema version: 1" out &&
+	test_grep "^schema version: 3" out &&
 	test_grep "^table samples .* rows" out &&
 	test_grep "^table modulation_new  *view" out &&
 	test_grep "^samples: oldest $(date -u +%Y-%m-%d)T" out &&
@@ -31,7 +31,7 @@ test_expect_success '--status: version, tables, samples, partitions, spool' '
 test_expect_success '--status --json is valid JSON with the same facts' '
 	modscan maintain --status --json >out.json &&
 	/usr/bin/python3 -c "import json,sys; d=json.load(open(\"out.json\"))
-assert d[\"schema_version\"] == 1, d
+assert d[\"schema_version\"] == 3, d
 assert d[\"spool\"][\"files\"] == 1, d
 assert len(d[\"partitions\"]) == 6, d
 assert d[\"samples\"][\"oldest\"] > 0, d

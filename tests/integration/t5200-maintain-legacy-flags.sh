@@ -33,7 +33,7 @@ test_expect_success 'setup: a day partition and a device scan 20 days old' '
 test_expect_success 'bare maintain is maintain --status' '
 	modscan maintain >bare &&
 	modscan maintain --status >status &&
-	test_grep "^schema version: 1" bare &&
+	test_grep "^schema version: 3" bare &&
 	test_cmp status bare
 '
 
