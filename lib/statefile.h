@@ -33,9 +33,9 @@ typedef int (*ms_statefile_line_fn)(void *ctx, char **f, size_t n);
 
 /*
  * Check the magic first line of s[0..len), then hand every further line,
- * split at tabs into at most max_fields (up to 16) fields, to line.  Each line must
- * end with a newline and hold no NUL.  err says "line N: not a <what>
- * record" (MS_E_PARSE) or why else it failed.
+ * split at tabs into at most max_fields (up to 16) fields, to line.  Each
+ * line must end with a newline and hold no NUL.  err says "line N: not a
+ * <what> record" (MS_E_PARSE) or why else it failed.
  */
 int ms_statefile_parse(const char *s, size_t len, const char *magic,
 		       size_t max_fields, const char *what,
