@@ -67,7 +67,8 @@ const char *ms_fleet_state_name(enum ms_fleet_state s)
 
 bool ms_fleet_serves(const char *groups, const char *group)
 {
-	size_t n = strlen(group);
+	const char *want = *group ? group : "-";
+	size_t n = strlen(want);
 	const char *p = groups, *end;
 
 	if (!*groups)
@@ -76,21 +77,21 @@ bool ms_fleet_serves(const char *groups, const char *group)
 		end = strchr(p, ',');
 		if (!end)
 			end = p + strlen(p);
-		if ((size_t)(end - p) == n && !memcmp(p, group, n))
+		if ((size_t)(end - p) == n && !memcmp(p, want, n))
 			return true;
 		p = *end ? end + 1 : end;
 	}
 	return false;
 }
 
-/* Whether a live instance serves group ("" : any live instance). */
+/* Whether a live instance serves group. */
 static bool served(const struct ms_fleet_view *v, const char *group)
 {
 	size_t i;
 
 	for (i = 0; i < v->ninsts; i++)
 		if (v->insts[i].state == MS_FLEET_ALIVE &&
-		    (!*group || ms_fleet_serves(v->insts[i].groups, group)))
+		    ms_fleet_serves(v->insts[i].groups, group))
 			return true;
 	return false;
 }
@@ -502,7 +503,8 @@ static int group_row(void *ctx, unsigned ncols, char **c)
 	return 0;
 }
 
-/* instance, leases it holds: its own, or orphaned when it has no row */
+/* owner, devices it holds or scanned last: its own, or orphaned when it
+ * has no membership row */
 static int holder_row(void *ctx, unsigned ncols, char **c)
 {
 	struct load *l = ctx;
@@ -522,16 +524,20 @@ static int holder_row(void *ctx, unsigned ncols, char **c)
 	return 0;
 }
 
+/* the clock the scanners renew and lease by */
 static const char now_sql[] =
-	"SELECT CAST(ROUND(UNIX_TIMESTAMP(NOW(3)) * 1000) AS SIGNED)";
+	"SELECT CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)";
 static const char inst_sql[] =
 	"SELECT name, groups, host, seen_ms, lapse_ms, leased, stopped "
 	"FROM scan_instances ORDER BY name";
 static const char group_sql[] =
 	"SELECT grp, COUNT(*) FROM scan_leases GROUP BY grp ORDER BY grp";
+/* a device belongs to its lease holder, else to its last scanner: the
+ * instance that scans it while the database is away */
 static const char holder_sql[] =
-	"SELECT instance, COUNT(*) FROM scan_leases WHERE instance <> '' "
-	"GROUP BY instance";
+	"SELECT IF(instance <> '', instance, scanned_by) AS owner, COUNT(*) "
+	"FROM scan_leases WHERE instance <> '' OR scanned_by <> '' "
+	"GROUP BY owner";
 
 static int load_rows(struct ms_db *db, struct load *l, struct ms_err *err)
 {

@@ -45,14 +45,15 @@ struct ms_fleet_inst {
 	int64_t seen_ms;		/* last renewal, database clock */
 	int64_t lapse_ms;		/* lapsed past seen_ms + lapse_ms */
 	uint32_t leased;		/* devices leased, last interval */
-	uint32_t held;			/* leases naming it at the view */
+	uint32_t held;			/* devices it holds a lease on, or
+					 * scanned last (its own while the
+					 * database is away) */
 	bool stopped;			/* it said it left */
 	uint8_t state;			/* enum ms_fleet_state, by judge */
 };
 
 struct ms_fleet_group {
-	char name[MS_FLEET_NAME_MAX];	/* first; "": devices any instance
-					 * serves */
+	char name[MS_FLEET_NAME_MAX];	/* first; "": devices without one */
 	uint32_t devices;
 	uint32_t unserved;		/* devices, when no live instance
 					 * serves the group; by judge */
@@ -63,7 +64,7 @@ struct ms_fleet_view {
 	int64_t down_ms;		/* wall ms the database was first
 					 * found down since the view; 0 up */
 	char down_error[MS_ERR_MSG_MAX];
-	uint32_t orphaned;		/* leases held by names without a
+	uint32_t orphaned;		/* devices held by names without a
 					 * membership row */
 	struct ms_fleet_inst *insts;
 	size_t ninsts, icap;
@@ -82,13 +83,15 @@ struct ms_fleet_group *ms_fleet_group_add(struct ms_fleet_view *v,
 
 const char *ms_fleet_state_name(enum ms_fleet_state s);
 
-/* Whether an instance serving groups ("" all, else "a,b") serves group. */
+/*
+ * Whether an instance serving groups ("" all, else "a,b"; "-" the devices
+ * without a group) serves a device of group ("" none).
+ */
 bool ms_fleet_serves(const char *groups, const char *group);
 
 /*
  * Derive from the facts: each instance's state at at_ms, each group's
- * unserved devices (all of them when no live instance serves it; devices
- * without a group are served by any live instance).
+ * unserved devices (all of them when no live instance serves it).
  */
 void ms_fleet_view_judge(struct ms_fleet_view *v);
 
@@ -98,8 +101,9 @@ size_t ms_fleet_view_count(const struct ms_fleet_view *v,
 /* Devices of groups no live instance serves. */
 uint64_t ms_fleet_view_unserved(const struct ms_fleet_view *v);
 /*
- * Devices that wait for the database when it is down: those held at the
- * view by instances that were not alive, or unknown (orphaned).
+ * Devices that wait for the database when it is down: those held (or
+ * scanned last) at the view by instances that were not alive, or by
+ * unknown ones (orphaned).
  */
 uint64_t ms_fleet_view_waiting(const struct ms_fleet_view *v);
 

@@ -20,6 +20,8 @@ static void serves(void)
 	ok(!ms_fleet_serves("east,west", "eas"), "a prefix is not the group");
 	ok(!ms_fleet_serves("east,west", "st,we"), "nor a piece across");
 	ok(!ms_fleet_serves("north", ""), "a pinned list: not the no-group");
+	ok(ms_fleet_serves("north,-", ""), "'-': the devices without a group");
+	ok(!ms_fleet_serves("north,-", "-x"), "'-' is not a prefix");
 	ok(!ms_fleet_serves("north,", "south"), "trailing comma");
 }
 
@@ -47,8 +49,8 @@ static void group(struct ms_fleet_view *v, const char *name, uint32_t n)
 /*
  * At 1,000,000 ms, lapse 90 s: a seen 10 s ago (alive, central), b 120 s
  * ago (lapsed, north), c stopped (south), d exactly 90 s ago (alive: not
- * past seen + lapse; east,west).  Groups: none 10 (any live instance),
- * north 5 and south 3 unserved, west 2 and central 4 served, east 0.
+ * past seen + lapse; east,west).  Groups: none 10 (a serves "-"), north
+ * 5 and south 3 unserved, west 2 and central 4 served, east 0.
  * Waiting: b holds 5, c 1, orphaned 2: 8.
  */
 static void sample(struct ms_fleet_view *v)
@@ -56,7 +58,7 @@ static void sample(struct ms_fleet_view *v)
 	ms_fleet_view_init(v);
 	v->at_ms = 1000000;
 	v->orphaned = 2;
-	inst(v, "a", "central", 990000, 4, false);
+	inst(v, "a", "central,-", 990000, 4, false);
 	inst(v, "b", "north", 880000, 5, false);
 	inst(v, "c", "south", 990000, 1, true);
 	inst(v, "d", "east,west", 910000, 3, false);
@@ -98,7 +100,7 @@ static void judge(void)
 static const char sample_file[] =
 	"modscan-fleet 1\n"
 	"V\t1000000\t0\t2\t\n"
-	"I\ta\tcentral\tjh-a\t990000\t90000\t8\t4\t0\n"
+	"I\ta\tcentral,-\tjh-a\t990000\t90000\t8\t4\t0\n"
 	"I\tb\tnorth\tjh-b\t880000\t90000\t10\t5\t0\n"
 	"I\tc\tsouth\tjh-c\t990000\t90000\t2\t1\t1\n"
 	"I\td\teast,west\tjh-d\t910000\t90000\t6\t3\t0\n"
@@ -244,7 +246,7 @@ static void outputs(void)
 	ok(strstr(b.p, "  b                lapsed  groups north, host jh-b, "
 		  "seen 120 s before the view, 10 devices leased in the last "
 		  "interval, still holds 5\n") != NULL, "text: a lapsed line");
-	ok(strstr(b.p, "  a                alive   groups central") != NULL,
+	ok(strstr(b.p, "  a                alive   groups central,-") != NULL,
 	   "text: an alive line");
 	ok(strstr(b.p, "unserved:   group north: 5 devices\n") &&
 	   strstr(b.p, "unserved:   group south: 3 devices\n") &&
