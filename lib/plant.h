@@ -23,7 +23,6 @@
 #include "sample.h"
 
 enum {
-	MS_NODE_MAX = 64,		/* node name, with its NUL */
 	MS_PLANT_MAX = 64 * 1024 * 1024	/* bound of the state file */
 };
 
