@@ -20,10 +20,10 @@
 #include "buf.h"
 #include "err.h"
 #include "nameidx.h"
+#include "nodemap.h"
 #include "sample.h"
 
 enum {
-	MS_NODE_MAX = 64,		/* node name, with its NUL */
 	MS_PLANT_MAX = 64 * 1024 * 1024	/* bound of the state file */
 };
 
