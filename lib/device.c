@@ -260,8 +260,10 @@ static int to_samples(const struct session *s, struct ms_drv *d,
 {
 	size_t i;
 
-	res->descr = d->descr;
-	ms_descrlist_init(&d->descr);
+	if (ms_conf_bool(s->set->conf, MS_CONF_NODES_FROM_DEVICE)) {
+		res->descr = d->descr;
+		ms_descrlist_init(&d->descr);
+	}
 	if (!d->recs.n)
 		return 0;
 	if (!(res->samples = calloc(d->recs.n, sizeof(*res->samples))))

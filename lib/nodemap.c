@@ -151,35 +151,28 @@ static int keep_node(struct ms_nodemap *m, const struct ms_node *n,
 	return 0;
 }
 
-static bool is_word(const char *s, size_t max)
+/* UTF-8 (the table's character set) without control characters, nor
+ * blanks unless blanks; 1 to max - 1 bytes (0 too with blanks). */
+static bool is_text(const char *s, size_t max, bool blanks)
 {
 	size_t i;
 
 	for (i = 0; s[i]; i++)
-		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
+		if ((unsigned char)s[i] < ' ' || s[i] == 0x7f ||
+		    (!blanks && s[i] == ' '))
 			return false;
-	return i > 0 && i < max;
-}
-
-static bool is_text(const char *s, size_t max)
-{
-	size_t i;
-
-	for (i = 0; s[i]; i++)
-		if ((unsigned char)s[i] < ' ' || s[i] == 0x7f)
-			return false;
-	return i < max;
+	return (i > 0 || blanks) && i < max && ms_utf8_valid(s, i);
 }
 
 int ms_node_check(const struct ms_node *n, struct ms_err *err)
 {
-	if (!n->device || !is_word(n->device, MS_DEVICE_MAX))
+	if (!n->device || !is_text(n->device, MS_DEVICE_MAX, false))
 		return ms_err_set(err, MS_E_INVAL, "bad device name");
-	if (!n->upstream || !is_word(n->upstream, MS_UPSTREAM_MAX))
+	if (!n->upstream || !is_text(n->upstream, MS_UPSTREAM_MAX, false))
 		return ms_err_set(err, MS_E_INVAL, "bad upstream name");
-	if (!n->node || !is_word(n->node, MS_NODE_MAX))
+	if (!n->node || !is_text(n->node, MS_NODE_MAX, false))
 		return ms_err_set(err, MS_E_INVAL, "bad node name");
-	if (n->descr && !is_text(n->descr, MS_NODE_DESCR_MAX))
+	if (n->descr && !is_text(n->descr, MS_NODE_DESCR_MAX, true))
 		return ms_err_set(err, MS_E_INVAL, "bad description");
 	if (n->source >= MS_NODE_SRC__COUNT)
 		return ms_err_set(err, MS_E_INVAL, "bad source");
@@ -199,8 +192,8 @@ bool ms_node_same(const struct ms_node *a, const struct ms_node *b)
 static int store(struct ms_nodemap *m, const struct ms_node *n, ssize_t i,
 		 struct ms_err *err)
 {
-	struct ms_node *v, copy;
-	size_t h, cap;
+	struct ms_node copy;
+	size_t h;
 
 	if (keep_node(m, n, &copy) < 0)
 		return ms_err_set(err, MS_E_NOMEM, "out of memory");
@@ -208,13 +201,8 @@ static int store(struct ms_nodemap *m, const struct ms_node *n, ssize_t i,
 		m->v[i] = copy;
 		return 1;
 	}
-	if (m->n == m->cap) {
-		cap = m->cap ? m->cap * 2 : 64;
-		if (!(v = realloc(m->v, cap * sizeof(*v))))
-			return ms_err_set(err, MS_E_NOMEM, "out of memory");
-		m->v = v;
-		m->cap = cap;
-	}
+	if (ms_grow((void **)&m->v, &m->cap, m->n, sizeof(*m->v), 64) < 0)
+		return ms_err_set(err, MS_E_NOMEM, "out of memory");
 	if ((m->n + 1) * 2 > m->nslot && grow_slots(m) < 0)
 		return ms_err_set(err, MS_E_NOMEM, "out of memory");
 	find_pos(m, n->device, n->upstream, &h);
@@ -247,6 +235,55 @@ int ms_nodemap_put(struct ms_nodemap *m, const struct ms_node *n,
 	    && ms_node_same(&m->v[i], n))
 		return 0;
 	return store(m, n, i, err);
+}
+
+/* The slot that holds position i. */
+static size_t slot_of(const struct ms_nodemap *m, size_t i)
+{
+	size_t h, mask = m->nslot - 1;
+
+	for (h = pair_hash(m->v[i].device, m->v[i].upstream) & mask;
+	     m->slot[h] != i + 1; h = (h + 1) & mask)
+		;
+	return h;
+}
+
+/* Empty slot h, moving back the entries of its probe run (linear
+ * probing has no tombstones). */
+static void unslot(struct ms_nodemap *m, size_t h)
+{
+	size_t mask = m->nslot - 1, j = h, home;
+
+	m->slot[h] = 0;
+	for (j = (j + 1) & mask; m->slot[j]; j = (j + 1) & mask) {
+		const struct ms_node *n = &m->v[m->slot[j] - 1];
+
+		home = pair_hash(n->device, n->upstream) & mask;
+		/* j stays unless h lies cyclically in [home, j) */
+		if (((j - home) & mask) >= ((j - h) & mask)) {
+			m->slot[h] = m->slot[j];
+			m->slot[j] = 0;
+			h = j;
+		}
+	}
+}
+
+int ms_nodemap_drop(struct ms_nodemap *m, const char *device,
+		    const char *upstream)
+{
+	ssize_t i;
+	size_t last;
+
+	if (!m->nslot || (i = find_pos(m, device, upstream, NULL)) < 0)
+		return 0;
+	unslot(m, slot_of(m, (size_t)i));
+	last = m->n - 1;
+	if ((size_t)i != last) {
+		m->slot[slot_of(m, last)] = (size_t)i + 1;
+		m->v[i] = m->v[last];
+	}
+	m->n--;
+	return 1;
 }
 
 int ms_nodemap_merge(struct ms_nodemap *dst, const struct ms_nodemap *src,

@@ -27,8 +27,8 @@ enum ms_node_src {
 /*
  * One mapping.  In a map the strings belong to the map and stay where they
  * are until it is released.  device, upstream and node are 1 to
- * MS_*_MAX - 1 bytes without blanks or control characters; descr ("" for
- * none) has no control characters.
+ * MS_*_MAX - 1 bytes of UTF-8 without blanks or control characters;
+ * descr ("" for none) is UTF-8 without control characters.
  */
 struct ms_node {
 	const char *device;
@@ -72,6 +72,13 @@ int ms_nodemap_add(struct ms_nodemap *m, const struct ms_node *n,
  */
 int ms_nodemap_put(struct ms_nodemap *m, const struct ms_node *n,
 		   struct ms_err *err);
+
+/*
+ * Forget the mapping of (device, upstream): 1 when there was one, else 0.
+ * The last mapping moves into its place (positions change).
+ */
+int ms_nodemap_drop(struct ms_nodemap *m, const char *device,
+		    const char *upstream);
 
 /* Add every mapping of src whose upstream dst does not map: the count. */
 int ms_nodemap_merge(struct ms_nodemap *dst, const struct ms_nodemap *src,

@@ -159,7 +159,7 @@ int ms_descrlist_add(struct ms_descrlist *l, const char *iface,
 		     size_t ilen, const char *text, size_t tlen)
 {
 	struct ms_descr *v;
-	size_t i, cap;
+	size_t i;
 
 	if (!ilen || ilen >= MS_UPSTREAM_MAX || memchr(iface, 0, ilen) ||
 	    !tlen || tlen >= MS_NODE_DESCR_MAX)
@@ -169,13 +169,8 @@ int ms_descrlist_add(struct ms_descrlist *l, const char *iface,
 			return MS_E_INVAL;
 	if (descr_find(l, iface, ilen) || l->n >= MS_DESCR_LIST_MAX)
 		return 0;
-	if (l->n == l->cap) {
-		cap = l->cap ? l->cap * 2 : 16;
-		if (!(v = realloc(l->v, cap * sizeof(*v))))
-			return MS_E_NOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (ms_grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v), 16) < 0)
+		return MS_E_NOMEM;
 	v = &l->v[l->n++];
 	memcpy(v->iface, iface, ilen);
 	v->iface[ilen] = '\0';

@@ -23,6 +23,9 @@ static const struct bad bad[] = {
 	{ "A 1/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0 N\n",
 	  "n.txt:1: upstream name too long" },
 	{ "A 1/0 N bell\a\n", "n.txt:1: bad description" },
+	{ "A 1/0 N caf\xe9\n", "n.txt:1: bad description" },
+	{ "A 1/0 \xc3\xa9 caf\xc3\xa9\nA 1/0/\xff N\n",
+	  "n.txt:2: bad upstream name" },
 	{ "\nA 1/0 0123456789012345678901234567890123456789012345678901234567"
 	  "890123\n", "n.txt:2: node name too long" },
 };
@@ -102,39 +105,72 @@ static void test_put_merge(void)
 	ms_nodemap_release(&dev);
 }
 
+enum { DEVS = 1000, UPS = 16 };
+
+struct names {
+	char dev[32], up[48], node[32];
+};
+
+/* The names of upstream u of device d. */
+static void name(struct names *x, size_t d, size_t u)
+{
+	snprintf(x->dev, sizeof(x->dev), "CCAP%04zu", d);
+	snprintf(x->up, sizeof(x->up), "%zu/0/%zu", u / 4, u % 4);
+	snprintf(x->node, sizeof(x->node), "FN-%zu", d * UPS + u);
+}
+
+/* Mappings of the grid whose node is not as expected: every third
+ * device's are expected to be gone when dropped is set. */
+static size_t check_grid(const struct ms_nodemap *m, bool dropped)
+{
+	const struct ms_node *f;
+	struct names x;
+	size_t d, u, wrong = 0;
+
+	for (d = 0; d < DEVS; d++)
+		for (u = 0; u < UPS; u++) {
+			name(&x, d, u);
+			f = ms_nodemap_find(m, x.dev, x.up);
+			if (dropped && d % 3 == 0 ? f != NULL
+			    : !f || strcmp(f->node, x.node))
+				wrong++;
+		}
+	return wrong;
+}
+
 static void test_many(void)
 {
-	enum { DEVS = 1000, UPS = 16 };
 	struct ms_nodemap m;
 	struct ms_node n = { 0 };
-	char dev[16], up[16], node[16];
-	const struct ms_node *f;
+	struct names x;
 	size_t d, u, wrong = 0;
 
 	ms_nodemap_init(&m);
-	n.device = dev;
-	n.upstream = up;
-	n.node = node;
+	n.device = x.dev;
+	n.upstream = x.up;
+	n.node = x.node;
 	for (d = 0; d < DEVS; d++)
 		for (u = 0; u < UPS; u++) {
-			snprintf(dev, sizeof(dev), "CCAP%04zu", d);
-			snprintf(up, sizeof(up), "%zu/0/%zu", u / 4, u % 4);
-			snprintf(node, sizeof(node), "FN-%zu", d * UPS + u);
+			name(&x, d, u);
 			if (ms_nodemap_add(&m, &n, NULL) != 1)
 				wrong++;
 		}
 	is_int(wrong, 0, "16,000 mappings added");
-	for (d = 0; d < DEVS; d++)
+	is_int(check_grid(&m, false), 0,
+	       "each finds its own node as the map grew");
+	ok(m.nslot >= 2 * m.n, "the hash stays at most half full");
+	for (d = 0; d < DEVS; d += 3)	/* every third device leaves */
 		for (u = 0; u < UPS; u++) {
-			snprintf(dev, sizeof(dev), "CCAP%04zu", d);
-			snprintf(up, sizeof(up), "%zu/0/%zu", u / 4, u % 4);
-			snprintf(node, sizeof(node), "FN-%zu", d * UPS + u);
-			f = ms_nodemap_find(&m, dev, up);
-			if (!f || strcmp(f->node, node))
+			name(&x, d, u);
+			if (ms_nodemap_drop(&m, x.dev, x.up) != 1)
 				wrong++;
 		}
-	is_int(wrong, 0, "each finds its own node as the map grew");
-	ok(m.nslot >= 2 * m.n, "the hash stays at most half full");
+	is_int(wrong, 0, "dropped the upstreams of 334 devices");
+	is_int(ms_nodemap_drop(&m, "CCAP0000", "0/0/0"), 0,
+	       "dropping one twice finds nothing");
+	is_int(m.n, (DEVS - 334) * UPS, "the others remain");
+	is_int(check_grid(&m, true), 0,
+	       "each remaining one finds its node, no dropped one");
 	ms_nodemap_release(&m);
 	ok(!ms_nodemap_find(&m, "CCAP0001", "0/0/1"), "released: empty");
 }
