@@ -14,6 +14,7 @@ void ms_plant_init(struct ms_plant *p, int64_t max_gap)
 {
 	memset(p, 0, sizeof(*p));
 	ms_nameidx_init(&p->idx);
+	ms_nodemap_init(&p->seen);
 	p->max_gap = max_gap;
 }
 
@@ -25,6 +26,7 @@ void ms_plant_release(struct ms_plant *p)
 		free(p->devs[i].ups);
 	free(p->devs);
 	ms_nameidx_release(&p->idx);
+	ms_nodemap_release(&p->seen);
 	memset(p, 0, sizeof(*p));
 }
 
