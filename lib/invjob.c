@@ -37,15 +37,11 @@ enum { JOB_WARNINGS_MAX = 64 * 1024 };
  */
 static void read_nodes(struct ms_invjob *j)
 {
-	struct ms_nodehist_stats hs;
 	struct ms_err e;
 
 	j->nr = ms_nodesrc_read(&j->nodes, j->c, &j->warnings, &j->nerr);
-	if (j->nr < 0 || (!ms_nodesrc_any(j->c) &&
-			  (!j->snap || !j->snap->seen.n)))
-		return;
-	if (ms_nodehist_write(j->c, &j->nodes, j->snap, ms_wall_now() / 1000,
-			      &hs, &e) < 0)
+	if (j->nr >= 0 && ms_nodehist_update(j->c, &j->nodes, j->snap,
+					     &e) < 0)
 		ms_buf_printf(&j->warnings, "nodes: history not written: %s; "
 			      "retried at the next refresh\n", e.msg);
 }

@@ -3,6 +3,8 @@
 
 #include "buf.h"
 #include "db.h"
+#include "mstime.h"
+#include "nodesrc.h"
 
 struct ms_nodesnap *ms_nodesnap_new(void)
 {
@@ -215,4 +217,14 @@ out:
 	ms_db_close(db);
 	ms_nodemap_release(&want);
 	return r;
+}
+
+int ms_nodehist_update(const struct ms_conf *c, const struct ms_nodemap *map,
+		       const struct ms_nodesnap *snap, struct ms_err *err)
+{
+	struct ms_nodehist_stats st;
+
+	if (!ms_nodesrc_any(c) && (!snap || !snap->seen.n))
+		return 0;
+	return ms_nodehist_write(c, map, snap, ms_wall_now() / 1000, &st, err);
 }
