@@ -12,8 +12,7 @@
 #include "sample.h"
 
 enum {
-	MS_NODE_MAX = 64,	/* node name, with its NUL */
-	MS_NODE_DESCR_MAX = 256	/* description, with its NUL */
+	MS_NODE_DESCR_MAX = 256	/* description, with its NUL (MS_NODE_MAX: sample.h) */
 };
 
 /* Where a mapping came from; the values of upstream_nodes.source. */
