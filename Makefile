@@ -172,6 +172,7 @@ build/static/floor: tests/bench/floor.c $(DEPS)/.done
 bench: all dev build/bench/ingest build/bench/modscan build/static/floor \
 	build/bench/nodes
 	$(Q)build/bench/nodes
+	$(Q)tests/bench/nodehist
 	$(Q)tests/bench/ingest
 	$(Q)tests/bench/sweep
 	$(Q)tests/bench/report
@@ -186,8 +187,9 @@ bench-sweep: all build/static/floor
 bench-scrape: all
 	$(Q)tests/bench/scrape
 
-bench-nodes: build/bench/nodes
+bench-nodes: build/bench/nodes build/bench/modscan
 	$(Q)build/bench/nodes
+	$(Q)tests/bench/nodehist
 
 # --- man pages and bash completion, from the --help tables, conf.def and
 # drv.def ---
