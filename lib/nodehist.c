@@ -291,7 +291,7 @@ int ms_nodehist_update(const struct ms_conf *c, const struct ms_nodemap *map,
 {
 	struct ms_nodehist_stats st;
 
-	if (!ms_nodesrc_any(c) && (!snap || !snap->seen.n))
+	if (map->partial || (!ms_nodesrc_any(c) && (!snap || !snap->seen.n)))
 		return 0;
 	return ms_nodehist_write(c, map, snap, ms_wall_now() / 1000, &st, err);
 }

@@ -307,6 +307,7 @@ int ms_nodemap_merge(struct ms_nodemap *dst, const struct ms_nodemap *src,
 			return r;
 		added += r;
 	}
+	dst->partial |= src->partial;
 	return added;
 }
 

@@ -201,4 +201,22 @@ test_expect_success 'NODES_FROM_DEVICE=no: the descriptions closed, the file and
 	test_cmp expect n201
 '
 
+test_expect_success 'NODES_SQL failing at start: a warning, the file serves, the history untouched' '
+	mariadb_sql "SELECT COUNT(*), SUM(valid_to IS NULL) FROM
+		     modscan.upstream_nodes" >before &&
+	grep -v "^NODES_SQL=" scan.conf >sqlbad.conf &&
+	echo "NODES_SQL=\"SELECT ccap, upstream, node FROM no_such_table\"" >>sqlbad.conf &&
+	chmod 600 sqlbad.conf &&
+	modscan scan --once --config sqlbad.conf 2>err &&
+	test_grep "nodes: NODES_SQL: .*no_such_table.*; starting with the 14 upstreams read, the rest at the next refresh" scan.log &&
+	modscan status --prometheus --config sqlbad.conf >prom4 &&
+	test_grep "^modscan_upstream_modulation{device=\"CCAP000\",upstream=\"$(cat u000)\",node=\"FN-B000\"} " prom4 &&
+	node_labels prom4 | grep "^CCAP100 " | cut -d" " -f3 | sort -u >n100 &&
+	echo - >expect &&
+	test_cmp expect n100 &&
+	mariadb_sql "SELECT COUNT(*), SUM(valid_to IS NULL) FROM
+		     modscan.upstream_nodes" >after &&
+	test_cmp before after
+'
+
 test_done
