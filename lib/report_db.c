@@ -3,9 +3,7 @@
 
 #include "num.h"
 #include "report_node.h"
-
-/* MariaDB's ER_NO_SUCH_TABLE: a database not migrated to version 2 yet. */
-enum { NO_SUCH_TABLE = 1146 };
+#include "schema.h"
 
 const char ms_report_db_sql[] =
 	"SELECT device, upstream, ts, code, modulation FROM samples "
@@ -57,19 +55,19 @@ static int on_node(void *ctx, unsigned ncols, char **v)
 static int load_nodes(struct ms_db *db, struct ms_report *rep,
 		      const char *const params[2], struct ms_err *err)
 {
-	struct map_load l = { .map = ms_node_map_new(), .err = err };
+	struct map_load l = { .err = err };
 	const char *p[] = { params[1], params[0] };
+	char type[32];
 	int r;
 
-	if (!l.map)
+	/* a database not migrated to version 2 yet has no map */
+	if ((r = ms_schema_table_type(db, "upstream_nodes", type,
+				      sizeof(type), err)) <= 0)
+		return r;
+	if (!(l.map = ms_node_map_new()))
 		return ms_err_set(err, MS_E_NOMEM, "out of memory");
 	r = ms_db_query(db, ms_report_db_nodes_sql, p, 2, on_node, &l, NULL,
 			err);
-	if (r < 0 && ms_db_errno(db) == NO_SUCH_TABLE) {
-		if (err)
-			memset(err, 0, sizeof(*err));
-		r = 0;
-	}
 	if (l.rc < 0 || r < 0) {
 		ms_node_map_free(l.map);
 		return l.rc < 0 ? l.rc : r;

@@ -165,12 +165,12 @@ struct ms_node_acc *ms_node_acc_new(struct ms_node_map *map)
 {
 	struct ms_node_acc *a = calloc(1, sizeof(*a));
 
-	if (!a || (!map && !(map = ms_node_map_new()))) {
-		free(a);
-		return NULL;
-	}
-	a->map = map;
-	if (ms_grow((void **)&a->sh, &a->cap_sh, 0, sizeof(*a->sh), 4) < 0) {
+	if (a)
+		a->map = map ? map : ms_node_map_new();
+	if (!a || !a->map ||
+	    ms_grow((void **)&a->sh, &a->cap_sh, 0, sizeof(*a->sh), 4) < 0) {
+		if (!a)
+			ms_node_map_free(map);
 		ms_node_acc_free(a);
 		return NULL;
 	}

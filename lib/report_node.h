@@ -45,7 +45,7 @@ size_t ms_node_map_count(const struct ms_node_map *m);
 
 struct ms_node_acc;
 
-/* Accounting over map (owned from here on; NULL: no map). */
+/* Accounting over map (owned from here on, also on failure; NULL: none). */
 struct ms_node_acc *ms_node_acc_new(struct ms_node_map *map);
 void ms_node_acc_free(struct ms_node_acc *a);
 

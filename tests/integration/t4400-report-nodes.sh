@@ -201,4 +201,12 @@ test_expect_success CHROMIUM 'headless Chromium: the nodes table shows, the sear
 	test_grep "filter_rows=CCAP002|2/0,CCAP001|1/0" dom.html
 '
 
+test_expect_success 'a database without the upstream_nodes table: the report runs, without nodes' '
+	mariadb_sql "DROP TABLE modscan.upstream_nodes" &&
+	modscan report --date $D --csv-format rfc4180 --dir notable >/dev/null 2>err &&
+	test ! -s err &&
+	test_grep "id=\"nodes-none\">No node map covers" notable/modscan-report-$D.html &&
+	test_grep "^CCAP001,1/0,e6000,3,50.0,25.0,25.0,0.0,4,1500,.$" notable/modscan-report-$D.csv
+'
+
 test_done
