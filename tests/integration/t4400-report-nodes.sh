@@ -149,6 +149,10 @@ test_expect_success 'HTML: the nodes to visit table in rank order, before the to
 	EOF
 '
 
+test_expect_success 'the index of the days names the node to visit first' '
+	test_grep "<td>FN-0412 (0.6 h)</td></tr>" out/index.html
+'
+
 test_expect_success 'REPORT_TOP_N=2: two nodes shown and a line for the rest' '
 	REPORT_TOP_N=2 modscan report --date $D --html-only --dir top2 >/dev/null &&
 	test "$(grep -o "<tr class=\"nd\">" top2/modscan-report-$D.html | wc -l)" = 2 &&
