@@ -201,6 +201,11 @@ void ms_node_acc_chan(struct ms_node_acc *a, const char *device,
 	const struct ms_node_map *m = a->map;
 	size_t lo = 0, hi = m->n, n;
 
+	a->sp = NULL;
+	a->nsp = 0;
+	memset(a->sh, 0, sizeof(*a->sh));
+	if (!m->n)
+		return;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
