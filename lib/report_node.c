@@ -7,7 +7,6 @@
 
 enum {
 	MAP_NAMES_MAX = 64u << 20,
-	NODE_NAME_MAX = 256,
 	NO_NODE = UINT32_MAX	/* entry.node of an upstream without one */
 };
 
@@ -98,7 +97,7 @@ int ms_node_map_add(struct ms_node_map *m, const char *device,
 
 	if (strlen(device) >= MS_DEVICE_MAX ||
 	    strlen(upstream) >= MS_UPSTREAM_MAX ||
-	    strlen(node) >= NODE_NAME_MAX)
+	    strlen(node) >= MS_NODE_MAX)
 		return MS_E_TOOBIG;
 	if (!*node || to <= from)
 		return MS_E_INVAL;

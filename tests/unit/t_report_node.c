@@ -309,7 +309,7 @@ static void test_map_rules(void)
 	is_int(ms_node_map_add(m, "D", "U", "N", DAY, DAY), MS_E_INVAL,
 	       "a row ending where it starts is refused");
 	is_int(ms_node_map_add(m, "D", "U", big, DAY, DAY + 1), MS_E_TOOBIG,
-	       "a node name of 299 bytes is refused");
+	       "a node name past MS_NODE_MAX is refused");
 	ms_report_row(rep, "D", "U", DAY, 202, MS_MOD_QAM64, NULL);
 	is_int(ms_report_set_nodes(rep, m), MS_E_INVAL,
 	       "the map comes before the first row");
