@@ -8,7 +8,7 @@ DASH=$SRC_DIR/contrib/grafana/modscan-fleet.json
 
 # Four devices, CCAP100 refusing every login, so the run exports a
 # failing device as well as upstreams.
-mariadb_start
+mariadb_start || { echo "Bail out! no MariaDB"; exit 1; }
 ccapsim_start --devices 4 --family mix --upstreams 4 --seed 7 \
 	--fault CCAP100=auth
 
