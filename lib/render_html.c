@@ -71,6 +71,8 @@ static const char page_style[] =
 	".tools input{flex:1 1 200px;padding:7px;font-size:1em;"
 	"border:1px solid var(--line);border-radius:6px}\n"
 	".tools button,.tools select{padding:6px 10px;font-size:1em}\n"
+	"#nodes-table th{cursor:auto;position:static}"
+	"#nodes-table tr.nd td{border-top:2px solid var(--line)}\n"
 	".empty{padding:16px;border:1px dashed var(--line);"
 	"border-radius:8px}\n"
 	"#selftest:empty{display:none}\n"

@@ -37,6 +37,15 @@ test_expect_success 'the dashboard parses; a Prometheus datasource variable driv
 	        assert t["datasource"] == ds, p["title"]
 	        print(t["expr"])
 	assert var["device"]["datasource"] == ds
+	# the layout: 24 columns, no two panels on the same cell
+	cells = {}
+	for p in d["panels"]:
+	    g = p["gridPos"]
+	    assert g["x"] >= 0 and g["w"] > 0 and g["x"] + g["w"] <= 24, p["title"]
+	    for x in range(g["x"], g["x"] + g["w"]):
+	        for y in range(g["y"], g["y"] + g["h"]):
+	            assert (x, y) not in cells, (p["title"], cells.get((x, y)))
+	            cells[(x, y)] = p["title"]
 	EOF
 	test_line_count -ge 20 exprs
 '
