@@ -588,9 +588,9 @@ static int nodes(struct ms_buf *b, const struct ms_report_info *in)
 	if ((r = ms_buf_adds(b, "</table></div>")) < 0)
 		return r;
 	if (in->n_nodes > n &&
-	    (r = ms_buf_printf(b, "<p class=\"meta\" id=\"nodes-more\">%zu more "
-			       "nodes degraded; the table below names each "
-			       "upstream's node.</p>", in->n_nodes - n)) < 0)
+	    (r = ms_buf_printf(b, "<p class=\"meta\" id=\"nodes-more\">%zu "
+			       "more nodes degraded; the table below names "
+			       "each upstream's node.</p>", in->n_nodes - n)) < 0)
 		return r;
 	return ms_buf_adds(b, "</section>\n");
 }

@@ -63,7 +63,7 @@ struct ms_report {
 	struct ms_report_totals tot;
 
 	struct ms_node_acc *nodes;
-	struct ms_buf col;		/* the closing channel's node column */
+	struct ms_buf col;		/* the closing channel's nodes */
 
 	bool ended;
 	struct ms_report_info info;
