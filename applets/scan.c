@@ -14,6 +14,7 @@
 #include "log.h"
 #include "modmap.h"
 #include "parse.h"
+#include "scanctl.h"
 
 enum { INPUT_MAX = 64 << 20 };	/* one saved device output */
 
@@ -254,6 +255,9 @@ static int collect_main(struct ms_run *run, const struct scan_opts *o)
 	eo.trace = o->device && run->verbose ? stderr : NULL;
 	eo.found = o->device ? stdout : NULL;
 	r = ms_engine_run(&run->conf, &eo, &err);
+	/* --once: what the sweep queued goes out before we exit. */
+	if (o->once && !o->device && r >= 0)
+		ms_scanctl_deliver(&run->conf);
 	if (r < 0) {
 		/* one line on stderr; the log file, if any, gets it too */
 		if (ms_log_fd() != 2)

@@ -183,25 +183,12 @@ static int do_stop(struct ctx *x, const struct ms_health_report *rep)
 	return MS_EXIT_OK;
 }
 
-/* --flush-alerts: send the queue by a deadline of its own, then exit. */
+/* --flush-alerts: deliver the queue by a deadline of its own, then exit. */
 static int flush(struct ctx *x)
 {
-	ms_msec_t budget = ms_conf_int(x->c, MS_CONF_SMTP_TIMEOUT) * 2000;
-	struct ms_smtp_conf sc;
-	struct ms_err err = { 0 };
-	int r;
+	int r = ms_scanctl_deliver(x->c);
 
-	if ((r = ms_smtp_conf_from(&sc, x->c, &err)) >= 0)
-		r = ms_alert_flush(&sc, x->ac.dir, ms_deadline(budget), &err);
-	ms_smtp_conf_release(&sc);
-	if (r < 0 && r != MS_E_BUSY) {
-		ms_log_warn("alerts not sent, kept for the next try: %s",
-			    err.msg);
-		return MS_EXIT_FAIL;
-	}
-	if (r > 0)
-		ms_log_info("%d alert mail%s sent", r, r == 1 ? "" : "s");
-	return MS_EXIT_OK;
+	return r < 0 && r != MS_E_BUSY ? MS_EXIT_FAIL : MS_EXIT_OK;
 }
 
 /* What main.c did not set up (applets.def): scanner control, alerts. */

@@ -61,39 +61,6 @@ int ms_alert_pending(const char *dir, struct ms_err *err)
 	return r < 0 ? r : n;
 }
 
-/* Rate-limiter state of kind: "<last queued wall ms> <held back>\n".  A
- * missing or damaged file means no alert was sent lately. */
-static void state_read(const char *path, ms_msec_t *last, long long *held)
-{
-	long long t = 0, h = 0;
-	struct ms_buf b;
-	char *sp;
-
-	/* ms_file_read reads in 4 KiB steps: the bound must allow one. */
-	ms_buf_init(&b, 8192);
-	if (ms_file_read(path, &b, NULL, NULL) == 0 &&
-	    (sp = strchr(b.p, ' '))) {
-		if (ms_parse_lln(b.p, (size_t)(sp - b.p), 0, LLONG_MAX, &t) < 0)
-			t = 0;
-		if (ms_parse_lln(sp + 1, strcspn(sp + 1, "\n"), 0, LLONG_MAX,
-				 &h) < 0)
-			h = 0;
-	}
-	ms_buf_release(&b);
-	*last = t;
-	*held = h;
-}
-
-static int state_write(const char *path, ms_msec_t last, long long held,
-		       struct ms_err *err)
-{
-	char line[64];
-	int n;
-
-	n = snprintf(line, sizeof(line), "%lld %lld\n", (long long)last, held);
-	return ms_file_replace(path, line, (size_t)n, 0600, err);
-}
-
 /* "<kind>: <subject>" on one line: a newline would end the header. */
 static int add_line(struct ms_buf *b, const char *key, const char *v)
 {
@@ -162,10 +129,10 @@ int ms_alert_queue(const struct ms_alert_conf *ac, const char *kind,
 	 * once still send one mail. */
 	if ((lock = ms_alertq_lock(ac->dir, ".lock", LOCK_EX, err)) < 0)
 		return lock;
-	state_read(state, &last, &held);
+	ms_alertq_rate_read(state, &last, &held);
 	/* A clock that went back (last in the future) does not mute us. */
 	if (last && now >= last && now - last < ac->interval_ms) {
-		r = state_write(state, last, held + 1, err);
+		r = ms_alertq_rate_write(state, last, held + 1, err);
 		r = r < 0 ? r : MS_ALERT_LIMITED;
 		goto out;
 	}
@@ -178,7 +145,7 @@ int ms_alert_queue(const struct ms_alert_conf *ac, const char *kind,
 	}
 	if ((r = write_alert(ac, kind, subject ? subject : kind,
 			     body ? body : "", held, now, err)) < 0 ||
-	    (r = state_write(state, now, 0, err)) < 0)
+	    (r = ms_alertq_rate_write(state, now, 0, err)) < 0)
 		goto out;
 	r = MS_ALERT_QUEUED;
 out:

@@ -110,7 +110,45 @@ int ms_alert_events(const struct ms_alert_conf *ac,
 int ms_alert_flush(const struct ms_smtp_conf *sc, const char *dir,
 		   ms_msec_t deadline, struct ms_err *err);
 
-/* Number of alerts waiting in dir (0 when dir does not exist). */
+/* What ms_alert_deliver did, and what failed. */
+struct ms_alert_result {
+	int mails;			/* process alert mails sent */
+	int digests;			/* digest mails sent: 0 or 1 */
+	uint64_t digest_events;		/* plant events in that digest */
+	int64_t digest_due;		/* pending events wait for
+					   ALERT_INTERVAL until this wall ms */
+	int command_runs;		/* ALERT_COMMAND runs that exited 0 */
+	uint64_t command_lines;		/* JSON lines they read */
+	int mail_r, command_r;		/* 0 or the MS_E_* of each side */
+	struct ms_err mail_err, command_err;
+};
+
+/*
+ * Deliver the queue of ac by deadline (CLOCK_MONOTONIC ms): with sc
+ * (NULL: no mail) each process alert as its own mail, oldest first, then
+ * every pending plant event in one digest when the last digest went out
+ * ALERT_INTERVAL ago or more; with ac->command, everything queued for it
+ * as JSON lines on the standard input of one run, under
+ * min(deadline, ALERT_COMMAND_TIMEOUT from its start).  Mail and command
+ * are independent: one failing leaves the other alone.  What was not
+ * delivered stays queued for the next call.
+ *
+ * The guarantee: an alert leaves the queue only after the server accepted
+ * its mail (250 to DATA) or the command exited 0, so nothing is lost.  The
+ * names of what was delivered are written (fsync'd) before the files are
+ * removed, and a crash in between is finished by the next call, so only a
+ * crash between that acceptance and that write (or a connection lost
+ * while the server says 250, RFC 1047) can deliver something twice.
+ *
+ * Returns 0 when everything due went out, MS_E_BUSY when another process
+ * delivers the queue now, else the first failure (both are in res).
+ */
+int ms_alert_deliver(const struct ms_alert_conf *ac,
+		     const struct ms_smtp_conf *sc, ms_msec_t deadline,
+		     struct ms_alert_result *res);
+
+/* Number of deliveries waiting in dir, for the mail and the command (0
+ * when dir does not exist). */
 int ms_alert_pending(const char *dir, struct ms_err *err);
 
 #endif

@@ -5,8 +5,10 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "alertfmt.h"
 #include "buf.h"
 #include "file.h"
+#include "num.h"
 #include "mstime.h"
 
 const char ms_alertq_alert_sfx[] = ".alert";
@@ -337,4 +339,100 @@ int ms_alertq_remove(const char *dir, const struct ms_alertq_list *l,
 		r = ms_alertq_finish(dir, err);
 	ms_buf_release(&b);
 	return r;
+}
+
+void ms_alertq_rate_read(const char *path, ms_msec_t *last, long long *held)
+{
+	long long t = 0, h = 0;
+	struct ms_buf b;
+	char *sp;
+
+	/* ms_file_read reads in 4 KiB steps: the bound must allow one. */
+	ms_buf_init(&b, 8192);
+	if (ms_file_read(path, &b, NULL, NULL) == 0 &&
+	    (sp = strchr(b.p, ' '))) {
+		if (ms_parse_lln(b.p, (size_t)(sp - b.p), 0, LLONG_MAX, &t) < 0)
+			t = 0;
+		if (ms_parse_lln(sp + 1, strcspn(sp + 1, "\n"), 0, LLONG_MAX,
+				 &h) < 0)
+			h = 0;
+	}
+	ms_buf_release(&b);
+	*last = t;
+	*held = h;
+}
+
+int ms_alertq_rate_write(const char *path, ms_msec_t last, long long held,
+			 struct ms_err *err)
+{
+	char line[64];
+	int n;
+
+	n = snprintf(line, sizeof(line), "%lld %lld\n", (long long)last, held);
+	return ms_file_replace(path, line, (size_t)n, 0600, err);
+}
+
+void ms_alertq_set_aside(const char *path)
+{
+	char bad[PATH_MAX];
+
+	if (snprintf(bad, sizeof(bad), "%s.bad", path) < (int)sizeof(bad))
+		rename(path, bad);
+}
+
+int ms_alertq_load_events(const char *path, struct ms_buf *b, size_t *pos,
+			  struct ms_err *err)
+{
+	size_t k = strlen(ms_alertfmt_ev_magic);
+	int r;
+
+	ms_buf_reset(b);
+	if ((r = ms_file_read(path, b, NULL, err)) < 0)
+		return r;
+	if (b->len <= k || memcmp(b->p, ms_alertfmt_ev_magic, k) ||
+	    b->p[k] != '\n')
+		return ms_err_set(err, MS_E_PARSE, "'%s' is not a queue of "
+				  "plant events, set aside as .bad", path);
+	*pos = k + 1;
+	return 0;
+}
+
+bool ms_alertq_next_event(const struct ms_buf *b, size_t *pos,
+			  struct ms_alert_event *ev)
+{
+	const char *p, *nl;
+
+	while (*pos < b->len) {
+		p = b->p + *pos;
+		if (!(nl = memchr(p, '\n', b->len - *pos)))
+			nl = b->p + b->len;
+		*pos = (size_t)(nl - b->p) + 1;
+		if (ms_alertfmt_ev_parse(p, (size_t)(nl - p), ev) == 0)
+			return true;
+	}
+	return false;
+}
+
+int ms_alertq_parse_alert(char *text, struct ms_alertq_alert *a)
+{
+	char *line = text, *nl;
+	long long t = -1;
+
+	memset(a, 0, sizeof(*a));
+	while ((nl = strchr(line, '\n')) && nl != line) {
+		*nl = '\0';
+		if (!strncmp(line, "subject: ", 9))
+			a->subject = line + 9;
+		else if (!strncmp(line, "kind: ", 6))
+			a->kind = line + 6;
+		else if (!strncmp(line, "queued: ", 8) &&
+			 ms_parse_ll(line + 8, 0, LLONG_MAX, &t) < 0)
+			return MS_E_PARSE;
+		line = nl + 1;
+	}
+	if (!nl || !a->subject || !a->kind || t < 0)
+		return MS_E_PARSE;
+	a->queued = t;
+	a->body = nl + 1;
+	return 0;
 }

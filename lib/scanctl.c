@@ -305,3 +305,58 @@ void ms_scanctl_flush(const struct ms_scanctl *sc,
 	else
 		ms_log_debug("alert sender started: pid %d", (int)pid);
 }
+
+/* One log line per side that did something or failed. */
+static void log_delivery(const struct ms_alert_result *res)
+{
+	if (res->mails)
+		ms_log_info("%d alert mail%s sent", res->mails,
+			    res->mails == 1 ? "" : "s");
+	if (res->digests)
+		ms_log_info("plant alert digest sent: %llu event%s",
+			    (unsigned long long)res->digest_events,
+			    res->digest_events == 1 ? "" : "s");
+	if (res->digest_due)
+		ms_log_info("plant alerts held for the next digest "
+			    "(ALERT_INTERVAL)");
+	if (res->command_runs)
+		ms_log_info("ALERT_COMMAND took %llu alert%s",
+			    (unsigned long long)res->command_lines,
+			    res->command_lines == 1 ? "" : "s");
+	if (res->mail_r < 0 && res->mail_r != MS_E_BUSY)
+		ms_log_warn("alert mail not sent, kept for the next try: %s",
+			    res->mail_err.msg);
+	if (res->command_r < 0)
+		ms_log_warn("alerts kept for the next try: %s",
+			    res->command_err.msg);
+}
+
+int ms_scanctl_deliver(const struct ms_conf *c)
+{
+	ms_msec_t budget = ms_conf_int(c, MS_CONF_SMTP_TIMEOUT) * 2000;
+	struct ms_alert_result res;
+	struct ms_alert_conf ac;
+	struct ms_smtp_conf sc;
+	struct ms_err err = { 0 };
+	bool mail = false;
+	int r;
+
+	if ((r = ms_alert_conf_from(&ac, c, &err)) < 0) {
+		ms_log_warn("alerts not sent: %s", err.msg);
+		return r;
+	}
+	if (!ac.enabled)
+		return 0;
+	if (*ac.command)
+		budget += ac.command_timeout_ms;
+	if (ac.mail && (r = ms_smtp_conf_from(&sc, c, &err)) < 0)
+		ms_log_warn("alert mail not sent, kept for the next try: %s",
+			    err.msg);
+	mail = ac.mail && r == 0;
+	r = ms_alert_deliver(&ac, mail ? &sc : NULL, ms_deadline(budget),
+			     &res);
+	if (ac.mail)
+		ms_smtp_conf_release(&sc);
+	log_delivery(&res);
+	return r;
+}

@@ -98,4 +98,13 @@ void ms_scanctl_alert(const struct ms_alert_conf *ac, const char *kind,
 void ms_scanctl_flush(const struct ms_scanctl *sc,
 		      const struct ms_alert_conf *ac);
 
+/*
+ * Deliver the alert queue here and now (ms_alert_deliver): the mail when
+ * SMTP_HOST is set, ALERT_COMMAND when set, by a deadline of 2 x
+ * SMTP_TIMEOUT (the mails) plus ALERT_COMMAND_TIMEOUT (the command).
+ * Logs what went out and what was kept.  Returns 0, MS_E_BUSY when
+ * another process delivers the queue now, or the first failure.
+ */
+int ms_scanctl_deliver(const struct ms_conf *c);
+
 #endif
