@@ -242,10 +242,15 @@ out:
 /* The collector: the engine, set up by main.c (applets.def). */
 static int collect_main(struct ms_run *run, const struct scan_opts *o)
 {
+	struct ms_scanctl_delivery *d = NULL;
 	struct ms_engine_opts eo;
 	struct ms_err err = { 0 };
 	int r;
 
+	/* --once: what the sweep queued goes out before we exit; the
+	 * engine takes the configuration, so the settings are read now. */
+	if (o->once && !o->device && (d = malloc(sizeof(*d))))
+		ms_scanctl_delivery_init(d, &run->conf);
 	memset(&eo, 0, sizeof(eo));
 	eo.config_path = run->config;
 	eo.devices_path = o->devices;
@@ -255,9 +260,11 @@ static int collect_main(struct ms_run *run, const struct scan_opts *o)
 	eo.trace = o->device && run->verbose ? stderr : NULL;
 	eo.found = o->device ? stdout : NULL;
 	r = ms_engine_run(&run->conf, &eo, &err);
-	/* --once: what the sweep queued goes out before we exit. */
-	if (o->once && !o->device && r >= 0)
-		ms_scanctl_deliver(&run->conf);
+	if (d && r >= 0)
+		ms_scanctl_deliver(d);
+	if (d)
+		ms_scanctl_delivery_release(d);
+	free(d);
 	if (r < 0) {
 		/* one line on stderr; the log file, if any, gets it too */
 		if (ms_log_fd() != 2)

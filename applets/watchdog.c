@@ -186,8 +186,14 @@ static int do_stop(struct ctx *x, const struct ms_health_report *rep)
 /* --flush-alerts: deliver the queue by a deadline of its own, then exit. */
 static int flush(struct ctx *x)
 {
-	int r = ms_scanctl_deliver(x->c);
+	struct ms_scanctl_delivery d;
+	int r;
 
+	ms_scanctl_delivery_init(&d, x->c);
+	r = ms_scanctl_deliver(&d);
+	if (d.ac.mail && !d.mail)
+		r = MS_E_INVAL;	/* logged: the mail cannot go out */
+	ms_scanctl_delivery_release(&d);
 	return r < 0 && r != MS_E_BUSY ? MS_EXIT_FAIL : MS_EXIT_OK;
 }
 

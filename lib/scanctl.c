@@ -331,32 +331,41 @@ static void log_delivery(const struct ms_alert_result *res)
 			    res->command_err.msg);
 }
 
-int ms_scanctl_deliver(const struct ms_conf *c)
+void ms_scanctl_delivery_init(struct ms_scanctl_delivery *d,
+			      const struct ms_conf *c)
 {
-	ms_msec_t budget = ms_conf_int(c, MS_CONF_SMTP_TIMEOUT) * 2000;
-	struct ms_alert_result res;
-	struct ms_alert_conf ac;
-	struct ms_smtp_conf sc;
 	struct ms_err err = { 0 };
-	bool mail = false;
-	int r;
 
-	if ((r = ms_alert_conf_from(&ac, c, &err)) < 0) {
+	memset(d, 0, sizeof(*d));
+	d->budget_ms = ms_conf_int(c, MS_CONF_SMTP_TIMEOUT) * 2000;
+	if (ms_alert_conf_from(&d->ac, c, &err) < 0) {
 		ms_log_warn("alerts not sent: %s", err.msg);
-		return r;
+		d->ac.enabled = false;
+		return;
 	}
-	if (!ac.enabled)
-		return 0;
-	if (*ac.command)
-		budget += ac.command_timeout_ms;
-	if (ac.mail && (r = ms_smtp_conf_from(&sc, c, &err)) < 0)
+	if (*d->ac.command)
+		d->budget_ms += d->ac.command_timeout_ms;
+	if (d->ac.mail && ms_smtp_conf_from(&d->sc, c, &err) < 0)
 		ms_log_warn("alert mail not sent, kept for the next try: %s",
 			    err.msg);
-	mail = ac.mail && r == 0;
-	r = ms_alert_deliver(&ac, mail ? &sc : NULL, ms_deadline(budget),
-			     &res);
-	if (ac.mail)
-		ms_smtp_conf_release(&sc);
+	else
+		d->mail = d->ac.mail;
+}
+
+void ms_scanctl_delivery_release(struct ms_scanctl_delivery *d)
+{
+	ms_smtp_conf_release(&d->sc);
+}
+
+int ms_scanctl_deliver(const struct ms_scanctl_delivery *d)
+{
+	struct ms_alert_result res;
+	int r;
+
+	if (!d->ac.enabled)
+		return 0;
+	r = ms_alert_deliver(&d->ac, d->mail ? &d->sc : NULL,
+			     ms_deadline(d->budget_ms), &res);
 	log_delivery(&res);
 	return r;
 }
