@@ -3,18 +3,16 @@ test_description='plant alerts by mail: one digest per ALERT_INTERVAL listing ev
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-smtp.sh"
 . "$TEST_DIR/lib-watch.sh"
+. "$TEST_DIR/lib-alert.sh"
 
-# The events are queued by t_alertsend (the scanner's call, ms_alert_events)
-# and delivered by the real binary.
-T_ALERT=$SRC_DIR/build/asan/tests/t_alertsend
-test -x "$T_ALERT" && test_set_prereq T_ALERT
+# The events are queued by t_alertsend (lib-alert.sh) and delivered by
+# the real binary.
 smtp_start && test_set_prereq SMTPD
 CONF=$TRASH/a.conf
 watch_conf "$CONF" ALERT_INTERVAL=3600
-mkdir -m 700 "$RUN"
 
 queue() {
-	"$T_ALERT" --config "$CONF" --queue
+	alert_queue "$CONF"
 }
 
 # The digest that lists what queue got below, written by hand (TZ=UTC).
@@ -62,7 +60,7 @@ test_expect_success T_ALERT,SMTPD 'within ALERT_INTERVAL the next events wait, k
 '
 
 test_expect_success T_ALERT,SMTPD 'once ALERT_INTERVAL has passed they go out, in a digest of their own' '
-	echo "$(( ($(date +%s) - 3601) * 1000 )) 0" >"$RUN/alerts/.rate-digest" &&
+	alert_age &&
 	modscan watchdog --flush-alerts --config "$CONF" &&
 	test "$(smtp_count "$SMTP_DIR")" = 2 &&
 	test "$(smtp_header "$SMTP_DIR/0002.eml" Subject)" = \

@@ -2,15 +2,13 @@
 test_description='ALERT_COMMAND: JSON lines on stdin without SMTP, exit 0 delivers, a failure is retried, the time cap kills the process group'
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-watch.sh"
+. "$TEST_DIR/lib-alert.sh"
 
-T_ALERT=$SRC_DIR/build/asan/tests/t_alertsend
-test -x "$T_ALERT" && test_set_prereq T_ALERT
-mkdir -m 700 "$RUN"
 
-# The hook: fails while ./fail exists, else appends stdin to the file
+# failhook: fails while ./fail exists, else appends stdin to the file
 # named by its argument (no shell between modscan and it: the argument
 # with a blank arrives as one word).
-cat >hook <<'EOF2'
+cat >failhook <<'EOF2'
 #!/bin/sh
 if [ -e "$HOME/fail" ]; then
 	cat >/dev/null
@@ -19,16 +17,16 @@ if [ -e "$HOME/fail" ]; then
 fi
 cat >>"$1"
 EOF2
-chmod +x hook
+chmod +x failhook
 CONF=$TRASH/c.conf
-watch_conf "$CONF" "ALERT_COMMAND=$TRASH/hook '$TRASH/got lines'"
+watch_conf "$CONF" "ALERT_COMMAND=$TRASH/failhook '$TRASH/got lines'"
 cat >events <<'EOF2'
 upstream_below_qam64 CCAP004 5/3/1 FN-0412 QPSK 1764609600 1764610800 20
 device_recovered CCAP010 - - - 1764609000 1764615600 3
 EOF2
 
 queue() {
-	"$T_ALERT" --config "$CONF" --queue
+	alert_queue "$CONF"
 }
 
 # check_lines FILE: every line is a JSON object with the keys and values

@@ -3,22 +3,15 @@ test_description='alert delivery faults: SMTP down then up (kept, then sent once
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-smtp.sh"
 . "$TEST_DIR/lib-watch.sh"
+. "$TEST_DIR/lib-alert.sh"
 
-T_ALERT=$SRC_DIR/build/asan/tests/t_alertsend
-test -x "$T_ALERT" && test_set_prereq T_ALERT
 smtp_start && test_set_prereq SMTPD
-mkdir -m 700 "$RUN"
-cat >hook <<'EOF2'
-#!/bin/sh
-cat >>"$HOME/got"
-EOF2
-chmod +x hook
 CONF=$TRASH/r.conf
 watch_conf "$CONF" ALERT_INTERVAL=3600 "ALERT_COMMAND=$TRASH/hook"
 DOWN=$(test_free_port)
 
 queue() {
-	"$T_ALERT" --config "$CONF" --queue
+	alert_queue "$CONF"
 }
 
 test_expect_success T_ALERT,SMTPD 'SMTP down: the mail is kept, the command still gets the events' '
@@ -43,7 +36,7 @@ test_expect_success T_ALERT,SMTPD 'SMTP up again: one digest with both events, t
 '
 
 test_expect_success T_ALERT,SMTPD 'and only once: the next flushes send nothing more' '
-	echo "$(( ($(date +%s) - 3601) * 1000 )) 0" >"$RUN/alerts/.rate-digest" &&
+	alert_age &&
 	modscan watchdog --flush-alerts --config "$CONF" &&
 	modscan watchdog --flush-alerts --config "$CONF" &&
 	test "$(smtp_count "$SMTP_DIR")" = 1 &&
@@ -55,7 +48,7 @@ test_expect_success T_ALERT,SMTPD 'a crash after the digest was accepted: the ne
 	f=$(ls "$RUN/alerts/mail" | grep "\.ev$") &&
 	# what the flush writes, fsync'\''d, once the server said 250
 	echo "$f" >"$RUN/alerts/mail/.sent" &&
-	echo "$(( ($(date +%s) - 3601) * 1000 )) 0" >"$RUN/alerts/.rate-digest" &&
+	alert_age &&
 	modscan watchdog --flush-alerts --config "$CONF" &&
 	test "$(smtp_count "$SMTP_DIR")" = 1 &&
 	test ! -e "$RUN/alerts/mail/$f" &&
@@ -67,7 +60,7 @@ test_expect_success T_ALERT,SMTPD 'a crash between staging and fan-out: the next
 	mkdir -m 700 -p "$RUN/alerts/new" &&
 	printf "modscan-events 1\nE\tdevice_failing\tCCAP012\t\t\t\t1\t2\t3\n" \
 		>"$RUN/alerts/new/0000000000001-1-0-plant.ev" &&
-	echo "$(( ($(date +%s) - 3601) * 1000 )) 0" >"$RUN/alerts/.rate-digest" &&
+	alert_age &&
 	modscan watchdog --flush-alerts --config "$CONF" &&
 	test "$(smtp_count "$SMTP_DIR")" = 2 &&
 	smtp_body "$SMTP_DIR/0002.eml" >body &&

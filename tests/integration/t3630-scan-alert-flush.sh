@@ -3,16 +3,9 @@ test_description='scan --once delivers the alert queue before it exits: the dige
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-smtp.sh"
 . "$TEST_DIR/lib-watch.sh"
+. "$TEST_DIR/lib-alert.sh"
 
-T_ALERT=$SRC_DIR/build/asan/tests/t_alertsend
-test -x "$T_ALERT" && test_set_prereq T_ALERT
 smtp_start && test_set_prereq SMTPD
-mkdir -m 700 "$RUN"
-cat >hook <<'EOF2'
-#!/bin/sh
-cat >>"$HOME/got"
-EOF2
-chmod +x hook
 CONF=$TRASH/o.conf
 # One device that refuses the connection: a sweep that ends at once.
 watch_conf "$CONF" "ALERT_COMMAND=$TRASH/hook" SSH_USER=u SSH_PASSWORD=p \
@@ -38,7 +31,7 @@ test_expect_success T_ALERT,SMTPD 'scan --once: queued events go out by mail and
 test_expect_success T_ALERT,SMTPD 'scan --once with the mail server down: its exit status is the sweep'\''s, the mail kept' '
 	echo "device_failing DEAD - - - 1764609000 1764612000 3" |
 		"$T_ALERT" --config "$CONF" --queue &&
-	echo "$(( ($(date +%s) - 3601) * 1000 )) 0" >"$RUN/alerts/.rate-digest" &&
+	alert_age &&
 	SMTP_PORT=$(test_free_port) test_expect_code 1 \
 		modscan scan --once --config "$CONF" &&
 	test_grep "alert mail not sent, kept for the next try" "$WATCH_LOG" &&
