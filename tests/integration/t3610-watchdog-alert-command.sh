@@ -4,7 +4,6 @@ test_description='ALERT_COMMAND: JSON lines on stdin without SMTP, exit 0 delive
 . "$TEST_DIR/lib-watch.sh"
 . "$TEST_DIR/lib-alert.sh"
 
-
 # failhook: fails while ./fail exists, else appends stdin to the file
 # named by its argument (no shell between modscan and it: the argument
 # with a blank arrives as one word).
