@@ -306,6 +306,22 @@ void ms_scanctl_flush(const struct ms_scanctl *sc,
 		ms_log_debug("alert sender started: pid %d", (int)pid);
 }
 
+void ms_scanctl_sweep_end(const struct ms_conf *c, uint64_t lost)
+{
+	struct ms_alert_conf ac;
+	struct ms_scanctl *sc;
+
+	ms_scanctl_lost(lost);
+	if (ms_alert_conf_from(&ac, c, NULL) < 0 || !ac.enabled ||
+	    !(sc = calloc(1, sizeof(*sc))))
+		return;
+	sc->config = c->path;
+	sc->out_fd = -1;
+	if (ms_proc_self_exe(sc->exe, sizeof(sc->exe), NULL) == 0)
+		ms_scanctl_flush(sc, &ac);
+	free(sc);
+}
+
 /* One log line per side that did something or failed. */
 static void log_delivery(const struct ms_alert_result *res)
 {

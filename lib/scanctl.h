@@ -87,6 +87,14 @@ void ms_scanctl_heartbeat(struct ms_heartbeat_watch *w,
 /* The one line of a sweep whose n samples went nowhere (none: nothing). */
 void ms_scanctl_lost(uint64_t n);
 
+/*
+ * The end of a sweep of the continuous scanner: ms_scanctl_lost, then,
+ * when alerts wait, a detached "watchdog --flush-alerts" (ms_scanctl_flush,
+ * with the configuration file c was read from), so that they go out with
+ * no watchdog beside the scanner too.
+ */
+void ms_scanctl_sweep_end(const struct ms_conf *c, uint64_t lost);
+
 /* Queue an alert and log what became of it (queued, limited, no mail). */
 void ms_scanctl_alert(const struct ms_alert_conf *ac, const char *kind,
 		      const char *subject, const char *body);

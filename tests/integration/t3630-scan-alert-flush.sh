@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='scan --once delivers the alert queue before it exits: the digest mail and ALERT_COMMAND'
+test_description='scan --once delivers the alert queue before it exits (the digest mail and ALERT_COMMAND); a continuous scanner hands it to a sender at the end of each sweep'
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-smtp.sh"
 . "$TEST_DIR/lib-watch.sh"
@@ -39,5 +39,25 @@ test_expect_success T_ALERT,SMTPD 'scan --once with the mail server down: its ex
 	test_line_count = 4 got &&
 	test "$(ls "$RUN/alerts/mail" | grep -c "\.ev$")" = 1
 '
+
+lines_at_least() {
+	test "$(wc -l <got)" -ge "$1"
+}
+
+test_expect_success T_ALERT,SMTPD 'a continuous scanner without a watchdog: the queue goes out after a sweep' '
+	watch_conf cont.conf "ALERT_COMMAND=$TRASH/hook" SSH_USER=u \
+		SSH_PASSWORD=p CONNECT_TIMEOUT=5 SCAN_INTERVAL=10 &&
+	echo "DEAD 127.0.0.1 $(test_free_port) e6000" >devices.txt &&
+	echo "device_recovered DEAD - - - 1764609000 1764615600 3" |
+		alert_queue cont.conf &&
+	{ "$MODSCAN" scan --config cont.conf >scan.out 2>&1 & } &&
+	echo $! >scan.pid &&
+	# sweeps close every SCAN_INTERVAL (10 s); bound: 6x
+	test_wait_for 60 lines_at_least 5 &&
+	test_grep "\"kind\":\"device_recovered\"" got &&
+	kill "$(cat scan.pid)" &&
+	test_wait_for 30 gone "$(cat scan.pid)"
+'
+kill "$(cat scan.pid 2>/dev/null || echo 0)" 2>/dev/null
 
 test_done
