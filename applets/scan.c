@@ -295,7 +295,8 @@ const struct ms_applet ms_scan_applet = {
 	"SCAN_CONCURRENCY at once.  Runs until SIGTERM or SIGINT; SIGHUP\n"
 	"reloads the configuration and the inventory, which is also read\n"
 	"again every INVENTORY_REFRESH seconds (a failing source keeps the\n"
-	"last good list).\n"
+	"last good list).  --once delivers the alert queue (mail,\n"
+	"ALERT_COMMAND) before it exits.\n"
 	"\n",
 	.epilogue =
 	"Families (FAMILY, the devices file, HOSTNAME_RULES), with the name\n"

@@ -273,7 +273,9 @@ const struct ms_applet ms_watchdog_applet = {
 	"STOP_TIMEOUT, SIGKILL; never a process that is not the scanner),\n"
 	"stale files are removed and a detached scanner is started and\n"
 	"confirmed by a fresh heartbeat, up to MAX_RESTART_ATTEMPTS times.\n"
-	"Restarts, giving up and recovery are mailed (SMTP_*, MAIL_TO).\n"
+	"Restarts, giving up and recovery are alerts: mailed (SMTP_*, MAIL_TO)\n"
+	"and given to ALERT_COMMAND.  --flush-alerts delivers the alert queue\n"
+	"(process alerts, the digest of plant alerts) and exits.\n"
 	"\n",
 	.epilogue = "Legacy spellings (the old watchdog script):\n"
 		    "  watchdog --check      = watchdog (the one-shot check)\n"
