@@ -78,10 +78,11 @@ int ms_alert_conf_from(struct ms_alert_conf *ac, const struct ms_conf *c,
 /*
  * Queue one alert of kind (written atomically, mode 0600, in a 0700
  * directory) for the mail (when SMTP_HOST is set) and for ALERT_COMMAND
- * (when set; its JSON line has this kind, "subject" and "text").  Within interval_ms of the last queued alert of that kind it
- * is only counted, and the next one that goes out says how many were held
- * back.  Returns an ms_alert_outcome or MS_E_* (MS_E_FULL past
- * MS_ALERT_QUEUE_MAX files).
+ * (when set; its JSON line has this kind, "subject" and "text").  Within
+ * interval_ms of the last queued alert of that kind it is only counted,
+ * and the next one that goes out says how many were held back.  Returns
+ * an ms_alert_outcome or MS_E_* (MS_E_FULL past MS_ALERT_QUEUE_MAX files
+ * waiting for one destination).
  */
 int ms_alert_queue(const struct ms_alert_conf *ac, const char *kind,
 		   const char *subject, const char *body, struct ms_err *err);
@@ -101,11 +102,12 @@ int ms_alert_events(const struct ms_alert_conf *ac,
 		    struct ms_err *err);
 
 /*
- * Send the queued process alerts of dir through sc, oldest first, each deleted only
- * once the server accepted it; stop at the first failure (the rest stay for
- * the next flush) or at deadline (CLOCK_MONOTONIC ms, MS_E_TIMEOUT).  A
- * file that cannot be parsed is renamed *.bad.  MS_E_BUSY when another
- * flush holds the queue.  Returns the number of mails sent.
+ * Send the queued process alerts of dir through sc, oldest first, each
+ * deleted only once the server accepted it; stop at the first failure
+ * (the rest stay for the next flush) or at deadline (CLOCK_MONOTONIC ms,
+ * MS_E_TIMEOUT).  A file that cannot be parsed is renamed *.bad.
+ * MS_E_BUSY when another flush holds the queue.  Returns the number of
+ * mails sent.  (ms_alert_deliver does this and the rest.)
  */
 int ms_alert_flush(const struct ms_smtp_conf *sc, const char *dir,
 		   ms_msec_t deadline, struct ms_err *err);

@@ -333,10 +333,16 @@ int ms_alertq_remove(const char *dir, const struct ms_alertq_list *l,
 	ms_buf_init(&b, SENT_MAX);
 	for (i = 0; i < n && r == 0; i++)
 		r = ms_buf_printf(&b, "%s\n", l->name[i]);
-	if (r < 0)
+	if (r < 0) {
 		r = ms_err_set(err, r, "'%s': %s", path, ms_strerror(r));
-	else if ((r = ms_file_replace(path, b.p, b.len, 0600, err)) == 0)
+	} else if ((r = ms_file_replace(path, b.p, b.len, 0600, err)) == 0) {
 		r = ms_alertq_finish(dir, err);
+	} else {
+		/* No room for the record (a full disk): remove them all the
+		 * same, unlink needs none; only a crash now resends. */
+		unlink_names(dir, b.p, b.len);
+		r = ms_file_sync_dir(path, err);
+	}
 	ms_buf_release(&b);
 	return r;
 }
