@@ -6,6 +6,7 @@
  */
 #include "applets.h"
 
+#include "alert.h"
 #include "buf.h"
 #include "drv.h"
 #include "engine.h"
@@ -244,9 +245,15 @@ static int collect_main(struct ms_run *run, const struct scan_opts *o)
 {
 	struct ms_scanctl_delivery *d = NULL;
 	struct ms_engine_opts eo;
+	struct ms_alert_conf ac;
 	struct ms_err err = { 0 };
 	int r;
 
+	/* A bad ALERT_COMMAND is a config error: nothing starts. */
+	if (ms_alert_conf_from(&ac, &run->conf, &err) < 0) {
+		ms_applet_error("%s", err.msg);
+		return MS_EXIT_USAGE;
+	}
 	/* --once: what the sweep queued goes out before we exit; the
 	 * engine takes the configuration, so the settings are read now. */
 	if (o->once && !o->device && (d = malloc(sizeof(*d))))

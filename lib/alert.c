@@ -7,6 +7,7 @@
 #include "alertfmt.h"
 #include "alertq.h"
 #include "buf.h"
+#include "cmdrun.h"
 #include "file.h"
 #include "num.h"
 #include "mstime.h"
@@ -15,6 +16,7 @@
 int ms_alert_conf_from(struct ms_alert_conf *ac, const struct ms_conf *c,
 		       struct ms_err *err)
 {
+	char src[PATH_MAX + 16];
 	int r;
 
 	memset(ac, 0, sizeof(*ac));
@@ -28,6 +30,12 @@ int ms_alert_conf_from(struct ms_alert_conf *ac, const struct ms_conf *c,
 				  "%zu bytes", sizeof(ac->command) - 1);
 	snprintf(ac->command, sizeof(ac->command), "%s",
 		 ms_conf_str(c, MS_CONF_ALERT_COMMAND));
+	if (*ac->command &&
+	    (r = ms_cmdrun_check("ALERT_COMMAND", ac->command, err)) < 0) {
+		ms_conf_source(c, MS_CONF_ALERT_COMMAND, src, sizeof(src));
+		ms_err_prefix(err, "%s", src);
+		return r;
+	}
 	ac->command_timeout_ms =
 		ms_conf_int(c, MS_CONF_ALERT_COMMAND_TIMEOUT) * 1000;
 	ac->enabled = ac->mail || *ac->command;

@@ -87,10 +87,10 @@ static int lookup(struct ms_cmdrun *cr, char *spare, size_t size)
 	return MS_E_NOENT;
 }
 
-int ms_cmdrun_split(struct ms_cmdrun *cr, const char *key, const char *line,
-		    struct ms_err *err)
+/* words() with its failures as one line naming key. */
+static int split_words(struct ms_cmdrun *cr, const char *key,
+		       const char *line, struct ms_err *err)
 {
-	size_t used;
 	int r;
 
 	memset(cr, 0, sizeof(*cr));
@@ -104,6 +104,29 @@ int ms_cmdrun_split(struct ms_cmdrun *cr, const char *key, const char *line,
 		return ms_err_set(err, MS_E_INVAL, "%s: too long", key);
 	if (!cr->argc)
 		return ms_err_set(err, MS_E_INVAL, "%s: no program", key);
+	return 0;
+}
+
+int ms_cmdrun_check(const char *key, const char *line, struct ms_err *err)
+{
+	struct ms_cmdrun *cr = malloc(sizeof(*cr));
+	int r;
+
+	if (!cr)
+		return ms_err_set(err, MS_E_NOMEM, "out of memory");
+	r = split_words(cr, key, line, err);
+	free(cr);
+	return r;
+}
+
+int ms_cmdrun_split(struct ms_cmdrun *cr, const char *key, const char *line,
+		    struct ms_err *err)
+{
+	size_t used;
+	int r;
+
+	if ((r = split_words(cr, key, line, err)) < 0)
+		return r;
 	if (strchr(cr->argv[0], '/'))
 		return 0;
 	/* The rest of buf holds the path found. */

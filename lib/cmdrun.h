@@ -32,6 +32,9 @@ struct ms_cmdrun {
 int ms_cmdrun_split(struct ms_cmdrun *cr, const char *key, const char *line,
 		    struct ms_err *err);
 
+/* The checks of ms_cmdrun_split but PATH's: a config error early. */
+int ms_cmdrun_check(const char *key, const char *line, struct ms_err *err);
+
 /*
  * Run cr in a new session with in (len bytes) on its standard input
  * (then end of file), its output (standard output and error) kept, up to

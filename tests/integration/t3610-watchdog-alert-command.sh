@@ -112,4 +112,18 @@ test_expect_success T_ALERT 'an ALERT_COMMAND that is not a program: one line, k
 	test "$(ls "$RUN/alerts/cmd" | wc -l)" = 3
 '
 
+test_expect_success 'an ALERT_COMMAND with an open quote is a config error: one line, exit 2' '
+	watch_conf quote.conf "ALERT_COMMAND=$TRASH/failhook '\''x" &&
+	line=$(grep -n "^ALERT_COMMAND=" quote.conf | cut -d: -f1) &&
+	test_expect_code 2 modscan --check-config --config quote.conf \
+		>out 2>err &&
+	test_grep "^modscan --check-config: quote.conf:$line: ALERT_COMMAND: a quote is not closed$" err &&
+	test_line_count = 1 err &&
+	test_expect_code 2 modscan watchdog --flush-alerts --config quote.conf \
+		2>err &&
+	test_grep "ALERT_COMMAND: a quote is not closed" err &&
+	test_expect_code 2 modscan scan --once --config quote.conf 2>err &&
+	test_grep "^modscan scan: .*ALERT_COMMAND: a quote is not closed$" err
+'
+
 test_done

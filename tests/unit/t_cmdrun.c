@@ -40,6 +40,10 @@ static void test_split(void)
 	       MS_E_INVAL, "a program not on PATH is refused");
 	is_str(err.msg, "K: 'no-such-program-here' is not a program on PATH",
 	       "and named");
+	is_int(ms_cmdrun_check("K", "no-such-program-here 'x y'", &err), 0,
+	       "check: words, no PATH");
+	is_int(ms_cmdrun_check("K", "a \"b", &err), MS_E_INVAL,
+	       "check: an open quote");
 	is_int(ms_cmdrun_split(&cr, "K", "/bin/echo '' x", &err), 0,
 	       "an empty quoted word");
 	ok(cr.argc == 3 && !strcmp(cr.argv[1], ""), "is a word");
