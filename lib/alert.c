@@ -25,7 +25,8 @@ int ms_alert_conf_from(struct ms_alert_conf *ac, const struct ms_conf *c,
 		return r;
 	ac->interval_ms = ms_conf_int(c, MS_CONF_ALERT_INTERVAL) * 1000;
 	ac->mail = *ms_conf_str(c, MS_CONF_SMTP_HOST) != '\0';
-	if (strlen(ms_conf_str(c, MS_CONF_ALERT_COMMAND)) >= sizeof(ac->command))
+	if (strlen(ms_conf_str(c, MS_CONF_ALERT_COMMAND)) >=
+	    sizeof(ac->command))
 		return ms_err_set(err, MS_E_INVAL, "ALERT_COMMAND: longer than "
 				  "%zu bytes", sizeof(ac->command) - 1);
 	snprintf(ac->command, sizeof(ac->command), "%s",

@@ -151,7 +151,8 @@ static int link_into(const char *src, const char *dir, const char *leaf,
 	if ((r = ms_alertq_path(dst, sizeof(dst), dir, leaf, err)) < 0)
 		return r;
 	if (link(src, dst) < 0 && errno != EEXIST)
-		return ms_err_sys(err, "cannot queue '%s' into '%s'", leaf, dir);
+		return ms_err_sys(err, "cannot queue '%s' into '%s'", leaf,
+				  dir);
 	return ms_file_sync_dir(dst, err);
 }
 
@@ -269,7 +270,8 @@ void ms_alertq_sweep_tmp(const char *dir)
 				   NULL) < 0)
 			continue;
 		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-		    (ms_msec_t)st.st_mtime * 1000 + TMP_STALE_MS < ms_wall_now())
+		    (ms_msec_t)st.st_mtime * 1000 + TMP_STALE_MS <
+		    ms_wall_now())
 			unlink(path);
 	}
 	closedir(d);
@@ -284,8 +286,8 @@ static void unlink_names(const char *dir, const char *text, size_t len)
 	for (; p < end; p = nl + 1) {
 		if (!(nl = memchr(p, '\n', (size_t)(end - p))))
 			nl = end;
-		if (nl == p || nl - p >= MS_ALERTQ_NAME || memchr(p, '/',
-								  (size_t)(nl - p)))
+		if (nl == p || nl - p >= MS_ALERTQ_NAME ||
+		    memchr(p, '/', (size_t)(nl - p)))
 			continue;
 		memcpy(leaf, p, (size_t)(nl - p));
 		leaf[nl - p] = '\0';

@@ -117,8 +117,8 @@ static bool digest_waits(const struct ms_alert_conf *ac, const char *state,
 	return last && now >= last && now - last < ac->interval_ms;
 }
 
-/* Add the events of every listed file to d; names of what went in stay
- * in l (the rest are blanked out), *n counts them. */
+/* Add the events of every listed file to d; a file that is not ours is
+ * set aside and its name blanked out of l. */
 static int collect_digest(const char *dir, struct ms_alertq_list *l,
 			  struct ms_alertfmt_digest *d, struct ms_err *err)
 {
@@ -133,7 +133,8 @@ static int collect_digest(const char *dir, struct ms_alertq_list *l,
 		if ((r = ms_alertq_path(path, sizeof(path), dir, l->name[i],
 					err)) < 0)
 			break;
-		if ((r = ms_alertq_load_events(path, &b, &pos, err)) == MS_E_PARSE) {
+		r = ms_alertq_load_events(path, &b, &pos, err);
+		if (r == MS_E_PARSE) {
 			ms_alertq_set_aside(path);
 			l->name[i][0] = '\0';
 			r = 0;
