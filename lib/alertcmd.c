@@ -135,8 +135,10 @@ int ms_alertcmd_deliver(const struct ms_alert_conf *ac, ms_msec_t deadline,
 	if ((r = ms_alertq_path(dir, sizeof(dir), ac->dir, "cmd", err)) < 0 ||
 	    (r = ms_alertq_finish(dir, err)) < 0 ||
 	    (r = ms_alertq_list(dir, NULL, MS_ALERT_BATCHES_MAX +
-				MS_ALERT_QUEUE_MAX, &l, err)) < 0 || !l.n ||
-	    (r = gather(dir, &l, &in, &lines, err)) < 0)
+				MS_ALERT_QUEUE_MAX, &l, err)) < 0)
+		goto out;
+	ms_alertq_drop_staged(ac->dir, &l);
+	if (!l.n || (r = gather(dir, &l, &in, &lines, err)) < 0)
 		goto out;
 	if (lines && (r = run(ac, &in, deadline, err)) != 0)
 		goto out;

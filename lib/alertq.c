@@ -71,6 +71,24 @@ void ms_alertq_list_release(struct ms_alertq_list *l)
 	l->n = 0;
 }
 
+void ms_alertq_drop_staged(const char *qdir, struct ms_alertq_list *l)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	size_t i, n = 0;
+
+	for (i = 0; i < l->n; i++) {
+		if (snprintf(path, sizeof(path), "%s/%s/%s", qdir, stage_dir,
+			     l->name[i]) < (int)sizeof(path) &&
+		    lstat(path, &st) == 0)
+			continue;
+		if (n != i)
+			memcpy(l->name[n], l->name[i], MS_ALERTQ_NAME);
+		n++;
+	}
+	l->n = n;
+}
+
 int ms_alertq_path(char *out, size_t size, const char *dir,
 		   const char *leaf, struct ms_err *err)
 {

@@ -40,6 +40,13 @@ int ms_alertq_list(const char *dir, const char *sfx, size_t max,
 		   struct ms_alertq_list *l, struct ms_err *err);
 void ms_alertq_list_release(struct ms_alertq_list *l);
 
+/*
+ * Drop from l the names still staged in qdir/new: their fan-out is under
+ * way (or was cut short by a crash and is redone first), and a copy
+ * delivered now could be linked again afterwards.
+ */
+void ms_alertq_drop_staged(const char *qdir, struct ms_alertq_list *l);
+
 /* "dir/leaf" into out, MS_E_TOOBIG if it does not fit. */
 int ms_alertq_path(char *out, size_t size, const char *dir,
 		   const char *leaf, struct ms_err *err);

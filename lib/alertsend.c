@@ -64,6 +64,7 @@ static int send_mails(const struct ms_smtp_conf *sc, const char *dir,
 	if ((r = ms_alertq_list(dir, ms_alertq_alert_sfx,
 				2 * MS_ALERT_QUEUE_MAX, &l, err)) < 0)
 		goto out;
+	ms_alertq_drop_staged(dir, &l);
 	for (i = 0; i < l.n; i++) {
 		if (ms_left(deadline) == 0) {
 			r = ms_err_set(err, MS_E_TIMEOUT, "deadline reached "
@@ -194,7 +195,10 @@ static int send_digest(const struct ms_alert_conf *ac,
 	if ((r = ms_alertfmt_digest_init(&d)) < 0)
 		return ms_err_set(err, r, "out of memory");
 	if ((r = ms_alertq_list(dir, ms_alertq_ev_sfx, MS_ALERT_BATCHES_MAX,
-				&l, err)) < 0 || !l.n)
+				&l, err)) < 0)
+		goto out;
+	ms_alertq_drop_staged(ac->dir, &l);
+	if (!l.n)
 		goto out;
 	if (digest_waits(ac, state, &res->digest_due))
 		goto out;

@@ -16,6 +16,7 @@
 #include <ftw.h>
 #include <sys/stat.h>
 
+#include "alertq.h"
 #include "file.h"
 #include "mstime.h"
 #include "harness.h"
@@ -84,6 +85,31 @@ static void test_command(void)
 	   strstr(b.p, "\"subject\":\"scanner restarted\",\"text\":\"pid 1\\n"),
 	   "the process alert's line has its subject and text");
 	ms_buf_release(&b);
+}
+
+/* A file whose fan-out is under way is left for the next delivery. */
+static void test_drop_staged(void)
+{
+	struct ms_alertq_list l;
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/q", root);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/q/new", root);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/q/new/2-1-0-plant.ev", root);
+	close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+	l.n = 3;
+	l.name = calloc(3, MS_ALERTQ_NAME);
+	snprintf(l.name[0], MS_ALERTQ_NAME, "1-1-0-plant.ev");
+	snprintf(l.name[1], MS_ALERTQ_NAME, "2-1-0-plant.ev");
+	snprintf(l.name[2], MS_ALERTQ_NAME, "3-1-0-x.alert");
+	snprintf(path, sizeof(path), "%s/q", root);
+	ms_alertq_drop_staged(path, &l);
+	ok(l.n == 2 && !strcmp(l.name[0], "1-1-0-plant.ev") &&
+	   !strcmp(l.name[1], "3-1-0-x.alert"), "a name still staged is "
+	   "dropped from the list");
+	ms_alertq_list_release(&l);
 }
 
 /* "-" is an empty field. */
@@ -183,6 +209,7 @@ int main(int argc, char **argv)
 	if (!mkdtemp(root))
 		return 1;
 	test_command();
+	test_drop_staged();
 	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	return done_testing();
 }
