@@ -102,7 +102,8 @@ static int run(const struct ms_alert_conf *ac, const struct ms_buf *in,
 
 	if (!(cr = malloc(sizeof(*cr))))
 		return ms_err_set(err, MS_E_NOMEM, "out of memory");
-	if ((r = ms_cmdrun_split(cr, "ALERT_COMMAND", ac->command, err)) < 0)
+	if ((r = ms_cmdrun_split(cr, "ALERT_COMMAND", ac->command, err)) < 0 ||
+	    (r = ms_cmdrun_env_public(cr, err)) < 0)
 		goto out;
 	deadline = MS_MIN(deadline, ms_deadline(ac->command_timeout_ms));
 	r = ms_cmdrun_feed(cr, in->p, in->len, deadline, out, err);
@@ -117,6 +118,7 @@ static int run(const struct ms_alert_conf *ac, const struct ms_buf *in,
 			       "%d%s%.*s", r, *out ? ": " : "",
 			       first_line(out), out);
 out:
+	ms_cmdrun_release(cr);
 	free(cr);
 	return r;
 }

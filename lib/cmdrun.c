@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "conf.h"
 #include "proc.h"
 #include "mstime.h"
 
@@ -138,6 +139,48 @@ int ms_cmdrun_split(struct ms_cmdrun *cr, const char *key, const char *line,
 	return 0;
 }
 
+/* Whether NAME=... of the environment holds a secret of the
+ * configuration. */
+static bool secret_var(const char *var)
+{
+	size_t n = strcspn(var, "="), k;
+	const struct ms_conf_info *ci;
+
+	if (n > 8 && !strncmp(var, "PROFILE_", 8) &&
+	    memmem(var, n, "PASSWORD", 8))
+		return true;
+	for (k = 0; k < MS_CONF__COUNT; k++) {
+		ci = &ms_conf_table[k];
+		if (!(ci->flags & MS_CONF_SECRET))
+			continue;
+		if ((strlen(ci->name) == n && !strncmp(var, ci->name, n)) ||
+		    (ci->alias && strlen(ci->alias) == n &&
+		     !strncmp(var, ci->alias, n)))
+			return true;
+	}
+	return false;
+}
+
+int ms_cmdrun_env_public(struct ms_cmdrun *cr, struct ms_err *err)
+{
+	size_t i, n = 0;
+
+	for (i = 0; environ[i]; i++)
+		;
+	if (!(cr->envp = calloc(i + 1, sizeof(*cr->envp))))
+		return ms_err_set(err, MS_E_NOMEM, "out of memory");
+	for (i = 0; environ[i]; i++)
+		if (!secret_var(environ[i]))
+			cr->envp[n++] = environ[i];
+	return 0;
+}
+
+void ms_cmdrun_release(struct ms_cmdrun *cr)
+{
+	free(cr->envp);
+	cr->envp = NULL;
+}
+
 /* The running child: our ends of its stdin and output, its pidfd. */
 struct kid {
 	pid_t pid;
@@ -150,7 +193,8 @@ struct kid {
 static int start(struct kid *k, const struct ms_cmdrun *cr,
 		 struct ms_err *err)
 {
-	struct ms_spawn sp = { .argv = cr->argv, .stderr_fd = -1,
+	struct ms_spawn sp = { .argv = cr->argv, .envp = cr->envp,
+			       .stderr_fd = -1,
 			       .new_session = true, .die_with_parent = true };
 	int sv[2], o[2], r;
 

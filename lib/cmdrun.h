@@ -20,6 +20,7 @@ struct ms_cmdrun {
 	char buf[4096 + PATH_MAX];
 	char *argv[MS_CMDRUN_ARGS + 1];
 	size_t argc;
+	char **envp;	/* heap, pointers into environ; NULL: environ */
 };
 
 /*
@@ -31,6 +32,14 @@ struct ms_cmdrun {
  */
 int ms_cmdrun_split(struct ms_cmdrun *cr, const char *key, const char *line,
 		    struct ms_err *err);
+
+/*
+ * Give the command our environment without the secret keys of the
+ * configuration (DB_PASSWORD, ACCESS_PASSWORD, ..., PROFILE_*_PASSWORD),
+ * which a hook has no business reading.  Free with ms_cmdrun_release.
+ */
+int ms_cmdrun_env_public(struct ms_cmdrun *cr, struct ms_err *err);
+void ms_cmdrun_release(struct ms_cmdrun *cr);
 
 /* The checks of ms_cmdrun_split but PATH's: a config error early. */
 int ms_cmdrun_check(const char *key, const char *line, struct ms_err *err);

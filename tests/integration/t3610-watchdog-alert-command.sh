@@ -112,6 +112,19 @@ test_expect_success T_ALERT 'an ALERT_COMMAND that is not a program: one line, k
 	test "$(ls "$RUN/alerts/cmd" | wc -l)" = 3
 '
 
+test_expect_success T_ALERT 'the command does not see the secrets of the configuration' '
+	printf "#!/bin/sh\ncat >/dev/null\nenv >\"\$HOME/env.out\"\n" >envhook &&
+	chmod +x envhook &&
+	watch_conf env.conf "ALERT_COMMAND=$TRASH/envhook" &&
+	echo "device_failing X - - - 1 2 3" | "$T_ALERT" --config env.conf \
+		--queue &&
+	DB_PASSWORD=s3cret-db ACCESS_PASSWORD=s3cret-legacy \
+	PROFILE_CASA_SSH_PASSWORD=s3cret-profile ALERT_WEBHOOK_URL=http://x/y \
+		modscan watchdog --flush-alerts --config env.conf &&
+	test_grep "^ALERT_WEBHOOK_URL=http://x/y$" env.out &&
+	test_grep -v "s3cret" env.out
+'
+
 test_expect_success 'an ALERT_COMMAND with an open quote is a config error: one line, exit 2' '
 	watch_conf quote.conf "ALERT_COMMAND=$TRASH/failhook '\''x" &&
 	line=$(grep -n "^ALERT_COMMAND=" quote.conf | cut -d: -f1) &&
