@@ -316,7 +316,7 @@ void ms_scanctl_sweep_end(const struct ms_conf *c, uint64_t lost)
 	    !(sc = calloc(1, sizeof(*sc))))
 		return;
 	sc->config = c->path;
-	sc->out_fd = -1;
+	sc->out_fd = 2;	/* where our own lines go without a LOG_FILE */
 	if (ms_proc_self_exe(sc->exe, sizeof(sc->exe), NULL) == 0)
 		ms_scanctl_flush(sc, &ac);
 	free(sc);
