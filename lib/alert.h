@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "err.h"
 #include "smtp.h"
+#include "plant.h"
 
 enum {
 	MS_ALERT_KIND_MAX = 32,		/* [a-z0-9_-], e.g. "restart" */
@@ -29,6 +30,28 @@ struct ms_alert_conf {
 	char dir[PATH_MAX];	/* RUN_DIR/alerts */
 	ms_msec_t interval_ms;	/* ALERT_INTERVAL */
 	bool enabled;		/* SMTP_HOST is set */
+};
+
+/* Kinds of plant events (the raise and its recovery). */
+#define MS_EV_UPSTREAM_BELOW     "upstream_below_qam64"
+#define MS_EV_UPSTREAM_RECOVERED "upstream_recovered"
+#define MS_EV_DEVICE_DEGRADED    "device_degraded"
+#define MS_EV_DEVICE_UNDEGRADED  "device_degraded_recovered"
+#define MS_EV_DEVICE_FAILING     "device_failing"
+#define MS_EV_DEVICE_RECOVERED   "device_recovered"
+
+struct ms_alert_event {
+	char kind[MS_ALERT_KIND_MAX];	/* one of the above */
+	char device[MS_DEVICE_MAX];
+	char upstream[MS_UPSTREAM_MAX];	/* "" for device events */
+	char node[MS_NODE_MAX];		/* "" when no map names one */
+	char modulation[16];		/* "QPSK", "QAM16", "QAM64", "UNKNOWN", "" */
+	int64_t since;			/* unix s the condition began */
+	int64_t at;			/* unix s of this event */
+	int64_t value;			/* below: minutes below QAM64; degraded:
+					   upstreams below QAM64; failing: failed
+					   sweeps in a row; recoveries: the same
+					   figure at recovery */
 };
 
 /* From RUN_DIR, ALERT_INTERVAL and SMTP_HOST. */

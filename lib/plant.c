@@ -158,7 +158,7 @@ int ms_plant_forget(struct ms_plant *p, const char *device)
 
 /* --- the state file --- */
 
-static int add_name(struct ms_buf *out, const char *s)
+int ms_plant_add_name(struct ms_buf *out, const char *s)
 {
 	int r = 0;
 
@@ -175,16 +175,16 @@ static int render_dev(const struct ms_plant_dev *d, struct ms_buf *out)
 	int r;
 
 	if ((r = ms_buf_adds(out, "D\t")) < 0 ||
-	    (r = add_name(out, d->name)) < 0 ||
+	    (r = ms_plant_add_name(out, d->name)) < 0 ||
 	    (r = ms_buf_printf(out, "\t%d\t%lld\n", d->ok,
 			       (long long)d->last_scan)) < 0)
 		return r;
 	for (i = 0; i < d->nups; i++) {
 		u = &d->ups[i];
 		if ((r = ms_buf_adds(out, "U\t")) < 0 ||
-		    (r = add_name(out, u->name)) < 0 ||
+		    (r = ms_plant_add_name(out, u->name)) < 0 ||
 		    (r = ms_buf_addc(out, '\t')) < 0 ||
-		    (r = add_name(out, u->node)) < 0 ||
+		    (r = ms_plant_add_name(out, u->node)) < 0 ||
 		    (r = ms_buf_printf(out, "\t%u\t%llu\t%llu\n", u->mod,
 				       (unsigned long long)u->hops,
 				       (unsigned long long)u->below_secs)) < 0)
@@ -206,21 +206,20 @@ int ms_plant_render(const struct ms_plant *p, struct ms_buf *out)
 	return 0;
 }
 
-/* Split line (NUL-terminated, no newline) at tabs into f; the count. */
-static size_t split(char *line, char **f)
+size_t ms_plant_split(char *line, char **f, size_t max)
 {
 	size_t n = 0;
 	char *t;
 
 	f[n++] = line;
-	while (n < FIELDS_MAX && (t = strchr(f[n - 1], '\t'))) {
+	while (n < max && (t = strchr(f[n - 1], '\t'))) {
 		*t = '\0';
 		f[n++] = t + 1;
 	}
 	return n;
 }
 
-static bool num(const char *s, uint64_t max, uint64_t *out)
+bool ms_plant_num(const char *s, uint64_t max, uint64_t *out)
 {
 	char *end;
 
@@ -237,9 +236,9 @@ static int parse_up(struct ms_plant_dev *d, char **f)
 	uint64_t mod;
 
 	if (strlen(f[1]) >= sizeof(s.name) || strlen(f[2]) >= sizeof(s.node) ||
-	    !num(f[3], MS_MOD__COUNT - 1, &mod) ||
-	    !num(f[4], INT64_MAX, &s.hops) ||
-	    !num(f[5], INT64_MAX, &s.below_secs))
+	    !ms_plant_num(f[3], MS_MOD__COUNT - 1, &mod) ||
+	    !ms_plant_num(f[4], INT64_MAX, &s.hops) ||
+	    !ms_plant_num(f[5], INT64_MAX, &s.below_secs))
 		return MS_E_PARSE;
 	if (!(u = new_up(d)))
 		return MS_E_NOMEM;
@@ -250,16 +249,17 @@ static int parse_up(struct ms_plant_dev *d, char **f)
 	return 0;
 }
 
-static int parse_line(struct ms_plant *p, struct ms_plant_dev **d,
-		      char *line)
+static int parse_line(void *ctx, void *cur, char *line)
 {
+	struct ms_plant *p = ctx;
+	struct ms_plant_dev **d = cur;
 	char *f[FIELDS_MAX];
-	size_t n = split(line, f);
+	size_t n = ms_plant_split(line, f, FIELDS_MAX);
 	uint64_t ok, t;
 
 	if (!strcmp(f[0], "D") && n == 4) {
-		if (strlen(f[1]) >= MS_DEVICE_MAX || !num(f[2], 1, &ok) ||
-		    !num(f[3], INT64_MAX, &t))
+		if (strlen(f[1]) >= MS_DEVICE_MAX || !ms_plant_num(f[2], 1, &ok) ||
+		    !ms_plant_num(f[3], INT64_MAX, &t))
 			return MS_E_PARSE;
 		if (!(*d = get_dev(p, f[1])))
 			return MS_E_NOMEM;
@@ -272,10 +272,10 @@ static int parse_line(struct ms_plant *p, struct ms_plant_dev **d,
 	return MS_E_PARSE;
 }
 
-int ms_plant_parse(struct ms_plant *p, const char *s, size_t len,
-		   struct ms_err *err)
+int ms_plant_lines(const char *s, size_t len, const char *head,
+		   int (*fn)(void *ctx, void *cur, char *line), void *ctx,
+		   void *cur, struct ms_err *err)
 {
-	struct ms_plant_dev *d = NULL;
 	char *copy, *line, *nl, *end;
 	size_t lineno = 0;
 	int r = 0;
@@ -295,9 +295,9 @@ int ms_plant_parse(struct ms_plant *p, const char *s, size_t len,
 		if (memchr(line, '\0', (size_t)(nl - line)))
 			r = MS_E_PARSE;
 		else if (lineno == 1)
-			r = strcmp(line, magic) ? MS_E_PARSE : 0;
+			r = strcmp(line, head) ? MS_E_PARSE : 0;
 		else
-			r = parse_line(p, &d, line);
+			r = fn(ctx, cur, line);
 	}
 	free(copy);
 	if (r < 0)
@@ -309,14 +309,23 @@ int ms_plant_parse(struct ms_plant *p, const char *s, size_t len,
 	return 0;
 }
 
-int ms_plant_write(const struct ms_plant *p, const char *path,
+int ms_plant_parse(struct ms_plant *p, const char *s, size_t len,
 		   struct ms_err *err)
+{
+	struct ms_plant_dev *d = NULL;
+
+	return ms_plant_lines(s, len, magic, parse_line, p, &d, err);
+}
+
+int ms_plant_save(const void *obj,
+		  int (*render)(const void *obj, struct ms_buf *out),
+		  size_t max, const char *path, struct ms_err *err)
 {
 	struct ms_buf b;
 	int r;
 
-	ms_buf_init(&b, MS_PLANT_MAX);
-	if ((r = ms_plant_render(p, &b)) < 0) {
+	ms_buf_init(&b, max);
+	if ((r = render(obj, &b)) < 0) {
 		r = ms_err_set(err, r, "'%s': %s", path, ms_strerror(r));
 		goto out;
 	}
@@ -326,19 +335,44 @@ out:
 	return r;
 }
 
-int ms_plant_read(struct ms_plant *p, const char *path, struct ms_err *err)
+int ms_plant_load(void *obj,
+		  int (*parse)(void *obj, const char *s, size_t len,
+			       struct ms_err *err),
+		  size_t max, const char *path, struct ms_err *err)
 {
 	struct ms_buf b;
 	int r;
 
-	ms_buf_init(&b, MS_PLANT_MAX);
+	ms_buf_init(&b, max);
 	if ((r = ms_file_read(path, &b, NULL, err)) < 0)
 		goto out;
-	if ((r = ms_plant_parse(p, b.p, b.len, err)) < 0)
+	if ((r = parse(obj, b.p, b.len, err)) < 0)
 		ms_err_prefix(err, "'%s'", path);
 out:
 	ms_buf_release(&b);
 	return r;
+}
+
+static int render_cb(const void *obj, struct ms_buf *out)
+{
+	return ms_plant_render(obj, out);
+}
+
+static int parse_cb(void *obj, const char *s, size_t len,
+		    struct ms_err *err)
+{
+	return ms_plant_parse(obj, s, len, err);
+}
+
+int ms_plant_write(const struct ms_plant *p, const char *path,
+		   struct ms_err *err)
+{
+	return ms_plant_save(p, render_cb, MS_PLANT_MAX, path, err);
+}
+
+int ms_plant_read(struct ms_plant *p, const char *path, struct ms_err *err)
+{
+	return ms_plant_load(p, parse_cb, MS_PLANT_MAX, path, err);
 }
 
 int ms_plant_path(const char *status_path, char *out, size_t size)

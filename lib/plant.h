@@ -81,6 +81,28 @@ int ms_plant_write(const struct ms_plant *p, const char *path,
 		   struct ms_err *err);
 int ms_plant_read(struct ms_plant *p, const char *path, struct ms_err *err);
 
+/*
+ * The pieces of a state file of this shape, shared with plantalert.c:
+ * names with control characters as '?'; tab-separated fields (at most
+ * max, the count returned); a decimal number up to max; the lines of s
+ * after the head line, each to fn (MS_E_PARSE or fn's error names the
+ * line); render into a buffer bounded by max and replace path (0644);
+ * read path and parse it.
+ */
+int ms_plant_add_name(struct ms_buf *out, const char *s);
+size_t ms_plant_split(char *line, char **f, size_t max);
+bool ms_plant_num(const char *s, uint64_t max, uint64_t *out);
+int ms_plant_lines(const char *s, size_t len, const char *head,
+		   int (*fn)(void *ctx, void *cur, char *line), void *ctx,
+		   void *cur, struct ms_err *err);
+int ms_plant_save(const void *obj,
+		  int (*render)(const void *obj, struct ms_buf *out),
+		  size_t max, const char *path, struct ms_err *err);
+int ms_plant_load(void *obj,
+		  int (*parse)(void *obj, const char *s, size_t len,
+			       struct ms_err *err),
+		  size_t max, const char *path, struct ms_err *err);
+
 /* The state file next to status_path: "<its directory>/plant.state". */
 int ms_plant_path(const char *status_path, char *out, size_t size);
 
