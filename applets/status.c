@@ -10,6 +10,7 @@
 #include "http.h"
 #include "metrics.h"
 #include "nagios.h"
+#include "plantshow.h"
 #include "sig.h"
 #include "supervise.h"
 #include "mstime.h"
@@ -23,7 +24,8 @@ static const struct ms_opt opts[] = {
 	  "a Nagios plugin: one line with perfdata on\n"
 	  "stdout for every exit; exit 0 OK, 1 WARNING,\n"
 	  "2 CRITICAL, 3 UNKNOWN (also for a bad command\n"
-	  "line or configuration)" },
+	  "line or configuration); an open plant alert\n"
+	  "makes it WARNING at least" },
 	{ "warning", 'w', "RANGES", O_WARN, 0,
 	  "with --nagios: AGE,FAILED,SPOOL, a Nagios range\n"
 	  "each (heartbeat age in s, failed devices, spool\n"
@@ -35,7 +37,8 @@ static const struct ms_opt opts[] = {
 	  "--nagios" },
 	{ "prometheus", 0, NULL, O_PROM, 0,
 	  "Prometheus text exposition on stdout, with\n"
-	  "the devices and upstreams of the last sweep" },
+	  "the devices and upstreams of the last sweep\n"
+	  "and modscan_plant_alerts_open{kind}" },
 	{ "textfile", 0, "DIR", O_TEXTFILE, 0,
 	  "write DIR/modscan.prom atomically (node_exporter);\n"
 	  "DIR must exist, belong to us or root and not be\n"
@@ -216,7 +219,33 @@ static void human_supervisor(const struct ms_status *sup)
 	}
 }
 
-static int human(const struct ms_health_report *r)
+/* The open plant alerts of the state file beside the status file. */
+static void human_alerts(const struct ms_health_src *src)
+{
+	struct ms_plantalert_out open = { 0 };
+	struct ms_err err = { 0 };
+	struct ms_buf line;
+	size_t i;
+	int n = ms_plantalert_load_open(src->alerts, &open, &err);
+
+	ms_buf_init(&line, 1024);
+	if (n < 0)
+		printf("plant alerts: %s\n", err.msg);
+	else if (!n)
+		printf("plant alerts: none open\n");
+	else
+		printf("plant alerts: %d open\n", n);
+	for (i = 0; i < open.n; i++) {
+		line.len = 0;
+		if (ms_plantshow_line(&open.v[i], &line) == 0)
+			printf("  %s\n", line.p);
+	}
+	ms_buf_release(&line);
+	ms_plantalert_out_release(&open);
+}
+
+static int human(const struct ms_health_src *src,
+		 const struct ms_health_report *r)
 {
 	struct ms_buf problems;
 
@@ -235,6 +264,7 @@ static int human(const struct ms_health_report *r)
 		printf("problems:   %s\n", problems.p);
 	ms_buf_release(&problems);
 	human_scanner(r);
+	human_alerts(src);
 	if (r->have_sup)
 		human_supervisor(&r->sup);
 	return r->h.verdict == MS_HEALTH_OK ? MS_EXIT_OK : MS_EXIT_FAIL;
@@ -306,6 +336,18 @@ static int textfile_dir(const char *dir)
 	return err.code == MS_E_SYS ? MS_EXIT_FAIL : MS_EXIT_USAGE;
 }
 
+static int json_alerts(const struct ms_health_src *src, struct ms_buf *b,
+		       struct ms_err *err)
+{
+	struct ms_plantalert_out open = { 0 };
+	int r;
+
+	if ((r = ms_plantalert_load_open(src->alerts, &open, err)) >= 0)
+		r = ms_plantshow_json(b, &open, err);
+	ms_plantalert_out_release(&open);
+	return r;
+}
+
 static int machine(struct ms_run *run, const struct ms_health_src *src,
 		   const struct ms_health_report *r)
 {
@@ -327,13 +369,15 @@ static int machine(struct ms_run *run, const struct ms_health_src *src,
 		rc = (int)ms_nagios_render(r, &w, &cr, &b);
 		run->said = true;
 	} else if (o->mode == M_JSON) {
-		if (ms_health_json(r, &b, &err) < 0)
+		if (ms_health_json(r, &b, &err) < 0 ||
+		    json_alerts(src, &b, &err) < 0)
 			goto fail;
 		rc = r->h.verdict == MS_HEALTH_OK ? MS_EXIT_OK : MS_EXIT_FAIL;
 	} else {
 		if (ms_metrics_render(&r->f, &r->h, r->have_sup ? &r->sup : NULL,
 				      &b, &err) < 0 ||
-		    ms_metrics_plant_file(src->plant, &b, &err) < 0)
+		    ms_metrics_plant_file(src->plant, &b, &err) < 0 ||
+		    ms_metrics_plant_alerts(src->alerts, &b, &err) < 0)
 			goto fail;
 	}
 	if (o->mode != M_TEXTFILE) {
@@ -377,7 +421,7 @@ static int run(struct ms_run *run)
 		return MS_EXIT_FAIL;
 	}
 	ms_health_check(&src, r);
-	rc = o->mode == M_HUMAN ? human(r) : machine(run, &src, r);
+	rc = o->mode == M_HUMAN ? human(&src, r) : machine(run, &src, r);
 	free(r);
 	return rc;
 }
@@ -392,6 +436,8 @@ const struct ms_applet ms_status_applet = {
 	"Reads the scanner's status file and lock (and the status file of\n"
 	"watchdog --daemon when there is one) and says how the scanner is.\n"
 	"Exit 0 when it is alive with a fresh heartbeat, 1 when not.\n"
+	"It lists the open plant alerts (plant-alerts.state beside the status\n"
+	"file; --json: \"plant_alerts\"), read without a database query.\n"
 	"\n",
 	.epilogue =
 	"A range alerts outside START:END (START defaults to 0, ~ is minus\n"

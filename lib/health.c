@@ -8,6 +8,7 @@
 
 #include "lock.h"
 #include "plant.h"
+#include "plantalert.h"
 #include "proc.h"
 #include "mstime.h"
 
@@ -185,7 +186,9 @@ int ms_health_src_from(struct ms_health_src *src, const struct ms_conf *c,
 			 sizeof(src->pid)) < 0 ||
 	    ms_conf_path(c, MS_CONF_WATCHDOG_STATUS_FILE, "watchdog.json",
 			 src->sup, sizeof(src->sup)) < 0 ||
-	    ms_plant_path(src->status, src->plant, sizeof(src->plant)) < 0)
+	    ms_plant_path(src->status, src->plant, sizeof(src->plant)) < 0 ||
+	    ms_plant_sibling(src->status, MS_PLANTALERT_FILE, src->alerts,
+			     sizeof(src->alerts)) < 0)
 		return ms_err_set(err, MS_E_TOOBIG, "RUN_DIR: path too long");
 	src->max_age_ms = ms_conf_int(c, MS_CONF_MAX_HEARTBEAT_AGE) * 1000;
 	return 0;
@@ -194,9 +197,13 @@ int ms_health_src_from(struct ms_health_src *src, const struct ms_conf *c,
 void ms_health_check(const struct ms_health_src *src,
 		     struct ms_health_report *rep)
 {
+	struct ms_plantalert_out open = { 0 };
+
 	ms_health_probe(src->status, src->pid, "scan", &rep->f);
 	ms_health_judge(&rep->f, src->max_age_ms, &rep->h);
 	rep->have_sup = ms_status_read(src->sup, &rep->sup, NULL) == 0;
+	rep->plant_alerts = ms_plantalert_load_open(src->alerts, &open, NULL);
+	ms_plantalert_out_release(&open);
 }
 
 /* The rendered status file as a cJSON tree (NULL on failure). */

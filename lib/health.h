@@ -69,6 +69,7 @@ struct ms_health_src {
 	char pid[PATH_MAX];		/* PID_FILE */
 	char sup[PATH_MAX];		/* WATCHDOG_STATUS_FILE */
 	char plant[PATH_MAX];		/* the plant state, by STATUS_FILE */
+	char alerts[PATH_MAX];		/* the plant alert state, beside it */
 	int64_t max_age_ms;		/* MAX_HEARTBEAT_AGE */
 };
 
@@ -81,6 +82,7 @@ struct ms_health_report {
 	struct ms_health h;
 	bool have_sup;
 	struct ms_status sup;
+	int plant_alerts;		/* open plant alerts, -1 unreadable */
 };
 
 void ms_health_check(const struct ms_health_src *src,

@@ -33,6 +33,13 @@ int ms_metrics_plant(const struct ms_plant *p, struct ms_buf *out,
 int ms_metrics_plant_file(const char *path, struct ms_buf *out,
 			  struct ms_err *err);
 
+/*
+ * modscan_plant_alerts_open{kind} of the plant alert state file at path,
+ * one sample for each of the three kinds (0 when it does not exist).
+ */
+int ms_metrics_plant_alerts(const char *path, struct ms_buf *out,
+			    struct ms_err *err);
+
 /* Append v as a label value with Prometheus escaping. */
 int ms_metrics_label(struct ms_buf *out, const char *v);
 

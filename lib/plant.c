@@ -375,15 +375,21 @@ int ms_plant_read(struct ms_plant *p, const char *path, struct ms_err *err)
 	return ms_plant_load(p, parse_cb, MS_PLANT_MAX, path, err);
 }
 
-int ms_plant_path(const char *status_path, char *out, size_t size)
+int ms_plant_sibling(const char *status_path, const char *leaf, char *out,
+		     size_t size)
 {
 	const char *slash = strrchr(status_path, '/');
 	int dir = slash ? (int)(slash - status_path) : 1;
 	int n;
 
-	n = snprintf(out, size, "%.*s/plant.state", dir,
-		     slash ? status_path : ".");
+	n = snprintf(out, size, "%.*s/%s", dir, slash ? status_path : ".",
+		     leaf);
 	return n < 0 || (size_t)n >= size ? MS_E_TOOBIG : 0;
+}
+
+int ms_plant_path(const char *status_path, char *out, size_t size)
+{
+	return ms_plant_sibling(status_path, "plant.state", out, size);
 }
 
 int ms_plant_bits(enum ms_mod m)

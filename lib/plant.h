@@ -103,6 +103,9 @@ int ms_plant_load(void *obj,
 			       struct ms_err *err),
 		  size_t max, const char *path, struct ms_err *err);
 
+/* The file leaf next to status_path: "<its directory>/<leaf>". */
+int ms_plant_sibling(const char *status_path, const char *leaf, char *out,
+		     size_t size);
 /* The state file next to status_path: "<its directory>/plant.state". */
 int ms_plant_path(const char *status_path, char *out, size_t size);
 

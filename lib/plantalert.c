@@ -481,3 +481,23 @@ int ms_plantalert_read(struct ms_plantalert *pa, const char *path,
 {
 	return ms_plant_load(pa, parse_cb, MS_PLANTALERT_MAX, path, err);
 }
+
+int ms_plantalert_load_open(const char *path, struct ms_plantalert_out *out,
+			    struct ms_err *err)
+{
+	struct ms_plantalert pa;
+	struct ms_err e = { 0 };
+	size_t before = out->n;
+	int r;
+
+	ms_plantalert_init(&pa);
+	r = ms_plantalert_read(&pa, path, &e);
+	if (r < 0 && e.code == MS_E_SYS && e.sys_errno == ENOENT)
+		r = 0;
+	else if (r < 0 && err)
+		*err = e;
+	if (r >= 0 && (r = ms_plantalert_open(&pa, out)) < 0)
+		ms_err_set(err, r, "'%s': %s", path, ms_strerror(r));
+	ms_plantalert_release(&pa);
+	return r < 0 ? r : (int)(out->n - before);
+}

@@ -27,6 +27,9 @@
 
 enum { MS_PLANTALERT_MAX = 64 * 1024 * 1024 };	/* bound of the state file */
 
+/* The state file's name, next to the status file (ms_plant_sibling). */
+#define MS_PLANTALERT_FILE "plant-alerts.state"
+
 /* The three settings; -1: that alert is off. */
 struct ms_plantalert_conf {
 	int64_t below_min;	/* minutes below QAM64; 0 at first sight */
@@ -98,6 +101,13 @@ int ms_plantalert_forget(struct ms_plantalert *pa, const char *device,
 /* Open alerts in pa: the events that raised them, with value as now. */
 int ms_plantalert_open(const struct ms_plantalert *pa,
 		       struct ms_plantalert_out *out);
+
+/*
+ * The open alerts of the state file at path (none when it does not
+ * exist) appended to out; their number, or MS_E_* with err set.
+ */
+int ms_plantalert_load_open(const char *path, struct ms_plantalert_out *out,
+			    struct ms_err *err);
 
 /* The state file text; MS_E_TOOBIG past out's bound. */
 int ms_plantalert_render(const struct ms_plantalert *pa, struct ms_buf *out);
