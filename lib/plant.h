@@ -20,10 +20,12 @@
 #include "buf.h"
 #include "err.h"
 #include "nameidx.h"
+#include "nodehist.h"
+#include "nodemap.h"
+#include "parse.h"
 #include "sample.h"
 
 enum {
-	MS_NODE_MAX = 64,		/* node name, with its NUL */
 	MS_PLANT_MAX = 64 * 1024 * 1024	/* bound of the state file */
 };
 
@@ -49,6 +51,8 @@ struct ms_plant {
 	size_t ndevs, cap;
 	struct ms_nameidx idx;		/* devs by name */
 	int64_t max_gap;		/* seconds one sample holds at most */
+	struct ms_nodemap seen;		/* nodes the devices' descriptions
+					 * give (source device) */
 };
 
 void ms_plant_init(struct ms_plant *p, int64_t max_gap);
@@ -70,6 +74,27 @@ int ms_plant_scan(struct ms_plant *p, const char *device,
  */
 int ms_plant_forget(struct ms_plant *p, const char *device);
 
+/*
+ * After ms_plant_scan of device: each of its upstreams gets the node map
+ * gives it, else the one its description gives (the first word of the
+ * description of the upstream or of its MAC domain).  ok: the scan
+ * worked and descr is what the device printed (NULL: descriptions are
+ * not used); then p->seen learns them, else it keeps what it knew.
+ * MS_E_NOMEM.
+ */
+int ms_plant_nodes(struct ms_plant *p, const char *device,
+		   const struct ms_nodemap *map,
+		   const struct ms_descrlist *descr, bool ok);
+
+/* Every upstream's node again, after a new map. */
+void ms_plant_renode(struct ms_plant *p, const struct ms_nodemap *map);
+
+/*
+ * For the history (another thread): a copy of p->seen and the devices
+ * whose last scan worked.  NULL when out of memory.
+ */
+struct ms_nodesnap *ms_plant_nodesnap(const struct ms_plant *p);
+
 /* The state file text; MS_E_TOOBIG past out's bound. */
 int ms_plant_render(const struct ms_plant *p, struct ms_buf *out);
 /* Parse what ms_plant_render wrote into p (initialised by the caller). */
@@ -81,31 +106,6 @@ int ms_plant_write(const struct ms_plant *p, const char *path,
 		   struct ms_err *err);
 int ms_plant_read(struct ms_plant *p, const char *path, struct ms_err *err);
 
-/*
- * The pieces of a state file of this shape, shared with plantalert.c:
- * names with control characters as '?'; tab-separated fields (at most
- * max, the count returned); a decimal number up to max; the lines of s
- * after the head line, each to fn (MS_E_PARSE or fn's error names the
- * line); render into a buffer bounded by max and replace path (0644);
- * read path and parse it.
- */
-int ms_plant_add_name(struct ms_buf *out, const char *s);
-size_t ms_plant_split(char *line, char **f, size_t max);
-bool ms_plant_num(const char *s, uint64_t max, uint64_t *out);
-int ms_plant_lines(const char *s, size_t len, const char *head,
-		   int (*fn)(void *ctx, void *cur, char *line), void *ctx,
-		   void *cur, struct ms_err *err);
-int ms_plant_save(const void *obj,
-		  int (*render)(const void *obj, struct ms_buf *out),
-		  size_t max, const char *path, struct ms_err *err);
-int ms_plant_load(void *obj,
-		  int (*parse)(void *obj, const char *s, size_t len,
-			       struct ms_err *err),
-		  size_t max, const char *path, struct ms_err *err);
-
-/* The file leaf next to status_path: "<its directory>/<leaf>". */
-int ms_plant_sibling(const char *status_path, const char *leaf, char *out,
-		     size_t size);
 /* The state file next to status_path: "<its directory>/plant.state". */
 int ms_plant_path(const char *status_path, char *out, size_t size);
 

@@ -5,6 +5,7 @@
 #include "plantalert.h"
 
 #include "sample.h"
+#include "statefile.h"
 
 enum { FIELDS_MAX = 8 };
 
@@ -353,7 +354,7 @@ static int render_dev(const struct ms_plantalert_dev *d, struct ms_buf *out)
 	if (!d->fails && !d->deg_open && !d->nups)
 		return 0;
 	if ((r = ms_buf_adds(out, "D\t")) < 0 ||
-	    (r = ms_plant_add_name(out, d->name)) < 0 ||
+	    (r = ms_statefile_name(out, d->name)) < 0 ||
 	    (r = ms_buf_printf(out, "\t%lld\t%lld\t%d\t%lld\t%d\t%lld\n",
 			       (long long)d->fails, (long long)d->fail_since,
 			       d->fail_open, (long long)d->deg_since,
@@ -362,9 +363,9 @@ static int render_dev(const struct ms_plantalert_dev *d, struct ms_buf *out)
 	for (i = 0; i < d->nups; i++) {
 		u = &d->ups[i];
 		if ((r = ms_buf_adds(out, "U\t")) < 0 ||
-		    (r = ms_plant_add_name(out, u->name)) < 0 ||
+		    (r = ms_statefile_name(out, u->name)) < 0 ||
 		    (r = ms_buf_addc(out, '\t')) < 0 ||
-		    (r = ms_plant_add_name(out, u->node)) < 0 ||
+		    (r = ms_statefile_name(out, u->node)) < 0 ||
 		    (r = ms_buf_printf(out, "\t%u\t%lld\t%lld\t%d\n", u->mod,
 				       (long long)u->since,
 				       (long long)u->last, u->open)) < 0)
@@ -390,7 +391,7 @@ static bool num(const char *s, uint64_t max, int64_t *out)
 {
 	uint64_t v;
 
-	if (!ms_plant_num(s, max, &v))
+	if (!ms_statefile_num(s, max, &v))
 		return false;
 	*out = (int64_t)v;
 	return true;
@@ -438,25 +439,29 @@ static int parse_up(struct ms_plantalert_dev *d, char **f)
 	return 0;
 }
 
-static int parse_line(void *ctx, void *cur, char *line)
+struct parse_ctx {
+	struct ms_plantalert *pa;
+	struct ms_plantalert_dev *d;	/* the D line above, NULL before one */
+};
+
+static int parse_line(void *ctx, char **f, size_t n)
 {
-	struct ms_plantalert_dev **d = cur;
-	char *f[FIELDS_MAX];
-	size_t n = ms_plant_split(line, f, FIELDS_MAX);
+	struct parse_ctx *c = ctx;
 
 	if (!strcmp(f[0], "D") && n == 8)
-		return parse_dev(ctx, d, f);
-	if (!strcmp(f[0], "U") && n == 7 && *d)
-		return parse_up(*d, f);
+		return parse_dev(c->pa, &c->d, f);
+	if (!strcmp(f[0], "U") && n == 7 && c->d)
+		return parse_up(c->d, f);
 	return MS_E_PARSE;
 }
 
 int ms_plantalert_parse(struct ms_plantalert *pa, const char *s, size_t len,
 			struct ms_err *err)
 {
-	struct ms_plantalert_dev *d = NULL;
+	struct parse_ctx c = { pa, NULL };
 
-	return ms_plant_lines(s, len, magic, parse_line, pa, &d, err);
+	return ms_statefile_parse(s, len, magic, FIELDS_MAX, "plant alert",
+				  parse_line, &c, err);
 }
 
 static int render_cb(const void *obj, struct ms_buf *out)
@@ -473,13 +478,13 @@ static int parse_cb(void *obj, const char *s, size_t len,
 int ms_plantalert_write(const struct ms_plantalert *pa, const char *path,
 			struct ms_err *err)
 {
-	return ms_plant_save(pa, render_cb, MS_PLANTALERT_MAX, path, err);
+	return ms_statefile_write(path, MS_PLANTALERT_MAX, render_cb, pa, err);
 }
 
 int ms_plantalert_read(struct ms_plantalert *pa, const char *path,
 		       struct ms_err *err)
 {
-	return ms_plant_load(pa, parse_cb, MS_PLANTALERT_MAX, path, err);
+	return ms_statefile_read(path, MS_PLANTALERT_MAX, parse_cb, pa, err);
 }
 
 int ms_plantalert_load_open(const char *path, struct ms_plantalert_out *out,

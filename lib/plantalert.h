@@ -27,7 +27,7 @@
 
 enum { MS_PLANTALERT_MAX = 64 * 1024 * 1024 };	/* bound of the state file */
 
-/* The state file's name, next to the status file (ms_plant_sibling). */
+/* The state file's name, next to the status file (ms_statefile_path). */
 #define MS_PLANTALERT_FILE "plant-alerts.state"
 
 /* The three settings; -1: that alert is off. */

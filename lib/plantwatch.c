@@ -5,6 +5,7 @@
 
 #include "log.h"
 #include "plantshow.h"
+#include "statefile.h"
 #include "mstime.h"
 
 void ms_plantwatch_init(struct ms_plantwatch *w)
@@ -28,8 +29,8 @@ void ms_plantwatch_open(struct ms_plantwatch *w, const struct ms_conf *c,
 	struct ms_err err;
 
 	ms_plantwatch_conf(w, c);
-	if (ms_plant_sibling(status_path, MS_PLANTALERT_FILE, w->path,
-			     sizeof(w->path)) < 0) {
+	if (ms_statefile_path(status_path, MS_PLANTALERT_FILE, w->path,
+			      sizeof(w->path)) < 0) {
 		ms_log_error("plant alerts: path too long, off");
 		w->path[0] = '\0';
 		return;
@@ -60,11 +61,16 @@ static void write_alerts(struct ms_plantwatch *w)
 		w->dirty = false;
 }
 
-/* Log and queue the events of out, then make them durable. */
+/*
+ * Log and queue the events of out, then record them: a crash in between
+ * sends one again rather than never.
+ */
 static void send(struct ms_plantwatch *w, const struct ms_plantalert_out *out)
 {
+	struct ms_err err;
 	struct ms_buf line;
 	size_t i;
+	int r;
 
 	ms_buf_init(&line, 1024);
 	for (i = 0; i < out->n; i++) {
@@ -73,8 +79,17 @@ static void send(struct ms_plantwatch *w, const struct ms_plantalert_out *out)
 			ms_log_notice("plant alert: %s", line.p);
 	}
 	ms_buf_release(&line);
-	if (out->n)
-		write_alerts(w);
+	if (!out->n)
+		return;
+	r = ms_alert_events(&w->ac, out->v, out->n, &err);
+	if (r == MS_ALERT_OFF && !w->off_said)
+		ms_log_info("plant alerts: neither SMTP_HOST nor ALERT_COMMAND "
+			    "is set, they are only logged");
+	else if (r < 0)
+		ms_log_error("plant alerts: cannot queue %zu events: %s",
+			     out->n, err.msg);
+	w->off_said = r == MS_ALERT_OFF;
+	write_alerts(w);
 }
 
 void ms_plantwatch_scan(struct ms_plantwatch *w, const struct ms_plant *p,

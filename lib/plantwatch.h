@@ -1,7 +1,7 @@
 /*
  * The scanner's side of the plant state and alerts: after each device
  * scan the plant alerts are evaluated (plantalert.h), their events logged
- * and queued, and the state files written: RUN_DIR/plant-alerts.state at
+ * and queued (ms_alert_events), and the state files written: RUN_DIR/plant-alerts.state at
  * once when an alert opened or closed, both files after each sweep.
  * Failures are logged; scanning goes on.
  */
@@ -21,6 +21,7 @@ struct ms_plantwatch {
 	char plant_path[PATH_MAX];	/* plant.state; "" when none */
 	char path[PATH_MAX];		/* plant-alerts.state; "" when off */
 	bool dirty;			/* pa changed since written */
+	bool off_said;			/* "only logged" is in the log */
 };
 
 /*
