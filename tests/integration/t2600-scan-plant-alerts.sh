@@ -42,6 +42,9 @@ test_expect_success 'every upstream at QAM64: no alert, status lists none' '
 	cat >>scan.conf <<-EOC &&
 	PLANT_ALERT_BELOW_QAM64_MIN=0
 	PLANT_ALERT_DEGRADED_UPSTREAMS=2
+	LOGIN_TIMEOUT=30
+	COMMAND_TIMEOUT=30
+	DEVICE_TIMEOUT=60
 	PLANT_ALERT_DEVICE_FAILS=2
 	EOC
 	modscan maintain --init --config scan.conf >/dev/null &&

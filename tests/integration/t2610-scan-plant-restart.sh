@@ -38,6 +38,9 @@ test_expect_success 'setup: an upstream to hold' '
 	scan_config &&
 	cat >>scan.conf <<-EOC &&
 	SCAN_INTERVAL=10
+	LOGIN_TIMEOUT=30
+	COMMAND_TIMEOUT=30
+	DEVICE_TIMEOUT=60
 	CHECK_INTERVAL=1
 	PLANT_ALERT_BELOW_QAM64_MIN=0
 	EOC
