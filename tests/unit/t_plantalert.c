@@ -4,6 +4,7 @@
  * file. */
 #include "plantalert.h"
 #include "harness.h"
+#include "plantshow.h"
 #include "tfile.h"
 
 enum { T0 = 1700000000 };
@@ -330,6 +331,49 @@ static void bad_files(void)
 	}
 }
 
+/* The text and JSON of status: by hand, in UTC. */
+static void shown(void)
+{
+	struct ms_alert_event e = { .since = T0, .at = T0 + 600, .value = 10 };
+	struct ms_plantalert_out out = { &e, 1, 1 };
+	struct ms_err err;
+	struct ms_buf b;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	ms_buf_init(&b, MS_BUF_UNBOUNDED);
+	snprintf(e.kind, sizeof(e.kind), MS_EV_UPSTREAM_BELOW);
+	snprintf(e.device, sizeof(e.device), "CCAP004");
+	snprintf(e.upstream, sizeof(e.upstream), "5/3/1");
+	snprintf(e.node, sizeof(e.node), "FN-0412");
+	snprintf(e.modulation, sizeof(e.modulation), "QPSK");
+	ms_plantshow_line(&e, &b);
+	is_str(b.p, "upstream_below_qam64 CCAP004 5/3/1 node FN-0412 QPSK "
+	       "since 2023-11-14T22:13:20.000+00:00, 10 min below QAM64",
+	       "an upstream event");
+	b.len = 0;
+	memset(e.upstream, 0, sizeof(e.upstream));
+	memset(e.node, 0, sizeof(e.node));
+	memset(e.modulation, 0, sizeof(e.modulation));
+	snprintf(e.kind, sizeof(e.kind), MS_EV_DEVICE_FAILING);
+	e.value = 3;
+	ms_plantshow_line(&e, &b);
+	is_str(b.p, "device_failing CCAP004 since 2023-11-14T22:13:20.000+00:00, "
+	       "3 failed scans in a row", "a device event");
+	b.len = 0;
+	ms_buf_adds(&b, "{\"verdict\":\"ok\"}\n");
+	ok(ms_plantshow_json(&b, &out, &err) == 0, "JSON added");
+	is_str(b.p, "{\"verdict\":\"ok\",\"plant_alerts\":[{\"kind\":"
+	       "\"device_failing\",\"device\":\"CCAP004\",\"upstream\":\"\","
+	       "\"node\":\"\",\"modulation\":\"\",\"since\":1700000000,"
+	       "\"since_iso\":\"2023-11-14T22:13:20.000+00:00\",\"value\":3}]}\n",
+	       "the JSON array");
+	b.len = 0;
+	ms_buf_adds(&b, "not json");
+	ok(ms_plantshow_json(&b, &out, &err) < 0, "not an object: an error");
+	ms_buf_release(&b);
+}
+
 int main(void)
 {
 	below_threshold();
@@ -341,6 +385,7 @@ int main(void)
 	restart();
 	state_file();
 	bad_files();
+	shown();
 	t_rmdir();
 	return done_testing();
 }
