@@ -46,7 +46,9 @@ test_expect_success 'every upstream at QAM64: no alert, status lists none' '
 	COMMAND_TIMEOUT=30
 	DEVICE_TIMEOUT=60
 	PLANT_ALERT_DEVICE_FAILS=2
+	NODES_FILE=$TRASH/nodes.txt
 	EOC
+	echo "CCAP000 $UP1 FN-0001 the first node" >nodes.txt &&
 	modscan maintain --init --config scan.conf >/dev/null &&
 	sweep &&
 	test_line_count = 0 new &&
@@ -62,7 +64,7 @@ test_expect_success 'every upstream at QAM64: no alert, status lists none' '
 test_expect_success 'one upstream held at QPSK: one alert naming device, upstream and modulation' '
 	echo "CCAP000/$UP1=QPSK@0" >"$CTL" &&
 	sweep &&
-	echo "upstream_below_qam64 CCAP000 $UP1 QPSK" >want &&
+	echo "upstream_below_qam64 CCAP000 $UP1 node FN-0001 QPSK" >want &&
 	kinds >got &&
 	test_cmp want got &&
 	test_grep ", 0 min below QAM64$" new
@@ -71,7 +73,7 @@ test_expect_success 'one upstream held at QPSK: one alert naming device, upstrea
 test_expect_success 'status lists it: text, JSON, Prometheus, Nagios' '
 	test_expect_code 1 modscan status -c scan.conf >st &&
 	test_grep "^plant alerts: 1 open$" st &&
-	test_grep "^  upstream_below_qam64 CCAP000 $UP1 QPSK since " st &&
+	test_grep "^  upstream_below_qam64 CCAP000 $UP1 node FN-0001 QPSK since " st &&
 	test_expect_code 1 modscan status --json -c scan.conf >st.json &&
 	/usr/bin/python3 - st.json "$UP1" <<-\EOP &&
 	import json, sys
@@ -80,7 +82,7 @@ test_expect_success 'status lists it: text, JSON, Prometheus, Nagios' '
 	e = a[0]
 	assert (e["kind"], e["device"], e["upstream"], e["node"],
 		e["modulation"]) == ("upstream_below_qam64", "CCAP000",
-				     sys.argv[2], "", "QPSK"), e
+				     sys.argv[2], "FN-0001", "QPSK"), e
 	assert e["since"] > 1700000000 and e["value"] == 0, e
 	EOP
 	modscan status --prometheus -c scan.conf >prom &&
@@ -110,7 +112,7 @@ test_expect_success 'released: each alert recovers once, back at QAM64' '
 	: >"$CTL" &&
 	sweep &&
 	kinds >got &&
-	printf "%s\n" "upstream_recovered CCAP000 $UP1 QAM64" \
+	printf "%s\n" "upstream_recovered CCAP000 $UP1 node FN-0001 QAM64" \
 		"upstream_recovered CCAP000 $UP2 QAM64" \
 		"device_degraded_recovered CCAP000" | sort >want &&
 	test_cmp want got &&
@@ -150,7 +152,7 @@ test_expect_success 'a damaged state file: one error line, a fresh start, the sc
 	sweep &&
 	test_grep "plant alerts: .*plant-alerts.state.*, starting afresh" scan.log &&
 	kinds >got &&
-	echo "upstream_below_qam64 CCAP000 $UP1 QPSK" >want &&
+	echo "upstream_below_qam64 CCAP000 $UP1 node FN-0001 QPSK" >want &&
 	test_cmp want got &&
 	head -n 1 run/plant-alerts.state >head &&
 	echo "modscan-plant-alerts 1" >want &&
@@ -163,7 +165,7 @@ test_expect_success 'settings unset: nothing evaluated, the open alert closes' '
 	n=$(alert_lines | wc -l) &&
 	modscan scan --once -c off.conf 2>err &&
 	alert_lines | tail -n +$((n + 1)) | sed "s/ since .*//" >got &&
-	echo "upstream_recovered CCAP000 $UP1 QPSK" >want &&
+	echo "upstream_recovered CCAP000 $UP1 node FN-0001 QPSK" >want &&
 	test_cmp want got
 '
 
