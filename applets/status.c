@@ -471,7 +471,10 @@ const struct ms_applet ms_status_applet = {
 	"\n",
 	.epilogue =
 	"A range alerts outside START:END (START defaults to 0, ~ is minus\n"
-	"infinity, an empty END plus infinity); @ alerts inside instead.\n",
+	"infinity, an empty END plus infinity); @ alerts inside instead.\n"
+	"\n"
+	"status only reads RUN_DIR: it may be another user's when it is\n"
+	"0750 and this user is in its group (a monitoring user).\n",
 	.opts = opts,
 	.opts_size = sizeof(struct opts),
 	.parse = parse,

@@ -770,6 +770,9 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 	loop(&e);
 	progress(&e, true);
 	teardown(&e);
+	if (o->once && !o->only_device &&
+	    ms_plant_nodes_write(&e.plant, &e.set->conf, &e.set->nodes, err) < 0)
+		ms_log_warn("nodes: history not written: %s", err->msg);
 	ms_plantwatch_write(&e.pw, &e.plant);	/* an unfinished sweep's */
 	heartbeat(&e);
 	/* The message says why; "stopped" is already the state's name. */
