@@ -51,6 +51,10 @@ int ms_inventory_load(struct ms_inventory *inv, const char *path,
 int ms_inventory_copy(struct ms_inventory *dst, const struct ms_inventory *src,
 		      struct ms_err *err);
 
+/* Whether b reaches the device otherwise than a: host, port, family or
+ * credentials profile (the names are the same). */
+bool ms_device_changed(const struct ms_device *a, const struct ms_device *b);
+
 /* The device named name, or NULL. */
 const struct ms_device *ms_inventory_find(const struct ms_inventory *inv,
 					  const char *name);
