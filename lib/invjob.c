@@ -40,8 +40,8 @@ static void read_nodes(struct ms_invjob *j)
 	struct ms_err e;
 
 	j->nr = ms_nodesrc_read(&j->nodes, j->c, &j->warnings, &j->nerr);
-	if (j->nr >= 0 && ms_nodehist_update(j->c, &j->nodes, j->snap,
-					     &e) < 0)
+	if (j->nr >= 0 && j->snap &&
+	    ms_nodehist_update(j->c, &j->nodes, j->snap, &e) < 0)
 		ms_buf_printf(&j->warnings, "nodes: history not written: %s; "
 			      "retried at the next refresh\n", e.msg);
 }

@@ -219,4 +219,15 @@ test_expect_success 'NODES_SQL failing at start: a warning, the file serves, the
 	test_cmp before after
 '
 
+test_expect_success 'scan --device: a look at one device writes no history' '
+	cp nodes.txt nodes.keep &&
+	echo "CCAP101 9/9/9 FN-LOOK" >>nodes.txt &&
+	modscan scan --device CCAP201 --config scan.conf >found 2>err &&
+	test_line_count -gt 4 found &&
+	mariadb_sql "SELECT COUNT(*), SUM(valid_to IS NULL) FROM
+		     modscan.upstream_nodes" >after2 &&
+	test_cmp before after2 &&
+	cp nodes.keep nodes.txt
+'
+
 test_done
