@@ -774,8 +774,8 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 	loop(&e);
 	progress(&e, true);
 	teardown(&e);
-	if (o->once && !o->only_device &&
-	    ms_plant_nodes_write(&e.plant, &e.set->conf, &e.set->nodes, err) < 0)
+	if (o->once && !o->only_device && ms_plant_nodes_write(&e.plant,
+					&e.set->conf, &e.set->nodes, err) < 0)
 		ms_log_warn("nodes: history not written: %s", err->msg);
 	write_plant(&e);	/* with the scans of an unfinished sweep */
 	heartbeat(&e);

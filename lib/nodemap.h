@@ -12,7 +12,8 @@
 #include "sample.h"
 
 enum {
-	MS_NODE_DESCR_MAX = 256	/* description, with its NUL (MS_NODE_MAX: sample.h) */
+	/* description, with its NUL (MS_NODE_MAX: sample.h) */
+	MS_NODE_DESCR_MAX = 256
 };
 
 /* Where a mapping came from; the values of upstream_nodes.source. */
