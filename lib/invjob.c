@@ -23,7 +23,7 @@ struct ms_invjob {
 	struct ms_buf warnings;
 	struct ms_err err;
 	int r;
-	struct ms_nodesnap *snap;	/* owned; NULL: none */
+	struct ms_nodesnap *snap;	/* owned; NULL: no history */
 	struct ms_nodemap nodes;
 	struct ms_err nerr;
 	int nr;
