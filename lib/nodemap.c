@@ -206,6 +206,9 @@ static int store(struct ms_nodemap *m, const struct ms_node *n, ssize_t i,
 	struct ms_node copy;
 	size_t h;
 
+	if (i < 0 && m->n >= MS_NODEMAP_MAX)
+		return ms_err_set(err, MS_E_TOOBIG, "more than %d mappings",
+				  MS_NODEMAP_MAX);
 	if (keep_node(m, n, &copy) < 0)
 		return ms_err_set(err, MS_E_NOMEM, "out of memory");
 	if (i >= 0) {
