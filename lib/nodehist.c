@@ -73,8 +73,8 @@ static int source_of(const char *s)
 }
 
 /* device, upstream, node, description, source; a row that breaks the
- * map's rules (written by hand) is ended, so that no upstream is left with
- * two open rows (one past the bound of odd stays) */
+ * map's rules or a second open row of an upstream (written by hand) is
+ * ended, so that no upstream keeps two (past the bound of odd they stay) */
 static int open_row(void *ctx, unsigned ncols, char **vals)
 {
 	struct open_rows *o = ctx;
@@ -88,7 +88,8 @@ static int open_row(void *ctx, unsigned ncols, char **vals)
 	n.node = vals[2];
 	n.descr = vals[3] ? vals[3] : "";
 	n.source = (uint8_t)(src = vals[4] ? source_of(vals[4]) : -1);
-	if (src < 0 || ms_node_check(&n, NULL) < 0) {
+	if (src < 0 || ms_node_check(&n, NULL) < 0 ||
+	    ms_nodemap_find(o->have, n.device, n.upstream)) {
 		if (ms_buf_add(o->odd, n.device, strlen(n.device) + 1) >= 0)
 			ms_buf_add(o->odd, n.upstream, strlen(n.upstream) + 1);
 		return 0;
