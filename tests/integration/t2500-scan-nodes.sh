@@ -263,25 +263,25 @@ test_expect_success 'scan --device: a look at one device writes no history' '
 	cp nodes.keep nodes.txt
 '
 
-test_expect_success 'open rows written by hand, breaking the rules or a second of an upstream, are ended; the upstream keeps one' '
+# An open row of CCAP000's first upstream written by hand (NODE SOURCE
+# VALID_FROM), a scan, then the nodes of its open rows into "open".
+hand_row_then_scan() {
 	mariadb_sql "INSERT INTO modscan.upstream_nodes (device, upstream,
 		     node, source, valid_from) VALUES (\"CCAP000\",
-		     \"$(cat u000)\", \"FN 1\", \"file\", 1000)" &&
+		     \"$(cat u000)\", \"$1\", \"$2\", $3)" &&
 	modscan scan --once --config scan.conf 2>err &&
 	mariadb_sql "SELECT node FROM modscan.upstream_nodes WHERE
 		     device = \"CCAP000\" AND upstream = \"$(cat u000)\"
-		     AND valid_to IS NULL" >open &&
+		     AND valid_to IS NULL" >open
+}
+
+test_expect_success 'open rows written by hand, breaking the rules or a second of an upstream, are ended; the upstream keeps one' '
 	echo FN-B000 >expect &&
+	hand_row_then_scan "FN 1" file 1000 &&
 	test_cmp expect open &&
 	test "$(mariadb_sql "SELECT COUNT(*) FROM modscan.upstream_nodes
 			     WHERE node = \"FN 1\" AND valid_to IS NOT NULL")" = 1 &&
-	mariadb_sql "INSERT INTO modscan.upstream_nodes (device, upstream,
-		     node, source, valid_from) VALUES (\"CCAP000\",
-		     \"$(cat u000)\", \"FN-TWIN\", \"sql\", 2000)" &&
-	modscan scan --once --config scan.conf 2>err &&
-	mariadb_sql "SELECT node FROM modscan.upstream_nodes WHERE
-		     device = \"CCAP000\" AND upstream = \"$(cat u000)\"
-		     AND valid_to IS NULL" >open &&
+	hand_row_then_scan FN-TWIN sql 2000 &&
 	test_cmp expect open
 '
 
