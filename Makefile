@@ -10,7 +10,7 @@
 #   make demo       the whole job end to end on this machine
 #   make fuzz       the parser fuzzers, longer
 #   make bench      the benchmarks under tests/bench (bench-report,
-#                   bench-sweep, bench-scrape: one)
+#                   bench-sweep, bench-scrape, bench-nodes: one)
 #
 # The static libraries (libssh, Connector/C, mbedTLS, OpenSSL, cJSON, zlib,
 # jemalloc) are built once from Debian's sources by contrib/build-deps.sh
@@ -83,7 +83,7 @@ $(TOOLS_OK): contrib/install-deps.sh
 
 .PHONY: all pkgs dev check man completion deb check-unit check-asan chaos \
 	demo fuzz bench bench-report \
-	bench-sweep bench-scrape clean \
+	bench-sweep bench-scrape bench-nodes clean \
 	ccapsim unit FORCE
 
 # Version, regenerated only when it changes.  Every object waits for it
@@ -152,6 +152,10 @@ build/bench/ingest: tests/bench/ingest.c build/bench/libms.a
 	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
 		-o $@ $< build/bench/libms.a $(DEV_LIBS)
 
+build/bench/nodes: tests/bench/nodes.c build/bench/libms.a
+	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
+		-o $@ $< build/bench/libms.a $(DEV_LIBS)
+
 BENCH_APPLET_OBJ := $(patsubst %.c,build/bench/%.o,$(APPLET_SRC))
 
 build/bench/modscan: $(BENCH_APPLET_OBJ) build/bench/libms.a
@@ -165,7 +169,10 @@ build/static/floor: tests/bench/floor.c $(DEPS)/.done
 	$(call say,LINK,$@)$(STATIC_CC) $(BASE_CFLAGS) $(CFLAGS) $(STATIC_INC) \
 		-static -o $@ $(STATIC_MALLOC) $< $(STATIC_LIBS)
 
-bench: all dev build/bench/ingest build/bench/modscan build/static/floor
+bench: all dev build/bench/ingest build/bench/modscan build/static/floor \
+	build/bench/nodes
+	$(Q)build/bench/nodes
+	$(Q)tests/bench/nodehist
 	$(Q)tests/bench/ingest
 	$(Q)tests/bench/sweep
 	$(Q)tests/bench/report
@@ -179,6 +186,10 @@ bench-sweep: all build/static/floor
 
 bench-scrape: all
 	$(Q)tests/bench/scrape
+
+bench-nodes: build/bench/nodes build/bench/modscan
+	$(Q)build/bench/nodes
+	$(Q)tests/bench/nodehist
 
 # --- man pages and bash completion, from the --help tables, conf.def and
 # drv.def ---
