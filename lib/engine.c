@@ -333,7 +333,7 @@ static void close_sweep(struct engine *e, int64_t now)
 		    (unsigned long long)e->cur.channels,
 		    (double)e->cur.duration_ms / 1000);
 	if (!e->o->once)	/* --once: when the store has stopped */
-		ms_scanctl_lost(e->cur.samples_lost);
+		ms_scanctl_sweep_end(&e->set->conf, e->cur.samples_lost);
 	memset(&e->cur, 0, sizeof(e->cur));
 	e->cur.started = now;
 }
