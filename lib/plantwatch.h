@@ -1,8 +1,9 @@
 /*
  * The scanner's side of the plant state and alerts: after each device
  * scan the plant alerts are evaluated (plantalert.h), their events logged
- * and queued (ms_alert_events), and the state files written: RUN_DIR/plant-alerts.state at
- * once when an alert opened or closed, both files after each sweep.
+ * and queued (ms_alert_events), and the state files written:
+ * plant-alerts.state (beside the status file) at once when an alert
+ * opened or closed, both files after each sweep.
  * Failures are logged; scanning goes on.
  */
 #ifndef MS_PLANTWATCH_H
