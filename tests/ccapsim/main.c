@@ -425,8 +425,7 @@ static int cmd_selftest(void)
 			 28000000LL * CS_STEP_S + 59);
 		ok(cs_hold_add(line) == 0 && cs_level(&e6, 1, 28000000) == 2 &&
 		   cs_level(&e6, 1, 28000123) == 2 &&
-		   cs_level(&e6, 1, 27999999) == before &&
-		   cs_code(&e6, 1, 2) == cs_code(&e6, 1, cs_level(&e6, 1, 28000000)),
+		   cs_level(&e6, 1, 27999999) == before,
 		   "a hold rules its channel from the step holding EPOCH on");
 		check_e6000(&e6, 28000000);
 	}
