@@ -706,8 +706,10 @@ static int start(struct engine *e, struct ms_err *err)
 	e->cur.started = ms_wall_now();
 	set_state(e, MS_STATE_STARTING, "starting");
 	ms_plantwatch_write(&e->pw, &e->plant);	/* none of an earlier one */
-	if (!e->o->only_device)
-		ms_plantwatch_open(&e->pw, &e->set->conf, e->status_path);
+	if (!e->o->only_device)	/* --devices: a list of the moment */
+		ms_plantwatch_open(&e->pw, &e->set->conf, e->status_path,
+				   e->o->devices_path ? NULL : &e->idx,
+				   e->devs, sizeof(*e->devs));
 	/* one sweep of a known set needs no more workers than devices; the
 	 * continuous scanner keeps SCAN_CONCURRENCY for what SIGHUP adds */
 	if (e->o->once && e->ndev < n)
