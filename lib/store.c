@@ -222,19 +222,20 @@ static int insert_devscan(struct ms_store *s, const struct ms_devscan *d,
 {
 	static const char *const outcome[] = { "ok", "partial", "failed" };
 	char a[24], b[24], c[16];
-	const char *p[7] = { d->run_id, d->device, a, b,
+	const char *p[8] = { d->run_id, d->device, a, b,
 			     outcome[d->outcome <= MS_SCAN_FAILED ?
 				     d->outcome : MS_SCAN_FAILED],
-			     d->error, c };
+			     d->error, c, d->instance };
 	int r;
 
 	snprintf(a, sizeof(a), "%lld", (long long)d->start_ms);
 	snprintf(b, sizeof(b), "%lld", (long long)d->end_ms);
 	snprintf(c, sizeof(c), "%u", d->channels);
 	r = ms_db_query(s->db, "INSERT INTO device_scans (run_id, device, "
-			"started_ms, ended_ms, outcome, error, channels) "
-			"VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY "
-			"UPDATE id = id", p, 7, NULL, NULL, NULL, err);
+			"started_ms, ended_ms, outcome, error, channels, "
+			"instance) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON "
+			"DUPLICATE KEY UPDATE id = id", p, 8, NULL, NULL, NULL,
+			err);
 	if (r < 0) {
 		s->dberr = ms_db_errno(s->db);
 		ms_db_rollback(s->db);
