@@ -1,0 +1,95 @@
+#!/bin/sh
+test_description='scan SCAN_SHARED: device groups go to the instances that serve them; bad instance settings are config errors'
+. "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIR/lib-mariadb.sh"
+. "$TEST_DIR/lib-ccapsim.sh"
+
+mariadb_start
+ccapsim_start --devices 12 --upstreams 2 --seed 31
+
+test_atexit "kill -9 \$(cat $TRASH/north.pid $TRASH/rest.pid \
+	2>/dev/null) 2>/dev/null"
+
+# instance_conf NAME GROUPS
+instance_conf() {
+	mkdir -p "run-$1" && chmod 700 "run-$1" &&
+	sed -e "s|^LOG_FILE=.*|LOG_FILE=$TRASH/$1.log|" scan.conf >"$1.conf" &&
+	cat >>"$1.conf" <<-EOC &&
+	SCAN_SHARED=yes
+	INSTANCE_NAME=$1
+	INSTANCE_GROUPS=$2
+	SCAN_INTERVAL=10
+	CHECK_INTERVAL=1
+	DEVICES_FILE=$TRASH/devices
+	EOC
+	chmod 600 "$1.conf"
+}
+
+start() {
+	RUN_DIR=$TRASH/run-$1 "$MODSCAN" scan -c "$1.conf" 2>"$1.err" &
+	echo $! >"$1.pid"
+}
+
+# every device of the file has been scanned at least twice
+all_scanned_twice() {
+	test "$(mariadb_sql "SELECT COUNT(*) FROM (SELECT device FROM
+		modscan.device_scans GROUP BY device HAVING COUNT(*) >= 2) t")" = 12
+}
+
+test_expect_success 'setup: the first 6 devices in group north, 3 in south, 3 without' '
+	scan_config &&
+	modscan maintain --init --config scan.conf >/dev/null &&
+	awk "{ g = NR <= 6 ? \"north\" : NR <= 9 ? \"south\" : \"-\";
+	       print \$1, \$2, \$3, \$4, \"-\", g }" "$CCAPSIM_INV" >devices &&
+	test_line_count = 12 devices &&
+	awk "\$6 == \"north\" { print \$1 }" devices | sort >north-devices &&
+	awk "\$6 != \"north\" { print \$1 }" devices | sort >rest-devices &&
+	instance_conf north north &&
+	instance_conf rest "south,-"
+'
+
+test_expect_success 'each group is scanned by the instance that serves it, none by the other' '
+	start north && start rest &&
+	test_wait_for 90 all_scanned_twice &&
+	kill -TERM $(cat north.pid rest.pid) &&
+	test_wait_for 30 gone $(cat north.pid) &&
+	test_wait_for 30 gone $(cat rest.pid) &&
+	mariadb_sql "SELECT DISTINCT device FROM modscan.device_scans
+		     WHERE instance = \"north\" ORDER BY device" >by-north &&
+	mariadb_sql "SELECT DISTINCT device FROM modscan.device_scans
+		     WHERE instance = \"rest\" ORDER BY device" >by-rest &&
+	test_cmp north-devices by-north &&
+	test_cmp rest-devices by-rest &&
+	mariadb_sql "SELECT DISTINCT grp FROM modscan.scan_leases
+		     ORDER BY grp" >groups &&
+	printf "\nnorth\nsouth\n" >expect &&
+	test_cmp expect groups
+'
+
+test_expect_success 'a bad INSTANCE_NAME: one line, exit 2, nothing started' '
+	instance_conf bad north &&
+	echo "INSTANCE_NAME=jump/north" >>bad.conf &&
+	test_expect_code 2 env RUN_DIR=$TRASH/run-bad "$MODSCAN" scan \
+		-c bad.conf 2>err &&
+	test_line_count = 1 err &&
+	test_grep "INSTANCE_NAME: .jump/north. is not a valid instance name" err
+'
+
+test_expect_success 'a bad INSTANCE_GROUPS: one line, exit 2' '
+	instance_conf bad2 "north,,south" &&
+	test_expect_code 2 env RUN_DIR=$TRASH/run-bad2 "$MODSCAN" scan \
+		-c bad2.conf 2>err &&
+	test_line_count = 1 err &&
+	test_grep "INSTANCE_GROUPS: .. is not a group name" err
+'
+
+test_expect_success 'a bad group in the devices file is named and skipped' '
+	instance_conf once "" &&
+	{ head -n 1 devices | sed "s/north$/no:rth/"; sed -n 2p devices; } \
+		>devices2 &&
+	sed -i "s|^DEVICES_FILE=.*|DEVICES_FILE=$TRASH/devices2|" once.conf &&
+	RUN_DIR=$TRASH/run-once modscan scan --once -c once.conf 2>err &&
+	test_grep "devices2:1: bad group .no:rth." once.log
+'
+
+test_done
