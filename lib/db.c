@@ -535,3 +535,8 @@ bool ms_db_data_error(unsigned code)
 		return false;
 	}
 }
+
+bool ms_db_lock_error(unsigned code)
+{
+	return code == ER_LOCK_DEADLOCK || code == ER_LOCK_WAIT_TIMEOUT;
+}

@@ -125,10 +125,11 @@ size_t ms_engshare_answers(struct engine *e)
 	size_t i, n = 0, started = 0;
 	bool up = false;
 
-	if (!(v = ms_leaseq_answers(e->leases, &n, &up)))
+	v = ms_leaseq_answers(e->leases, &n, &up);
+	e->lease_db_up = up;
+	if (!v)
 		return 0;
 	e->lease_asked = false;
-	e->lease_db_up = up;
 	for (i = 0; i < n; i++) {
 		struct dev_state *d = ms_engine_find(e, v[i].device);
 

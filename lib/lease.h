@@ -78,10 +78,12 @@ struct ms_lease_member {
 	char groups[256];
 };
 
-/* The live members (stopped = 0, not lapsed) of the fleet and the
- * database's clock, into *v (heap, *n of them). */
-int ms_lease_members(struct ms_db *db, struct ms_lease_member **v, size_t *n,
-		     int64_t *now_ms, struct ms_err *err);
+/* The live members (stopped = 0, not lapsed; with trust_all, lapsed
+ * ones too) of the fleet and the database's clock, into *v (heap, *n of
+ * them). */
+int ms_lease_members(struct ms_db *db, bool trust_all,
+		     struct ms_lease_member **v, size_t *n, int64_t *now_ms,
+		     struct ms_err *err);
 
 /* Insert or renew the instance's row; first: this process's first one
  * (started_ms); leased: devices leased in the last scan interval. */

@@ -23,7 +23,8 @@ struct ms_leaseq {
 	pthread_cond_t cv;
 	struct ms_lease_want *ask, *answer;
 	size_t nask, nanswer, max;
-	bool asked, ask_taken, answered, answer_up;
+	bool asked, ask_taken, answered;
+	bool up;			/* the database answered last time */
 	struct done *done;
 	size_t ndone, capdone;
 	bool stop;
@@ -35,12 +36,29 @@ struct ms_leaseq {
 	struct ms_db *db;
 	bool joined, down_logged, refused;
 	ms_msec_t next_renew;
+	/* back from an outage: until then, the members that could not renew
+	 * during it are not taken for lapsed (they are reconnecting too) */
+	ms_msec_t trust_until;
 	struct ms_lease_member *members;
 	size_t nmembers;
 	int64_t iv_no;
 	uint32_t leased_cur, leased_last;
 	char last_members[1024];
 };
+
+/* Tell the main thread of an answer or of the database's coming and
+ * going (ms_leaseq_answers says which). */
+static void wake(struct ms_leaseq *q)
+{
+	uint64_t one = 1;
+	bool up = q->db != NULL;
+
+	pthread_mutex_lock(&q->mu);
+	q->up = up;
+	pthread_mutex_unlock(&q->mu);
+	while (write(q->efd, &one, sizeof(one)) < 0 && errno == EINTR)
+		;
+}
 
 /* The database is gone for now: logged once until it is back. */
 static void lost(struct ms_leaseq *q, const struct ms_err *err)
@@ -49,6 +67,7 @@ static void lost(struct ms_leaseq *q, const struct ms_err *err)
 	q->db = NULL;
 	if (q->down_logged)
 		return;
+	wake(q);
 	q->down_logged = true;
 	ms_log_warn("leases: %s; scanning the devices held last until the "
 		    "database is back", err->msg);
@@ -80,9 +99,12 @@ static bool connect_db(struct ms_leaseq *q)
 		q->db = NULL;
 		return false;
 	}
-	if (q->down_logged)
+	if (q->down_logged) {
 		ms_log_notice("leases: database back, sharing resumes");
+		q->trust_until = ms_deadline(ms_lease_lapse_ms(&q->self));
+	}
 	q->down_logged = false;
+	wake(q);
 	return true;
 }
 
@@ -114,8 +136,8 @@ static bool read_members(struct ms_leaseq *q, int64_t *now)
 	free(q->members);
 	q->members = NULL;
 	q->nmembers = 0;
-	if (ms_lease_members(q->db, &q->members, &q->nmembers, now,
-			     &err) < 0) {
+	if (ms_lease_members(q->db, ms_left(q->trust_until) > 0, &q->members,
+			     &q->nmembers, now, &err) < 0) {
 		lost(q, &err);
 		return false;
 	}
@@ -186,16 +208,20 @@ static void swap(struct ms_lease_want *a, struct ms_lease_want *b)
 static void claim(struct ms_leaseq *q, struct ms_lease_want *v, size_t n,
 		  size_t max)
 {
-	const char **names = calloc(q->nmembers + 1, sizeof(*names));
+	const char **names;
 	struct ms_err err;
 	size_t i, k = 0, pass;
+	uint32_t got;
 	int64_t now;
 	int r;
 
 	for (i = 0; i < n; i++)
 		v[i].verdict = MS_LEASE_NODB;
-	if (!names || !connect_db(q) || !read_members(q, &now)) {
-		free(names);
+	if (!connect_db(q) || !read_members(q, &now))
+		return;
+	if (!(names = calloc(q->nmembers + 1, sizeof(*names)))) {
+		for (i = 0; i < n; i++)
+			v[i].verdict = MS_LEASE_LATER;
 		return;
 	}
 	now = ms_wall_now();	/* due times are the local clock's */
@@ -208,13 +234,22 @@ static void claim(struct ms_leaseq *q, struct ms_lease_want *v, size_t n,
 	free(names);
 	if (!k)
 		return;
-	if ((r = ms_lease_claim(q->db, &q->self, v, k, &err)) < 0) {
-		for (i = 0; i < k; i++)
-			v[i].verdict = MS_LEASE_NODB;
-		lost(q, &err);
+	r = ms_lease_claim(q->db, &q->self, v, k, &err);
+	/* the chunks before a failure stand: their leases are ours */
+	for (i = 0, got = 0; i < k; i++)
+		got += v[i].verdict == MS_LEASE_GRANTED;
+	leased(q, got);
+	if (r >= 0)
+		return;
+	if (ms_db_lock_error(ms_db_errno(q->db))) {
+		/* another scanner's claim crossed ours: the next look */
+		ms_log_debug("leases: %s, trying again", err.msg);
 		return;
 	}
-	leased(q, (uint32_t)r);
+	for (i = 0; i < k; i++)
+		if (v[i].verdict != MS_LEASE_GRANTED)
+			v[i].verdict = MS_LEASE_NODB;
+	lost(q, &err);
 }
 
 /* Queue a completion (under mu); -1 when DONE_MAX wait already. */
@@ -274,16 +309,12 @@ static void complete(struct ms_leaseq *q, struct done *d, size_t n)
 
 static void post(struct ms_leaseq *q, struct ms_lease_want *v, size_t n)
 {
-	uint64_t one = 1;
-
 	pthread_mutex_lock(&q->mu);
 	q->answer = v;
 	q->nanswer = n;
 	q->answered = true;
-	q->answer_up = q->db != NULL;
 	pthread_mutex_unlock(&q->mu);
-	while (write(q->efd, &one, sizeof(one)) < 0 && errno == EINTR)
-		;
+	wake(q);
 }
 
 /* Wait for work or the next renewal; take it. */
@@ -428,10 +459,10 @@ struct ms_lease_want *ms_leaseq_answers(struct ms_leaseq *q, size_t *n,
 	while (read(q->efd, &x, sizeof(x)) < 0 && errno == EINTR)
 		;
 	pthread_mutex_lock(&q->mu);
+	*db_up = q->up;
 	if (q->answered) {
 		v = q->answer;
 		*n = q->nanswer;
-		*db_up = q->answer_up;
 		q->answer = NULL;
 		q->answered = q->asked = false;
 	}

@@ -37,7 +37,8 @@ bool ms_leaseq_ask(struct ms_leaseq *q, struct ms_lease_want *v, size_t n,
 
 /*
  * The answered ask (heap, *n entries with their verdicts), or NULL while
- * none is ready.  *db_up: whether leases could be taken.
+ * none is ready.  *db_up, in any case: whether the database answered the
+ * thread's last statement (the eventfd also fires when that changes).
  */
 struct ms_lease_want *ms_leaseq_answers(struct ms_leaseq *q, size_t *n,
 					bool *db_up);
