@@ -3,6 +3,7 @@ test_description='scan SCAN_SHARED: three scanners share one fleet, once per int
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-mariadb.sh"
 . "$TEST_DIR/lib-ccapsim.sh"
+. "$TEST_DIR/lib-shared.sh"
 
 mariadb_start
 ccapsim_start --devices 60 --family mix --upstreams 2 --seed 27
@@ -11,48 +12,8 @@ ccapsim_start --devices 60 --family mix --upstreams 2 --seed 27
 # last renewal, a device waits 2 s for its preferred instance, a lease
 # lasts DEVICE_TIMEOUT + 2 + 10 = 17 s.
 IV=12000
-# the scanners started below (test bodies run in subshells: the cleanup is
-# registered here)
-test_atexit "kill -9 \$(cat $TRASH/scan-a.pid $TRASH/scan-b.pid \
-	$TRASH/scan-c.pid 2>/dev/null) 2>/dev/null"
-CHECK=$TEST_DIR/shared-check.py
-
-now_ms() {
-	echo $(($(date +%s%N) / 1000000))
-}
-
-# instance_conf NAME: NAME.conf, its own RUN_DIR and log.
-instance_conf() {
-	mkdir -p "run-$1" && chmod 700 "run-$1" &&
-	sed -e "s|^LOG_FILE=.*|LOG_FILE=$TRASH/$1.log|" \
-	    -e "s|^DEVICE_TIMEOUT=.*|DEVICE_TIMEOUT=5|" scan.conf >"$1.conf" &&
-	cat >>"$1.conf" <<-EOC &&
-	SCAN_SHARED=yes
-	INSTANCE_NAME=$1
-	SCAN_INTERVAL=12
-	CHECK_INTERVAL=1
-	EOC
-	chmod 600 "$1.conf"
-}
-
-# start NAME: a continuous scanner in the background; its pid in NAME.pid
-# (RUN_DIR in the environment overrides the file's).
-start() {
-	RUN_DIR=$TRASH/run-$1 "$MODSCAN" scan -c "$1.conf" 2>"$1.err" &
-	echo $! >"$1.pid"
-}
-
-live() {
-	test "$(mariadb_sql "SELECT COUNT(*) FROM modscan.scan_instances
-		WHERE stopped = 0 AND seen_ms + lapse_ms >=
-		UNIX_TIMESTAMP(NOW(3)) * 1000")" = "$1"
-}
-
-# scanned_after MS: some scan started at or after MS is stored.
-scanned_after() {
-	test "$(mariadb_sql "SELECT COUNT(*) FROM modscan.device_scans
-		WHERE started_ms >= $1")" -gt 0
-}
+shared_atexit scan-a scan-b scan-c
+CHECK=$SHARED_CHECK
 
 dump_scans() {
 	mariadb_sql "SELECT device, instance, started_ms FROM
@@ -64,11 +25,11 @@ test_expect_success 'setup: three instances of one fleet' '
 	modscan maintain --init --config scan.conf >/dev/null &&
 	cut -d" " -f1 "$CCAPSIM_INV" | sort >devices &&
 	test_line_count = 60 devices &&
-	instance_conf scan-a &&
-	instance_conf scan-b &&
-	instance_conf scan-c &&
-	start scan-a && start scan-b && start scan-c &&
-	test_wait_for 60 live 3 &&
+	for i in scan-a scan-b scan-c; do
+		shared_conf $i SCAN_INTERVAL=12 DEVICE_TIMEOUT=5 || exit 1
+	done &&
+	shared_start scan-a && shared_start scan-b && shared_start scan-c &&
+	test_wait_for 60 shared_live 3 &&
 	now_ms >t0
 '
 

@@ -3,32 +3,12 @@ test_description='scan SCAN_SHARED: device groups go to the instances that serve
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-mariadb.sh"
 . "$TEST_DIR/lib-ccapsim.sh"
+. "$TEST_DIR/lib-shared.sh"
 
 mariadb_start
 ccapsim_start --devices 12 --upstreams 2 --seed 31
 
-test_atexit "kill -9 \$(cat $TRASH/north.pid $TRASH/rest.pid \
-	2>/dev/null) 2>/dev/null"
-
-# instance_conf NAME GROUPS
-instance_conf() {
-	mkdir -p "run-$1" && chmod 700 "run-$1" &&
-	sed -e "s|^LOG_FILE=.*|LOG_FILE=$TRASH/$1.log|" scan.conf >"$1.conf" &&
-	cat >>"$1.conf" <<-EOC &&
-	SCAN_SHARED=yes
-	INSTANCE_NAME=$1
-	INSTANCE_GROUPS=$2
-	SCAN_INTERVAL=10
-	CHECK_INTERVAL=1
-	DEVICES_FILE=$TRASH/devices
-	EOC
-	chmod 600 "$1.conf"
-}
-
-start() {
-	RUN_DIR=$TRASH/run-$1 "$MODSCAN" scan -c "$1.conf" 2>"$1.err" &
-	echo $! >"$1.pid"
-}
+shared_atexit north rest
 
 # every device of the file has been scanned at least twice
 all_scanned_twice() {
@@ -44,12 +24,14 @@ test_expect_success 'setup: the first 6 devices in group north, 3 in south, 3 wi
 	test_line_count = 12 devices &&
 	awk "\$6 == \"north\" { print \$1 }" devices | sort >north-devices &&
 	awk "\$6 != \"north\" { print \$1 }" devices | sort >rest-devices &&
-	instance_conf north north &&
-	instance_conf rest "south,-"
+	shared_conf north INSTANCE_GROUPS=north SCAN_INTERVAL=10 \
+		DEVICES_FILE=$TRASH/devices &&
+	shared_conf rest INSTANCE_GROUPS=south,- SCAN_INTERVAL=10 \
+		DEVICES_FILE=$TRASH/devices
 '
 
 test_expect_success 'each group is scanned by the instance that serves it, none by the other' '
-	start north && start rest &&
+	shared_start north && shared_start rest &&
 	test_wait_for 90 all_scanned_twice &&
 	kill -TERM $(cat north.pid rest.pid) &&
 	test_wait_for 30 gone $(cat north.pid) &&
@@ -67,8 +49,7 @@ test_expect_success 'each group is scanned by the instance that serves it, none 
 '
 
 test_expect_success 'a bad INSTANCE_NAME: one line, exit 2, nothing started' '
-	instance_conf bad north &&
-	echo "INSTANCE_NAME=jump/north" >>bad.conf &&
+	shared_conf bad INSTANCE_NAME=jump/north &&
 	test_expect_code 2 env RUN_DIR=$TRASH/run-bad "$MODSCAN" scan \
 		-c bad.conf 2>err &&
 	test_line_count = 1 err &&
@@ -76,7 +57,7 @@ test_expect_success 'a bad INSTANCE_NAME: one line, exit 2, nothing started' '
 '
 
 test_expect_success 'a bad INSTANCE_GROUPS: one line, exit 2' '
-	instance_conf bad2 "north,,south" &&
+	shared_conf bad2 INSTANCE_GROUPS=north,,south &&
 	test_expect_code 2 env RUN_DIR=$TRASH/run-bad2 "$MODSCAN" scan \
 		-c bad2.conf 2>err &&
 	test_line_count = 1 err &&
@@ -84,10 +65,10 @@ test_expect_success 'a bad INSTANCE_GROUPS: one line, exit 2' '
 '
 
 test_expect_success 'a bad group in the devices file is named and skipped' '
-	instance_conf once "" &&
+	shared_conf once &&
 	{ head -n 1 devices | sed "s/north$/no:rth/"; sed -n 2p devices; } \
 		>devices2 &&
-	sed -i "s|^DEVICES_FILE=.*|DEVICES_FILE=$TRASH/devices2|" once.conf &&
+	echo "DEVICES_FILE=$TRASH/devices2" >>once.conf &&
 	RUN_DIR=$TRASH/run-once modscan scan --once -c once.conf 2>err &&
 	test_grep "devices2:1: bad group .no:rth." once.log
 '

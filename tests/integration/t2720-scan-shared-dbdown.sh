@@ -3,49 +3,14 @@ test_description='scan SCAN_SHARED with the database away: each scanner keeps it
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-mariadb.sh"
 . "$TEST_DIR/lib-ccapsim.sh"
+. "$TEST_DIR/lib-shared.sh"
 
 mariadb_start
 ccapsim_start --devices 16 --upstreams 2 --seed 33
 
 IV=10000
-CHECK=$TEST_DIR/shared-check.py
-test_atexit "kill -9 \$(cat $TRASH/scan-a.pid $TRASH/scan-b.pid \
-	2>/dev/null) 2>/dev/null"
-
-now_ms() {
-	echo $(($(date +%s%N) / 1000000))
-}
-
-instance_conf() {
-	mkdir -p "run-$1" && chmod 700 "run-$1" &&
-	sed -e "s|^LOG_FILE=.*|LOG_FILE=$TRASH/$1.log|" \
-	    -e "s|^DEVICE_TIMEOUT=.*|DEVICE_TIMEOUT=5|" scan.conf >"$1.conf" &&
-	cat >>"$1.conf" <<-EOC &&
-	SCAN_SHARED=yes
-	INSTANCE_NAME=$1
-	SCAN_INTERVAL=10
-	CHECK_INTERVAL=1
-	DB_CONNECT_TIMEOUT=2
-	DB_RETRY_MAX=1
-	EOC
-	chmod 600 "$1.conf"
-}
-
-start() {
-	RUN_DIR=$TRASH/run-$1 "$MODSCAN" scan -c "$1.conf" 2>"$1.err" &
-	echo $! >"$1.pid"
-}
-
-live() {
-	test "$(mariadb_sql "SELECT COUNT(*) FROM modscan.scan_instances
-		WHERE stopped = 0 AND seen_ms + lapse_ms >=
-		UNIX_TIMESTAMP(NOW(3)) * 1000")" = "$1"
-}
-
-scanned_after() {
-	test "$(mariadb_sql "SELECT COUNT(*) FROM modscan.device_scans
-		WHERE started_ms >= $1")" -gt 0
-}
+CHECK=$SHARED_CHECK
+shared_atexit scan-a scan-b
 
 # Truth-log lines (scans) after MS: a clock the database does not hold.
 truth_after() {
@@ -55,10 +20,12 @@ truth_after() {
 test_expect_success 'setup: two instances share 16 devices' '
 	scan_config &&
 	modscan maintain --init --config scan.conf >/dev/null &&
-	instance_conf scan-a &&
-	instance_conf scan-b &&
-	start scan-a && start scan-b &&
-	test_wait_for 60 live 2 &&
+	for i in scan-a scan-b; do
+		shared_conf $i SCAN_INTERVAL=10 DEVICE_TIMEOUT=5 \
+			DB_CONNECT_TIMEOUT=2 DB_RETRY_MAX=1 || exit 1
+	done &&
+	shared_start scan-a && shared_start scan-b &&
+	test_wait_for 60 shared_live 2 &&
 	t0=$(now_ms) && echo $t0 >t0 &&
 	test_wait_for 60 scanned_after $((t0 + IV + 1000))
 '
