@@ -4,6 +4,7 @@
  */
 #include "applets.h"
 
+#include "nodemap.h"
 #include "probe.h"
 
 enum { O_STRICT = MS_OPT_OWN, O_CONNECT, O_DEVICE };
@@ -106,14 +107,35 @@ static void print_value(const char *v)
 	putchar('"');
 }
 
+/* NODES_FILE parses: its count of mappings (0 when unset), or -1 when
+ * it does not (said). */
+static long check_nodes(const struct ms_conf *c)
+{
+	const char *path = ms_conf_str(c, MS_CONF_NODES_FILE);
+	struct ms_nodemap m;
+	struct ms_err err;
+	int n;
+
+	if (!*path)
+		return 0;
+	ms_nodemap_init(&m);
+	if ((n = ms_nodemap_load(&m, path, &err)) < 0)
+		ms_applet_error("NODES_FILE: %s", err.msg);
+	ms_nodemap_release(&m);
+	return n < 0 ? -1 : n;
+}
+
 static int run(struct ms_run *r)
 {
 	const struct check_opts *o = r->opts;
 	char src[PATH_MAX + 16];
+	long nodes;
 	size_t k;
 
 	if (o->connect)
 		return connect_all(r, o);
+	if ((nodes = check_nodes(&r->conf)) < 0)
+		return MS_EXIT_USAGE;
 	for (k = 0; k < MS_CONF__COUNT; k++) {
 		const char *v = ms_conf_str(&r->conf, (enum ms_conf_key)k);
 
@@ -129,6 +151,9 @@ static int run(struct ms_run *r)
 		}
 		putchar('\n');
 	}
+	/* a comment: the output stays a configuration file */
+	if (*ms_conf_str(&r->conf, MS_CONF_NODES_FILE))
+		printf("# NODES_FILE maps %ld upstreams\n", nodes);
 	if (o->strict && ms_applet_warnings) {
 		ms_applet_error("%u warning%s with --strict", ms_applet_warnings,
 				ms_applet_warnings == 1 ? "" : "s");
@@ -148,6 +173,9 @@ const struct ms_applet ms_check_config_applet = {
 	"line names where the value comes from (FILE:LINE, environment,\n"
 	"default).  Every bad value is one error naming the file, line and\n"
 	"key, exit 2; an unknown key is a warning naming the nearest key.\n"
+	"NODES_FILE is read too: a bad line is an error naming the file and\n"
+	"line, exit 2; else a last comment line says how many upstreams it\n"
+	"maps.\n"
 	"\n",
 	.opts = opts,
 	.common = MS_OPT_F_VERBOSE,

@@ -1,24 +1,26 @@
 /*
  * The maintain applet: schema (--init, --import-legacy), health (--status,
- * --analyze), retention (--cleanup), --reset-id, --full: options and
- * messages around lib/maintain.  Every change goes through one runner so
- * that --dry-run prints it instead.
+ * --analyze), retention (--cleanup), --reset-id, --full, the fleet view
+ * (--fleet): options and messages around lib/maintain.  Every change goes
+ * through one runner so that --dry-run prints it instead.
  */
 #include "applets.h"
 
 #include "db.h"
 #include "err.h"
+#include "fleetview.h"
 #include "maintain.h"
+#include "mstime.h"
 #include "num.h"
 #include "schema.h"
 
 enum {
 	A_INIT = 1, A_IMPORT = 2, A_STATUS = 4, A_ANALYZE = 8, A_CLEANUP = 16,
-	A_RESET = 32, A_FULL = 64
+	A_RESET = 32, A_FULL = 64, A_FLEET = 128
 };
 
 /* Actions are MS_OPT_OWN + their bit, the other options follow. */
-enum { O_ACTION = MS_OPT_OWN, O_DAYS = O_ACTION + 128, O_TABLE, O_FORCE,
+enum { O_ACTION = MS_OPT_OWN, O_DAYS = O_ACTION + 256, O_TABLE, O_FORCE,
        O_DRY, O_JSON };
 
 static const struct ms_opt opts[] = {
@@ -43,6 +45,13 @@ static const struct ms_opt opts[] = {
 	  "only, unless --force)" },
 	{ "full", 0, NULL, O_ACTION + A_FULL, 0,
 	  "--analyze, --cleanup, then ANALYZE and OPTIMIZE" },
+	{ "fleet", 0, NULL, O_ACTION + A_FLEET, 0,
+	  "read the shared fleet (scan instances, leases)\n"
+	  "and write its view beside STATUS_FILE, where\n"
+	  "status shows it; print it.  A host that runs no\n"
+	  "scanner of the fleet can monitor it this way.\n"
+	  "Without the database, the last view is marked\n"
+	  "down (exit 1)" },
 	{ "days", 0, "N", O_DAYS, 0, "retention for --cleanup" },
 	{ "table", 0, "T", O_TABLE, 0,
 	  "table for --reset-id; --status, --analyze,\n"
@@ -210,6 +219,46 @@ out:
 	return rc;
 }
 
+/* --fleet: the view from db (NULL: it is down, why says so), printed. */
+static int do_fleet(struct ms_db *db, const struct ms_conf *c,
+		    const char *why)
+{
+	struct ms_err err = { 0 };
+	struct ms_fleet_view v;
+	char status[PATH_MAX], path[PATH_MAX];
+	struct ms_buf b;
+	int rc = MS_EXIT_FAIL;
+
+	ms_fleet_view_init(&v);
+	ms_buf_init(&b, MS_BUF_UNBOUNDED);
+	if (ms_conf_path(c, MS_CONF_STATUS_FILE, "status.json", status,
+			 sizeof(status)) < 0 ||
+	    ms_fleet_view_path(status, path, sizeof(path)) < 0) {
+		ms_applet_error("STATUS_FILE: path too long");
+		goto out;
+	}
+	if (!db) {
+		if (ms_fleet_view_mark_down(status, why, &err) < 0)
+			ms_applet_error("--fleet: %s", err.msg);
+		goto out;
+	}
+	if (ms_fleet_view_refresh(db, status, &err) < 0 ||
+	    ms_fleet_view_read(&v, path, &err) < 0) {
+		ms_applet_error("--fleet: %s", err.msg);
+		goto out;
+	}
+	if (ms_fleet_view_text(&v, ms_wall_now(), &b) < 0) {
+		ms_applet_error("out of memory");
+		goto out;
+	}
+	fputs(b.p, stdout);
+	rc = MS_EXIT_OK;
+out:
+	ms_buf_release(&b);
+	ms_fleet_view_release(&v);
+	return rc;
+}
+
 static int connect(const struct ms_conf *c, struct ms_db **db)
 {
 	struct ms_err err = { 0 };
@@ -234,6 +283,8 @@ static int run(struct ms_run *r)
 	int rc, days;
 
 	rc = connect(&r->conf, &db);
+	if (rc == MS_EXIT_FAIL && (actions & A_FLEET))
+		do_fleet(NULL, &r->conf, ms_applet_first_error());
 	run.db = db;
 	run.dry = a->dry;
 	days = a->days > 0 ? a->days :
@@ -250,6 +301,8 @@ static int run(struct ms_run *r)
 		rc = do_optimize(&run, a->table);
 	if (!rc && (actions & (A_STATUS | A_ANALYZE)))
 		rc = do_report(db, &r->conf, a, actions & A_ANALYZE);
+	if (!rc && (actions & A_FLEET))
+		rc = do_fleet(db, &r->conf, NULL);
 	ms_db_close(db);
 	return rc;
 }
@@ -259,7 +312,7 @@ const struct ms_applet ms_maintain_applet = {
 	"usage: modscan maintain [ACTION] [--dry-run] [--json] [--config FILE]\n"
 	"\n"
 	"Actions (one or more): --init, --import-legacy, --status, --analyze,\n"
-	"--cleanup, --reset-id, --full; none: --status.\n"
+	"--cleanup, --reset-id, --full, --fleet; none: --status.\n"
 	"\n",
 	.epilogue =
 	"Legacy spellings (the old maintenance script):\n"

@@ -23,7 +23,10 @@ static const struct ms_opt opts[] = {
 	  "a Nagios plugin: one line with perfdata on\n"
 	  "stdout for every exit; exit 0 OK, 1 WARNING,\n"
 	  "2 CRITICAL, 3 UNKNOWN (also for a bad command\n"
-	  "line or configuration)" },
+	  "line or configuration); in a shared fleet also\n"
+	  "WARNING when an instance has lapsed or devices\n"
+	  "wait for a database that is down, CRITICAL when\n"
+	  "a group has no live instance (unserved)" },
 	{ "warning", 'w', "RANGES", O_WARN, 0,
 	  "with --nagios: AGE,FAILED,SPOOL, a Nagios range\n"
 	  "each (heartbeat age in s, failed devices, spool\n"
@@ -216,6 +219,19 @@ static void human_supervisor(const struct ms_status *sup)
 	}
 }
 
+/* The fleet view, when this scanner is one of a shared fleet. */
+static void human_fleet(const struct ms_health_report *r)
+{
+	struct ms_buf b;
+
+	if (!r->fleet)
+		return;
+	ms_buf_init(&b, MS_BUF_UNBOUNDED);
+	if (ms_fleet_view_text(r->fleet, r->f.now, &b) == 0)
+		fwrite(b.p, 1, b.len, stdout);
+	ms_buf_release(&b);
+}
+
 static int human(const struct ms_health_report *r)
 {
 	struct ms_buf problems;
@@ -225,6 +241,7 @@ static int human(const struct ms_health_report *r)
 				r->h.reason);
 		if (r->have_sup)
 			human_supervisor(&r->sup);
+		human_fleet(r);
 		return MS_EXIT_FAIL;
 	}
 	printf("scanner:    %s: %s\n", ms_health_name(r->h.verdict),
@@ -237,6 +254,7 @@ static int human(const struct ms_health_report *r)
 	human_scanner(r);
 	if (r->have_sup)
 		human_supervisor(&r->sup);
+	human_fleet(r);
 	return r->h.verdict == MS_HEALTH_OK ? MS_EXIT_OK : MS_EXIT_FAIL;
 }
 
@@ -333,7 +351,7 @@ static int machine(struct ms_run *run, const struct ms_health_src *src,
 	} else {
 		if (ms_metrics_render(&r->f, &r->h, r->have_sup ? &r->sup : NULL,
 				      &b, &err) < 0 ||
-		    ms_metrics_plant_file(src->plant, &b, &err) < 0)
+		    ms_metrics_state_files(src, r->fleet, &b, &err) < 0)
 			goto fail;
 	}
 	if (o->mode != M_TEXTFILE) {
@@ -360,6 +378,7 @@ static int run(struct ms_run *run)
 {
 	const struct opts *o = run->opts;
 	struct ms_health_report *r = NULL;
+	struct ms_fleet_view fleet;
 	struct ms_health_src src;
 	struct ms_err err = { 0 };
 	int rc;
@@ -377,7 +396,15 @@ static int run(struct ms_run *run)
 		return MS_EXIT_FAIL;
 	}
 	ms_health_check(&src, r);
+	ms_fleet_view_init(&fleet);
+	if (ms_health_fleet(&src, r, &fleet, &err) < 0) {
+		ms_applet_error("fleet view: %s", err.msg);
+		rc = o->mode == M_NAGIOS ? NAGIOS_USAGE : MS_EXIT_FAIL;
+		goto out;
+	}
 	rc = o->mode == M_HUMAN ? human(r) : machine(run, &src, r);
+out:
+	ms_fleet_view_release(&fleet);
 	free(r);
 	return rc;
 }
@@ -391,6 +418,10 @@ const struct ms_applet ms_status_applet = {
 	"\n"
 	"Reads the scanner's status file and lock (and the status file of\n"
 	"watchdog --daemon when there is one) and says how the scanner is.\n"
+	"With SCAN_SHARED, it also shows the fleet view the scanner wrote\n"
+	"beside the status file (fleet.state): the instances, alive, lapsed\n"
+	"or stopped, their groups, last renewal and devices leased in the\n"
+	"last interval, and the groups no live instance serves.\n"
 	"Exit 0 when it is alive with a fresh heartbeat, 1 when not.\n"
 	"\n",
 	.epilogue =

@@ -1,23 +1,16 @@
-/* Queued, rate-limited alert mails (see alert.h). */
+/* Queueing alerts: rate-limited process alerts, plant events (see
+ * alert.h). */
 #include "alert.h"
 
-#include <dirent.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 
+#include "alertfmt.h"
+#include "alertq.h"
 #include "buf.h"
 #include "file.h"
 #include "num.h"
 #include "mstime.h"
 #include "rundir.h"
-
-static const char suffix[] = ".alert";
-
-enum {
-	NAME_W = 128,			/* our file names are under 80 */
-	LIST_MAX = MS_ALERT_QUEUE_MAX + 64,
-	TMP_STALE_MS = 3600 * 1000	/* a crashed writer's temp file */
-};
 
 int ms_alert_conf_from(struct ms_alert_conf *ac, const struct ms_conf *c,
 		       struct ms_err *err)
@@ -29,7 +22,15 @@ int ms_alert_conf_from(struct ms_alert_conf *ac, const struct ms_conf *c,
 				err)) < 0)
 		return r;
 	ac->interval_ms = ms_conf_int(c, MS_CONF_ALERT_INTERVAL) * 1000;
-	ac->enabled = *ms_conf_str(c, MS_CONF_SMTP_HOST) != '\0';
+	ac->mail = *ms_conf_str(c, MS_CONF_SMTP_HOST) != '\0';
+	if (strlen(ms_conf_str(c, MS_CONF_ALERT_COMMAND)) >= sizeof(ac->command))
+		return ms_err_set(err, MS_E_INVAL, "ALERT_COMMAND: longer than "
+				  "%zu bytes", sizeof(ac->command) - 1);
+	snprintf(ac->command, sizeof(ac->command), "%s",
+		 ms_conf_str(c, MS_CONF_ALERT_COMMAND));
+	ac->command_timeout_ms =
+		ms_conf_int(c, MS_CONF_ALERT_COMMAND_TIMEOUT) * 1000;
+	ac->enabled = ac->mail || *ac->command;
 	return 0;
 }
 
@@ -40,76 +41,24 @@ static bool kind_ok(const char *kind)
 	return n > 0 && n <= MS_ALERT_KIND_MAX && !kind[n];
 }
 
-/* flock dir/leaf; the descriptor is the lock (closed to release). */
-static int lock_dir(const char *dir, const char *leaf, int op,
-		    struct ms_err *err)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	if (snprintf(path, sizeof(path), "%s/%s", dir, leaf) >=
-	    (int)sizeof(path))
-		return ms_err_set(err, MS_E_TOOBIG, "path too long: '%s'", dir);
-	if ((fd = ms_file_open(path, O_RDWR | O_CREAT, 0600, err)) < 0)
-		return fd;
-	while (flock(fd, op) < 0) {
-		if (errno == EINTR)
-			continue;
-		if (errno == EWOULDBLOCK) {
-			close(fd);
-			return ms_err_set(err, MS_E_BUSY, "'%s' is locked by "
-					  "another process", path);
-		}
-		ms_err_sys(err, "cannot lock '%s'", path);
-		close(fd);
-		return MS_E_SYS;
-	}
-	return fd;
-}
-
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
-/* The queued file names of dir, sorted (oldest first); *names is heap. */
-static int list_queue(const char *dir, char (**names)[NAME_W], size_t *n,
-		      struct ms_err *err)
-{
-	struct dirent *de;
-	size_t len;
-	DIR *d;
-
-	*n = 0;
-	if (!(*names = calloc(LIST_MAX, NAME_W)))
-		return ms_err_set(err, MS_E_NOMEM, "out of memory");
-	if (!(d = opendir(dir))) {
-		if (errno == ENOENT)
-			return 0;
-		return ms_err_sys(err, "cannot open '%s'", dir);
-	}
-	while ((de = readdir(d)) && *n < LIST_MAX) {
-		len = strlen(de->d_name);
-		if (de->d_name[0] == '.' || len >= NAME_W ||
-		    len <= sizeof(suffix) - 1 ||
-		    strcmp(de->d_name + len - (sizeof(suffix) - 1), suffix))
-			continue;
-		memcpy((*names)[(*n)++], de->d_name, len + 1);
-	}
-	closedir(d);
-	qsort(*names, *n, NAME_W, name_cmp);
-	return 0;
-}
-
 int ms_alert_pending(const char *dir, struct ms_err *err)
 {
-	char (*names)[NAME_W];
-	size_t n;
-	int r;
+	static const char *const subs[] = { ".", "new", "mail", "cmd" };
+	struct ms_alertq_list l;
+	char path[PATH_MAX];
+	size_t i;
+	int r = 0, n = 0;
 
-	r = list_queue(dir, &names, &n, err);
-	free(names);
-	return r < 0 ? r : (int)n;
+	for (i = 0; i < MS_ARRAY_SIZE(subs) && r == 0; i++) {
+		if ((r = ms_alertq_path(path, sizeof(path), dir, subs[i],
+					err)) < 0)
+			break;
+		r = ms_alertq_list(path, i ? NULL : ms_alertq_alert_sfx,
+				   2 * MS_ALERT_BATCHES_MAX, &l, err);
+		n += (int)l.n;
+		ms_alertq_list_release(&l);
+	}
+	return r < 0 ? r : n;
 }
 
 /* Rate-limiter state of kind: "<last queued wall ms> <held back>\n".  A
@@ -157,40 +106,38 @@ static int add_line(struct ms_buf *b, const char *key, const char *v)
 	return r < 0 ? r : ms_buf_addc(b, '\n');
 }
 
+/* Stage the alert and hand it to its destinations (the caller holds
+ * .lock).  Once staged it is durable: a failed fan-out is redone by the
+ * next flush. */
 static int write_alert(const struct ms_alert_conf *ac, const char *kind,
 		       const char *subject, const char *body, long long held,
 		       ms_msec_t now, struct ms_err *err)
 {
-	static unsigned seq;
-	char path[PATH_MAX];
+	char leaf[MS_ALERTQ_NAME];
 	struct ms_buf b;
-	int r, n;
+	int r;
 
-	n = snprintf(path, sizeof(path), "%s/%013lld-%d-%u-%s%s", ac->dir,
-		     (long long)now, (int)getpid(),
-		     __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED), kind,
-		     suffix);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return ms_err_set(err, MS_E_TOOBIG, "path too long: '%s'",
-				  ac->dir);
+	if (ms_alertq_name(leaf, kind, ms_alertq_alert_sfx) < 0)
+		return ms_err_set(err, MS_E_TOOBIG, "alert '%s': name too "
+				  "long", kind);
 	ms_buf_init(&b, MS_ALERT_FILE_MAX);
 	if ((r = add_line(&b, "kind", kind)) < 0 ||
 	    (r = ms_buf_printf(&b, "queued: %lld\n", (long long)now)) < 0 ||
 	    (r = add_line(&b, "subject", subject)) < 0 ||
 	    (r = ms_buf_printf(&b, "\n%s", body)) < 0)
-		goto out;
+		goto fail;
 	if (held > 0 && (r = ms_buf_printf(&b, "\n\n(%lld more '%s' alert%s "
 					   "held back by ALERT_INTERVAL since "
 					   "the last one.)\n", held, kind,
 					   held == 1 ? " was" : "s were")) < 0)
-		goto out;
-	r = ms_file_replace(path, b.p, b.len, 0600, err);
+		goto fail;
+	if ((r = ms_alertq_stage(ac, leaf, b.p, b.len, err)) == 0)
+		ms_alertq_fanout(ac, NULL);
 	ms_buf_release(&b);
 	return r;
-out:
+fail:
 	ms_buf_release(&b);
 	return ms_err_set(err, r, "alert '%s': %s", kind, ms_strerror(r));
-	return r;
 }
 
 int ms_alert_queue(const struct ms_alert_conf *ac, const char *kind,
@@ -213,7 +160,7 @@ int ms_alert_queue(const struct ms_alert_conf *ac, const char *kind,
 				  ac->dir);
 	/* One lock over read-decide-write, so two processes alerting at
 	 * once still send one mail. */
-	if ((lock = lock_dir(ac->dir, ".lock", LOCK_EX, err)) < 0)
+	if ((lock = ms_alertq_lock(ac->dir, ".lock", LOCK_EX, err)) < 0)
 		return lock;
 	state_read(state, &last, &held);
 	/* A clock that went back (last in the future) does not mute us. */
@@ -222,11 +169,11 @@ int ms_alert_queue(const struct ms_alert_conf *ac, const char *kind,
 		r = r < 0 ? r : MS_ALERT_LIMITED;
 		goto out;
 	}
-	if ((r = ms_alert_pending(ac->dir, err)) < 0)
+	if ((r = ms_alertq_waiting(ac, ms_alertq_alert_sfx, err)) < 0)
 		goto out;
 	if (r >= MS_ALERT_QUEUE_MAX) {
 		r = ms_err_set(err, MS_E_FULL, "alert queue '%s' holds %d "
-			       "mails, not adding '%s'", ac->dir, r, kind);
+			       "alerts, not adding '%s'", ac->dir, r, kind);
 		goto out;
 	}
 	if ((r = write_alert(ac, kind, subject ? subject : kind,
@@ -239,124 +186,110 @@ out:
 	return r;
 }
 
-/* Split a queued file into its subject, queue time and body (in place). */
-static int parse_alert(char *text, const char **subject, ms_msec_t *queued,
-		       const char **body)
+/* Whether the string field s of cap bytes is NUL-terminated. */
+static bool terminated(const char *s, size_t cap)
 {
-	char *line = text, *nl;
-	long long t = -1;
+	return memchr(s, '\0', cap) != NULL;
+}
 
-	*subject = NULL;
-	while ((nl = strchr(line, '\n')) && nl != line) {
-		*nl = '\0';
-		if (!strncmp(line, "subject: ", 9))
-			*subject = line + 9;
-		else if (!strncmp(line, "queued: ", 8) &&
-			 ms_parse_ll(line + 8, 0, LLONG_MAX, &t) < 0)
-			return MS_E_PARSE;
-		line = nl + 1;
+static int check_events(const struct ms_alert_event *ev, size_t n,
+			struct ms_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!terminated(ev[i].kind, sizeof(ev[i].kind)) ||
+		    !kind_ok(ev[i].kind))
+			return ms_err_set(err, MS_E_INVAL, "plant event %zu: "
+					  "bad kind '%.*s'", i + 1,
+					  (int)sizeof(ev[i].kind), ev[i].kind);
+		if (!terminated(ev[i].device, sizeof(ev[i].device)) ||
+		    !*ev[i].device ||
+		    !terminated(ev[i].upstream, sizeof(ev[i].upstream)) ||
+		    !terminated(ev[i].node, sizeof(ev[i].node)) ||
+		    !terminated(ev[i].modulation, sizeof(ev[i].modulation)))
+			return ms_err_set(err, MS_E_INVAL, "plant event %zu "
+					  "('%s'): no device, or a name "
+					  "without its end", i + 1,
+					  ev[i].kind);
 	}
-	if (!nl || !*subject || t < 0)
-		return MS_E_PARSE;
-	*queued = t;
-	*body = nl + 1;
 	return 0;
 }
 
-/* Send one queued file; a damaged one is set aside as *.bad. */
-static int send_one(const struct ms_smtp_conf *sc, const char *path,
-		    ms_msec_t deadline, struct ms_err *err)
+/* Stage the events, MS_ALERT_BATCH_MAX a file; on failure remove what
+ * this call staged, so a retry queues nothing twice. */
+static int stage_events(const struct ms_alert_conf *ac,
+			const struct ms_alert_event *ev, size_t n,
+			struct ms_err *err)
 {
-	char bad[PATH_MAX];
-	struct ms_mail m;
+	char (*leaf)[MS_ALERTQ_NAME], path[PATH_MAX];
+	size_t files = (n + MS_ALERT_BATCH_MAX - 1) / MS_ALERT_BATCH_MAX;
+	size_t f, i, done = 0;
 	struct ms_buf b;
-	int r;
+	int r = 0;
 
+	if (!(leaf = calloc(files, sizeof(*leaf))))
+		return ms_err_set(err, MS_E_NOMEM, "out of memory");
 	ms_buf_init(&b, MS_ALERT_FILE_MAX);
-	if ((r = ms_file_read(path, &b, NULL, err)) < 0)
-		goto out;
-	ms_smtp_mail_init(&m, sc);
-	if (parse_alert(b.p, &m.subject, &m.date, &m.body) < 0) {
-		r = ms_err_set(err, MS_E_PARSE, "'%s' is not a queued alert, "
-			       "set aside as .bad", path);
-		if (snprintf(bad, sizeof(bad), "%s.bad", path) <
-		    (int)sizeof(bad))
-			rename(path, bad);
-		goto out;
+	for (f = 0; f < files && r == 0; f++) {
+		ms_buf_reset(&b);
+		if ((r = ms_alertq_name(leaf[f], "plant",
+					ms_alertq_ev_sfx)) < 0 ||
+		    (r = ms_buf_printf(&b, "%s\n", ms_alertfmt_ev_magic)) < 0)
+			break;
+		for (i = f * MS_ALERT_BATCH_MAX; i < n && r == 0 &&
+		     i < (f + 1) * MS_ALERT_BATCH_MAX; i++)
+			r = ms_alertfmt_ev_line(&b, &ev[i]);
+		if (r < 0)
+			break;
+		if ((r = ms_alertq_stage(ac, leaf[f], b.p, b.len, err)) < 0)
+			goto undo;
+		done++;
 	}
-	deadline = MS_MIN(deadline, ms_deadline(sc->timeout_ms));
-	if ((r = ms_smtp_send_until(sc, &m, deadline, err)) < 0)
-		goto out;
-	/* Accepted: now, and only now, the file may go. */
-	if (unlink(path) < 0)
-		r = ms_err_sys(err, "cannot remove sent alert '%s'", path);
-out:
+	if (r < 0)
+		r = ms_err_set(err, r, "plant events: %s", ms_strerror(r));
+undo:
+	for (f = 0; r < 0 && f < done; f++)
+		if (snprintf(path, sizeof(path), "%s/new/%s", ac->dir,
+			     leaf[f]) < (int)sizeof(path))
+			unlink(path);
 	ms_buf_release(&b);
+	free(leaf);
 	return r;
 }
 
-/* Remove temp files a crashed writer left behind. */
-static void sweep_tmp(const char *dir)
+int ms_alert_events(const struct ms_alert_conf *ac,
+		    const struct ms_alert_event *ev, size_t n,
+		    struct ms_err *err)
 {
-	char path[PATH_MAX];
-	struct dirent *de;
-	struct stat st;
-	size_t len;
-	DIR *d;
+	size_t files = (n + MS_ALERT_BATCH_MAX - 1) / MS_ALERT_BATCH_MAX;
+	int lock, r;
 
-	if (!(d = opendir(dir)))
-		return;
-	while ((de = readdir(d))) {
-		len = strlen(de->d_name);
-		if (len < 4 || strcmp(de->d_name + len - 4, ".tmp") ||
-		    snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
-		    (int)sizeof(path))
-			continue;
-		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-		    (ms_msec_t)st.st_mtime * 1000 + TMP_STALE_MS < ms_wall_now())
-			unlink(path);
-	}
-	closedir(d);
-}
-
-int ms_alert_flush(const struct ms_smtp_conf *sc, const char *dir,
-		   ms_msec_t deadline, struct ms_err *err)
-{
-	char (*names)[NAME_W] = NULL, path[PATH_MAX];
-	size_t i, n = 0;
-	int lock, r, sent = 0;
-
-	if ((r = ms_dir_ensure(dir, "alert queue", MS_DIR_DATA, err)) < 0)
+	if (!ac->enabled)
+		return MS_ALERT_OFF;
+	if (n == 0)
+		return MS_ALERT_QUEUED;
+	if ((r = check_events(ev, n, err)) < 0)
 		return r;
-	/* Two flushes at once would mail the same alert twice. */
-	if ((lock = lock_dir(dir, ".flush", LOCK_EX | LOCK_NB, err)) < 0)
+	if ((r = ms_dir_ensure(ac->dir, "alert queue", MS_DIR_DATA, err)) < 0)
+		return r;
+	if ((lock = ms_alertq_lock(ac->dir, ".lock", LOCK_EX, err)) < 0)
 		return lock;
-	sweep_tmp(dir);
-	if ((r = list_queue(dir, &names, &n, err)) < 0)
+	if ((r = ms_alertq_waiting(ac, ms_alertq_ev_sfx, err)) < 0)
 		goto out;
-	for (i = 0; i < n; i++) {
-		if (ms_left(deadline) == 0) {
-			r = ms_err_set(err, MS_E_TIMEOUT, "deadline reached "
-				       "with %zu alert%s unsent", n - i,
-				       n - i == 1 ? "" : "s");
-			goto out;
-		}
-		if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >=
-		    (int)sizeof(path)) {
-			r = ms_err_set(err, MS_E_TOOBIG, "path too long: '%s'",
-				       dir);
-			goto out;
-		}
-		if ((r = send_one(sc, path, deadline, err)) < 0 &&
-		    r != MS_E_PARSE)
-			goto out;
-		sent += r > 0;
+	if ((size_t)r + files > MS_ALERT_BATCHES_MAX) {
+		r = ms_err_set(err, MS_E_FULL, "alert queue '%s' holds %d "
+			       "files of plant events, not adding %zu events",
+			       ac->dir, r, n);
+		goto out;
 	}
-	r = 0;
-	if (sent)
-		ms_file_sync_dir(path, NULL);
+	if ((r = stage_events(ac, ev, n, err)) < 0)
+		goto out;
+	/* Staged is durable; a fan-out that fails here is redone by the
+	 * next flush. */
+	ms_alertq_fanout(ac, NULL);
+	r = MS_ALERT_QUEUED;
 out:
-	free(names);
 	close(lock);
-	return r < 0 ? r : sent;
+	return r;
 }

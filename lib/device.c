@@ -52,6 +52,7 @@ void ms_devresult_release(struct ms_devresult *res)
 	free(res->samples);
 	res->samples = NULL;
 	res->n = 0;
+	ms_descrlist_release(&res->descr);
 }
 
 /* The earliest of deadline, the device's deadline and the abort time. */
@@ -254,11 +255,15 @@ static int drive(struct session *s, struct ms_drv *d)
 	}
 }
 
-static int to_samples(const struct session *s, const struct ms_drv *d,
+static int to_samples(const struct session *s, struct ms_drv *d,
 		      struct ms_devresult *res)
 {
 	size_t i;
 
+	if (ms_conf_bool(s->set->conf, MS_CONF_NODES_FROM_DEVICE)) {
+		res->descr = d->descr;
+		ms_descrlist_init(&d->descr);
+	}
 	if (!d->recs.n)
 		return 0;
 	if (!(res->samples = calloc(d->recs.n, sizeof(*res->samples))))

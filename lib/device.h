@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "inventory.h"
+#include "parse.h"
 #include "sample.h"
 #include "store.h"
 
@@ -36,6 +37,7 @@ struct ms_devresult {
 	char family[16];		/* the family that was used */
 	struct ms_sample *samples;	/* heap, n of them */
 	size_t n;
+	struct ms_descrlist descr;	/* interface descriptions printed */
 	unsigned unknown;		/* samples with an unmapped code */
 	unsigned duplicates;		/* duplicate rows seen */
 	int64_t start;			/* wall ms */

@@ -214,12 +214,14 @@ void ms_drv_init(struct ms_drv *d, enum ms_family fam,
 	d->cmd[0] = 0;
 	ms_chanlist_init(&d->recs);
 	ms_namelist_init(&d->names);
+	ms_descrlist_init(&d->descr);
 	ms_buf_init(&d->text, TEXT_MAX);
 }
 
 void ms_drv_release(struct ms_drv *d)
 {
 	ms_chanlist_release(&d->recs);
+	ms_descrlist_release(&d->descr);
 	ms_buf_release(&d->text);
 }
 

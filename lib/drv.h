@@ -80,6 +80,7 @@ struct ms_drv {
 	char cmd[MS_DRV_CMD_MAX];	/* the command being answered */
 	struct ms_chanlist recs;	/* the result */
 	struct ms_namelist names;	/* discovery: domains or upstreams */
+	struct ms_descrlist descr;	/* interface descriptions seen */
 	struct ms_buf text;		/* cleaned output of one command */
 };
 

@@ -29,7 +29,8 @@ static int step(struct ms_drv *d, const char *text, size_t len,
 	int r;
 
 	if (d->state == ST_SUMMARY) {
-		r = ms_parse_cbr8_summary(text, len, &d->names, err);
+		r = ms_parse_cbr8_summary(text, len, &d->names, &d->descr,
+					  err);
 		return r < 0 ? r : next_domain(d, err);
 	}
 	r = ms_parse_cbr8_domain(text, len, d->names.v[d->next - 1], d->map,
@@ -62,7 +63,7 @@ static int interfaces(const char *text, size_t len, struct ms_buf *out,
 	if (!dom)
 		return ms_err_set(err, MS_E_NOMEM, "out of memory");
 	ms_namelist_init(dom);
-	ms_parse_cbr8_summary(text, len, dom, NULL);
+	ms_parse_cbr8_summary(text, len, dom, NULL, NULL);
 	for (i = 0; i < dom->n && r >= 0; i++)
 		r = ms_buf_printf(out, "Cable%s\n", dom->v[i]);
 	if (r >= 0)

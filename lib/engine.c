@@ -41,22 +41,14 @@ static int read_inventory(struct engine *e, struct ms_scanset *s,
 
 	e->st.inventory_interval_ms = refresh_ms(s);
 	e->next_inventory = ms_deadline(refresh_ms(s));
-	if (keep && keep != s &&
-	    (r = ms_inventory_copy(&s->inv, &keep->inv, err)) < 0)
+	if (keep && keep != s && (r = ms_scanset_keep(s, keep, err)) < 0)
 		return r;
-	if ((r = ms_invjob_start(&j, &s->conf, e->o->devices_path, err)) < 0)
+	if ((r = ms_invjob_start(&j, &s->conf, e->o->devices_path,
+				 ms_plant_nodesnap(&e->plant), err)) < 0)
 		return r;
-	r = ms_invjob_finish(j, &s->inv, keep != NULL, &e->st,
+	r = ms_invjob_finish(j, &s->inv, &s->nodes, keep != NULL, &e->st,
 			     &s->conf.warnings, err);
 	return r < 0 ? r : 0;
-}
-
-static bool device_changed(const struct ms_device *a,
-			   const struct ms_device *b)
-{
-	return strcmp(a->host, b->host) || a->port != b->port ||
-	       strcmp(a->family, b->family) || strcmp(a->profile, b->profile) ||
-	       strcmp(a->group, b->group);
 }
 
 /* The devices of the old table that the new one (v, by idx) lacks. */
@@ -97,7 +89,7 @@ static bool keep_known(struct engine *e, struct dev_state *v)
 	v->due = old->due;
 	v->busy = old->busy;
 	v->mine = old->mine;
-	if (device_changed(&old->dev, d))
+	if (ms_device_changed(&old->dev, d))
 		ms_log_notice("device %s changed: %s:%d %s", d->name, d->host,
 			      d->port, d->family[0] ? d->family
 						    : "(family by name)");
@@ -149,6 +141,7 @@ static int load_devices(struct engine *e, struct ms_scanset *s, bool quiet,
 	e->idx = idx;
 	e->ndev = n;
 	e->st.devices_total = (uint32_t)n;
+	ms_plant_renode(&e->plant, &s->nodes);
 	return 0;
 }
 
@@ -362,7 +355,9 @@ static void finish_job(struct engine *e, struct job *j)
 	if (e->o->found)
 		ms_devresult_print(e->o->found, j->dev.name, &j->res);
 	if (ms_plant_scan(&e->plant, j->dev.name, j->res.samples, j->res.n,
-			  j->res.outcome == MS_SCAN_OK, j->res.end) < 0)
+			  j->res.outcome == MS_SCAN_OK, j->res.end) < 0 ||
+	    ms_plant_nodes(&e->plant, j->dev.name, &j->set->nodes,
+			   &j->res.descr, j->res.outcome == MS_SCAN_OK) < 0)
 		ms_log_error("plant state of %s: out of memory", j->dev.name);
 	memset(&ds, 0, sizeof(ds));
 	ms_strlcpy(ds.run_id, e->run_id, sizeof(ds.run_id));
@@ -439,7 +434,7 @@ static void refresh(struct engine *e)
 	if (e->invjob)
 		return;
 	if (ms_invjob_start(&e->invjob, &e->set->conf, e->o->devices_path,
-			    &err) < 0) {
+			    ms_plant_nodesnap(&e->plant), &err) < 0) {
 		ms_log_error("devices: %s", err.msg);
 		return;
 	}
@@ -455,7 +450,7 @@ static void refresh_done(struct engine *e)
 	struct ms_err err;
 	int r;
 
-	r = ms_invjob_finish(e->invjob, &s->inv, true, &e->st,
+	r = ms_invjob_finish(e->invjob, &s->inv, &s->nodes, true, &e->st,
 			     &s->conf.warnings, &err);
 	e->invjob = NULL;
 	e->invjob_set = NULL;

@@ -185,7 +185,9 @@ int ms_health_src_from(struct ms_health_src *src, const struct ms_conf *c,
 			 sizeof(src->pid)) < 0 ||
 	    ms_conf_path(c, MS_CONF_WATCHDOG_STATUS_FILE, "watchdog.json",
 			 src->sup, sizeof(src->sup)) < 0 ||
-	    ms_plant_path(src->status, src->plant, sizeof(src->plant)) < 0)
+	    ms_plant_path(src->status, src->plant, sizeof(src->plant)) < 0 ||
+	    ms_fleet_view_path(src->status, src->fleet,
+			       sizeof(src->fleet)) < 0)
 		return ms_err_set(err, MS_E_TOOBIG, "RUN_DIR: path too long");
 	src->max_age_ms = ms_conf_int(c, MS_CONF_MAX_HEARTBEAT_AGE) * 1000;
 	return 0;
@@ -197,6 +199,22 @@ void ms_health_check(const struct ms_health_src *src,
 	ms_health_probe(src->status, src->pid, "scan", &rep->f);
 	ms_health_judge(&rep->f, src->max_age_ms, &rep->h);
 	rep->have_sup = ms_status_read(src->sup, &rep->sup, NULL) == 0;
+	rep->fleet = NULL;
+}
+
+int ms_health_fleet(const struct ms_health_src *src,
+		    struct ms_health_report *rep, struct ms_fleet_view *v,
+		    struct ms_err *err)
+{
+	int r;
+
+	rep->fleet = NULL;
+	if (access(src->fleet, F_OK) < 0 && errno == ENOENT)
+		return 0;
+	if ((r = ms_fleet_view_read(v, src->fleet, err)) < 0)
+		return r;
+	rep->fleet = v;
+	return 1;
 }
 
 /* The rendered status file as a cJSON tree (NULL on failure). */
@@ -220,6 +238,13 @@ static bool add_tree(cJSON *root, const char *name, bool have,
 	return t && cJSON_AddItemToObject(root, name, t);
 }
 
+static bool add_fleet(cJSON *root, const struct ms_fleet_view *v)
+{
+	cJSON *t = v ? ms_fleet_view_json(v) : cJSON_CreateNull();
+
+	return t && cJSON_AddItemToObject(root, "fleet", t);
+}
+
 static bool fill_json(cJSON *root, const struct ms_health_report *rep)
 {
 	const struct ms_health *h = &rep->h;
@@ -238,7 +263,8 @@ static bool fill_json(cJSON *root, const struct ms_health_report *rep)
 						     : (double)h->age_ms / 1000) &&
 	       cJSON_AddNumberToObject(root, "uptime_s", uptime) &&
 	       add_tree(root, "status", rep->f.have_status, &rep->f.st) &&
-	       add_tree(root, "supervisor", rep->have_sup, &rep->sup);
+	       add_tree(root, "supervisor", rep->have_sup, &rep->sup) &&
+	       add_fleet(root, rep->fleet);
 }
 
 int ms_health_json(const struct ms_health_report *rep, struct ms_buf *out,

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "conf.h"
 #include "err.h"
+#include "fleetview.h"
 #include "status.h"
 
 enum ms_health_verdict {
@@ -69,27 +70,41 @@ struct ms_health_src {
 	char pid[PATH_MAX];		/* PID_FILE */
 	char sup[PATH_MAX];		/* WATCHDOG_STATUS_FILE */
 	char plant[PATH_MAX];		/* the plant state, by STATUS_FILE */
+	char fleet[PATH_MAX];		/* the fleet view, by STATUS_FILE */
 	int64_t max_age_ms;		/* MAX_HEARTBEAT_AGE */
 };
 
 int ms_health_src_from(struct ms_health_src *src, const struct ms_conf *c,
 		       struct ms_err *err);
 
-/* Everything known right now: facts, verdict, the supervisor's status. */
+/*
+ * Everything known right now: facts, verdict, the supervisor's status.
+ * ms_health_check leaves fleet NULL; status points it at the view it read.
+ */
 struct ms_health_report {
 	struct ms_health_facts f;
 	struct ms_health h;
 	bool have_sup;
 	struct ms_status sup;
+	const struct ms_fleet_view *fleet; /* NULL: none read (the caller's) */
 };
 
 void ms_health_check(const struct ms_health_src *src,
 		     struct ms_health_report *rep);
 
 /*
+ * Read the fleet view beside the status file into v (initialised by the
+ * caller) and point rep->fleet at it: 1 when read, 0 when there is none
+ * (no instance of a shared fleet wrote one), <0 when it cannot be read.
+ */
+int ms_health_fleet(const struct ms_health_src *src,
+		    struct ms_health_report *rep, struct ms_fleet_view *v,
+		    struct ms_err *err);
+
+/*
  * One JSON object: verdict, healthy, reason, pid, heartbeat_age_s,
- * uptime_s, "status" (the scanner's status file) and "supervisor" (the
- * daemon's, or null).
+ * uptime_s, "status" (the scanner's status file), "supervisor" (the
+ * daemon's, or null) and "fleet" (the fleet view status read, or null).
  */
 int ms_health_json(const struct ms_health_report *rep, struct ms_buf *out,
 		   struct ms_err *err);

@@ -47,6 +47,13 @@ const struct ms_device *ms_inventory_find(const struct ms_inventory *inv,
 	return NULL;
 }
 
+bool ms_device_changed(const struct ms_device *a, const struct ms_device *b)
+{
+	return strcmp(a->host, b->host) || a->port != b->port ||
+	       strcmp(a->family, b->family) || strcmp(a->profile, b->profile) ||
+	       strcmp(a->group, b->group);
+}
+
 /* Split p..end on blanks into at most FIELDS_MAX fields. */
 static size_t split(const char *p, const char *end, const char **f,
 		    size_t *flen)

@@ -58,6 +58,10 @@ int ms_inventory_copy(struct ms_inventory *dst, const struct ms_inventory *src,
  * [A-Za-z0-9._-]. */
 bool ms_inventory_valid_group(const char *s, size_t len);
 
+/* Whether b reaches the device otherwise than a: host, port, family,
+ * credentials profile, or is in another group (the names are the same). */
+bool ms_device_changed(const struct ms_device *a, const struct ms_device *b);
+
 /* The device named name, or NULL. */
 const struct ms_device *ms_inventory_find(const struct ms_inventory *inv,
 					  const char *name);

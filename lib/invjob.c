@@ -10,6 +10,8 @@
 #include <sys/eventfd.h>
 
 #include "mstime.h"
+#include "nodehist.h"
+#include "nodesrc.h"
 
 struct ms_invjob {
 	pthread_t th;
@@ -21,9 +23,32 @@ struct ms_invjob {
 	struct ms_buf warnings;
 	struct ms_err err;
 	int r;
+	struct ms_nodesnap *snap;	/* owned; NULL: none */
+	struct ms_nodemap nodes;
+	struct ms_err nerr;
+	int nr;
 };
 
 enum { JOB_WARNINGS_MAX = 64 * 1024 };
+
+/*
+ * The node map, and its changes into the history when nodes are in use:
+ * a database that fails leaves the map in force; the next read retries.
+ */
+static void read_nodes(struct ms_invjob *j)
+{
+	struct ms_nodehist_stats hs;
+	struct ms_err e;
+
+	j->nr = ms_nodesrc_read(&j->nodes, j->c, &j->warnings, &j->nerr);
+	if (j->nr < 0 || (!ms_nodesrc_any(j->c) &&
+			  (!j->snap || !j->snap->seen.n)))
+		return;
+	if (ms_nodehist_write(j->c, &j->nodes, j->snap, ms_wall_now() / 1000,
+			      &hs, &e) < 0)
+		ms_buf_printf(&j->warnings, "nodes: history not written: %s; "
+			      "retried at the next refresh\n", e.msg);
+}
 
 static void *run(void *arg)
 {
@@ -32,32 +57,45 @@ static void *run(void *arg)
 
 	j->r = ms_invsrc_read(&j->inv, j->c, j->devices_path, &j->warnings,
 			      &j->err);
+	read_nodes(j);
 	while (write(j->efd, &one, sizeof(one)) < 0 && errno == EINTR)
 		;
 	return NULL;
 }
 
+static void job_free(struct ms_invjob *j)
+{
+	ms_nodesnap_free(j->snap);
+	ms_nodemap_release(&j->nodes);
+	free(j);
+}
+
 int ms_invjob_start(struct ms_invjob **out, const struct ms_conf *c,
-		    const char *devices_path, struct ms_err *err)
+		    const char *devices_path, struct ms_nodesnap *snap,
+		    struct ms_err *err)
 {
 	struct ms_invjob *j;
 	int r;
 
 	*out = NULL;
-	if (!(j = calloc(1, sizeof(*j))))
+	if (!(j = calloc(1, sizeof(*j)))) {
+		ms_nodesnap_free(snap);
 		return ms_err_set(err, MS_E_NOMEM, "out of memory");
+	}
 	j->c = c;
 	j->devices_path = devices_path;
+	j->snap = snap;
+	ms_nodemap_init(&j->nodes);
 	ms_inventory_init(&j->inv);
 	ms_buf_init(&j->warnings, JOB_WARNINGS_MAX);
 	if ((j->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {
 		r = ms_err_sys(err, "devices: eventfd");
-		free(j);
+		job_free(j);
 		return r;
 	}
 	if ((r = pthread_create(&j->th, NULL, run, j)) != 0) {
 		close(j->efd);
-		free(j);
+		job_free(j);
 		errno = r;
 		return ms_err_sys(err, "devices: cannot start a thread");
 	}
@@ -80,8 +118,30 @@ bool ms_invjob_wait(const struct ms_invjob *j, ms_msec_t deadline)
 	return poll(&p, 1, 1000) > 0;
 }
 
+/* The node map read, or the one in force kept (at start: the failure,
+ * a configuration error). */
+static int finish_nodes(struct ms_invjob *j, struct ms_nodemap *nodes,
+			bool keep, struct ms_buf *warnings, struct ms_err *err)
+{
+	if (j->nr >= 0) {
+		ms_nodemap_release(nodes);
+		*nodes = j->nodes;
+		ms_nodemap_init(&j->nodes);
+		return 0;
+	}
+	if (keep) {
+		ms_buf_printf(warnings, "nodes: %s; keeping the last good map "
+			      "(%zu upstreams)\n", j->nerr.msg, nodes->n);
+		return 0;
+	}
+	if (err)
+		*err = j->nerr;
+	return j->nr == MS_E_PARSE || j->nr == MS_E_SYS ? MS_E_INVAL : j->nr;
+}
+
 int ms_invjob_finish(struct ms_invjob *j, struct ms_inventory *inv,
-		     bool keep, struct ms_status *st, struct ms_buf *warnings,
+		     struct ms_nodemap *nodes, bool keep,
+		     struct ms_status *st, struct ms_buf *warnings,
 		     struct ms_err *err)
 {
 	int r;
@@ -90,7 +150,11 @@ int ms_invjob_finish(struct ms_invjob *j, struct ms_inventory *inv,
 	close(j->efd);
 	ms_buf_add(warnings, j->warnings.p, j->warnings.len);
 	ms_buf_release(&j->warnings);
-	if ((r = j->r) >= 0) {
+	if ((r = j->r) >= 0 || keep)
+		r = finish_nodes(j, nodes, keep, warnings, err);
+	if (r < 0 && j->r >= 0) {	/* the node map, at start */
+		ms_inventory_release(&j->inv);
+	} else if ((r = j->r) >= 0) {
 		ms_inventory_release(inv);
 		*inv = j->inv;
 		st->inventory_ok = ms_wall_now();
@@ -108,6 +172,6 @@ int ms_invjob_finish(struct ms_invjob *j, struct ms_inventory *inv,
 		if (err)
 			*err = j->err;
 	}
-	free(j);
+	job_free(j);
 	return r;
 }

@@ -71,10 +71,9 @@ static void sql_opts(struct ms_db_opts *o, const struct ms_conf *c)
 	o->rw_timeout = t;
 }
 
-static int read_sql(const struct ms_conf *c, struct ms_buf *text,
-		    struct ms_buf *warnings, struct ms_err *err)
+int ms_invsrc_select(const struct ms_conf *c, const char *sql,
+		     ms_db_row_fn row, void *ctx, struct ms_err *err)
 {
-	struct rows rw = { text, warnings, 0, false };
 	struct ms_db_opts o;
 	struct ms_db *db;
 	int r;
@@ -82,9 +81,19 @@ static int read_sql(const struct ms_conf *c, struct ms_buf *text,
 	sql_opts(&o, c);
 	if ((r = ms_db_connect(&db, &o, err)) < 0)
 		return r;
-	r = ms_db_query(db, ms_conf_str(c, MS_CONF_DEVICES_SQL), NULL, 0,
-			sql_row, &rw, NULL, err);
+	r = ms_db_query(db, sql, NULL, 0, row, ctx, NULL, err);
 	ms_db_close(db);
+	return r;
+}
+
+static int read_sql(const struct ms_conf *c, struct ms_buf *text,
+		    struct ms_buf *warnings, struct ms_err *err)
+{
+	struct rows rw = { text, warnings, 0, false };
+	int r;
+
+	r = ms_invsrc_select(c, ms_conf_str(c, MS_CONF_DEVICES_SQL), sql_row,
+			     &rw, err);
 	if (r >= 0 && rw.full)
 		r = ms_err_set(err, MS_E_TOOBIG, "more than %zu KiB",
 			       text->max / 1024);

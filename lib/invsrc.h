@@ -10,9 +10,19 @@
 #include "ms.h"
 #include "buf.h"
 #include "conf.h"
+#include "db.h"
 #include "err.h"
 #include "inventory.h"
+#include "nodemap.h"
 #include "status.h"
+
+/*
+ * Run sql, each row to row(ctx, ...) (db.h), where DEVICES_SQL (and
+ * NODES_SQL) run: on DEVICES_DB_* when DEVICES_DB_HOST is set, else the
+ * modscan database; DEVICES_TIMEOUT bounds the read.
+ */
+int ms_invsrc_select(const struct ms_conf *c, const char *sql,
+		     ms_db_row_fn row, void *ctx, struct ms_err *err);
 
 /* Whether any source is configured (devices_path overrides the file). */
 bool ms_invsrc_any(const struct ms_conf *c, const char *devices_path);
@@ -31,10 +41,15 @@ int ms_invsrc_read(struct ms_inventory *inv, const struct ms_conf *c,
 /*
  * ms_invsrc_read in a thread: start it (c and devices_path must stay
  * valid until finish), wait for ms_invjob_fd to be readable, then finish.
+ * The thread reads the node map too (nodesrc.h) and, when nodes are in
+ * use, writes its changes to the history (nodehist.h) with what snap
+ * (taken over; NULL: nothing) says the devices described.
  */
 struct ms_invjob;
+struct ms_nodesnap;
 int ms_invjob_start(struct ms_invjob **out, const struct ms_conf *c,
-		    const char *devices_path, struct ms_err *err);
+		    const char *devices_path, struct ms_nodesnap *snap,
+		    struct ms_err *err);
 int ms_invjob_fd(const struct ms_invjob *j);
 /* Whether it is done by deadline (the stop grace); past it a program it
  * runs is killed and it gets one more second.  A job never done is left
@@ -45,10 +60,14 @@ bool ms_invjob_wait(const struct ms_invjob *j, ms_msec_t deadline);
  * the job.  When it worked, *inv becomes the new list, st says when, and
  * the result is 1.  When it failed and keep is true, *inv (the last good
  * list) stays, a warning says so, st->inventory_error says why, and the
- * result is 0; without keep the failure is returned, in err.
+ * result is 0; without keep the failure is returned, in err.  *nodes
+ * likewise becomes the node map read, or stays with a warning; without
+ * keep a map that fails is MS_E_INVAL (a bad NODES_FILE line, a file
+ * that cannot be read) or the database's error.
  */
 int ms_invjob_finish(struct ms_invjob *j, struct ms_inventory *inv,
-		     bool keep, struct ms_status *st, struct ms_buf *warnings,
+		     struct ms_nodemap *nodes, bool keep,
+		     struct ms_status *st, struct ms_buf *warnings,
 		     struct ms_err *err);
 
 /*

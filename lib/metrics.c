@@ -1,7 +1,7 @@
 /*
  * Prometheus text for modscan: one HELP and TYPE per family, samples
  * from the health verdict, the scanner's status file, the supervisor and
- * the scanner's plant state file.
+ * the scanner's plant state file and the fleet view.
  */
 #include "metrics.h"
 
@@ -289,6 +289,65 @@ int ms_metrics_plant_file(const char *path, struct ms_buf *out,
 	return r;
 }
 
+/* name{instance="..",groups=".."} v */
+static void instance_up(struct mw *w, const struct ms_fleet_inst *in)
+{
+	put(w, "modscan_instance_up{instance=\"");
+	label(w, in->name);
+	put(w, "\",groups=\"");
+	label(w, in->groups);
+	put(w, "\"} %d\n", in->state == MS_FLEET_ALIVE);
+}
+
+int ms_metrics_fleet(const struct ms_fleet_view *v, struct ms_buf *out,
+		     struct ms_err *err)
+{
+	struct mw w = { out, 0 };
+	size_t i;
+
+	gauge(&w, "fleet_database_up", "0 when the scanner that wrote the "
+	      "fleet view found the database down", !v->down_ms);
+	gauge(&w, "fleet_devices_waiting", "devices held by instances that "
+	      "were not alive at the last view (they wait for the database)",
+	      (double)ms_fleet_view_waiting(v));
+	gauge(&w, "fleet_view_timestamp_seconds", "time of the fleet view "
+	      "(database clock)", (double)v->at_ms / 1000);
+	family(&w, "instance_up", "gauge", "1 when the scan instance renewed "
+	       "its membership in time; groups it serves (empty: all)");
+	for (i = 0; i < v->ninsts; i++)
+		instance_up(&w, &v->insts[i]);
+	family(&w, "instance_last_seen_timestamp_seconds", "gauge",
+	       "last membership renewal of the scan instance");
+	for (i = 0; i < v->ninsts; i++)
+		labelled(&w, "instance_last_seen_timestamp_seconds", "instance",
+			 v->insts[i].name, (double)v->insts[i].seen_ms / 1000);
+	family(&w, "instance_leased_devices", "gauge",
+	       "devices the scan instance leased in the last scan interval");
+	for (i = 0; i < v->ninsts; i++)
+		labelled(&w, "instance_leased_devices", "instance",
+			 v->insts[i].name, v->insts[i].leased);
+	family(&w, "group_unserved_devices", "gauge",
+	       "devices of the group while no live instance serves it");
+	for (i = 0; i < v->ngroups; i++)
+		labelled(&w, "group_unserved_devices", "group",
+			 v->groups[i].name, v->groups[i].unserved);
+	if (w.r < 0)
+		return ms_err_set(err, w.r, "cannot render the metrics: %s",
+				  ms_strerror(w.r));
+	return 0;
+}
+
+int ms_metrics_state_files(const struct ms_health_src *src,
+			   const struct ms_fleet_view *fleet,
+			   struct ms_buf *out, struct ms_err *err)
+{
+	int r;
+
+	if ((r = ms_metrics_plant_file(src->plant, out, err)) < 0)
+		return r;
+	return fleet ? ms_metrics_fleet(fleet, out, err) : 0;
+}
+
 int ms_metrics_render(const struct ms_health_facts *f,
 		      const struct ms_health *h, const struct ms_status *sup,
 		      struct ms_buf *out, struct ms_err *err)
@@ -328,6 +387,7 @@ void ms_metrics_http(void *ctx, const char *path, struct ms_http_reply *rep)
 {
 	const struct ms_health_src *src = ctx;
 	struct ms_health_report *hr;
+	struct ms_fleet_view fleet;
 	int r;
 
 	if (!strcmp(path, "/")) {
@@ -346,7 +406,10 @@ void ms_metrics_http(void *ctx, const char *path, struct ms_http_reply *rep)
 		return;
 	}
 	ms_health_check(src, hr);
-	if (!strcmp(path, "/health")) {
+	ms_fleet_view_init(&fleet);
+	if ((r = ms_health_fleet(src, hr, &fleet, NULL)) < 0) {
+		rep->code = 503;
+	} else if (!strcmp(path, "/health")) {
 		rep->code = hr->h.verdict == MS_HEALTH_OK ? 200 : 503;
 		rep->type = "application/json";
 		r = ms_health_json(hr, &rep->body, NULL);
@@ -357,10 +420,11 @@ void ms_metrics_http(void *ctx, const char *path, struct ms_http_reply *rep)
 				      hr->have_sup ? &hr->sup : NULL,
 				      &rep->body, NULL);
 		if (r >= 0)
-			r = ms_metrics_plant_file(src->plant, &rep->body,
-						  NULL);
+			r = ms_metrics_state_files(src, hr->fleet, &rep->body,
+						   NULL);
 	}
 	if (r < 0)
 		rep->code = 503;
+	ms_fleet_view_release(&fleet);
 	free(hr);
 }

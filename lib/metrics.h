@@ -8,6 +8,7 @@
 #include "ms.h"
 #include "buf.h"
 #include "err.h"
+#include "fleetview.h"
 #include "health.h"
 #include "http.h"
 #include "plant.h"
@@ -33,13 +34,30 @@ int ms_metrics_plant(const struct ms_plant *p, struct ms_buf *out,
 int ms_metrics_plant_file(const char *path, struct ms_buf *out,
 			  struct ms_err *err);
 
+/*
+ * Append the fleet's families: the database state and the devices that
+ * wait for it, per instance up, last seen and leased devices, per group
+ * the unserved devices.
+ */
+int ms_metrics_fleet(const struct ms_fleet_view *v, struct ms_buf *out,
+		     struct ms_err *err);
+
+/*
+ * The families of the state files beside the status file: the plant's
+ * from src->plant, the fleet's from fleet (none when NULL).
+ */
+int ms_metrics_state_files(const struct ms_health_src *src,
+			   const struct ms_fleet_view *fleet,
+			   struct ms_buf *out, struct ms_err *err);
+
 /* Append v as a label value with Prometheus escaping. */
 int ms_metrics_label(struct ms_buf *out, const char *v);
 
 /*
  * An ms_http_handler for ctx, a const struct ms_health_src *: GET /health
  * gives the health JSON with 200 when healthy, else 503; /metrics the
- * Prometheus text with the plant's families; anything else 404.
+ * Prometheus text with the plant's and the fleet's families; anything
+ * else 404.  An unreadable fleet view is a 503.
  */
 void ms_metrics_http(void *ctx, const char *path, struct ms_http_reply *rep);
 

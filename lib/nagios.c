@@ -153,6 +153,75 @@ static enum ms_nagios_code problems_level(const struct ms_status *st)
 	return n ? MS_NAGIOS_WARNING : MS_NAGIOS_OK;
 }
 
+/* WARNING for a lapsed instance or devices waiting for the database,
+ * CRITICAL for an unserved group. */
+static enum ms_nagios_code fleet_level(const struct ms_fleet_view *v)
+{
+	if (!v)
+		return MS_NAGIOS_OK;
+	if (ms_fleet_view_unserved(v))
+		return MS_NAGIOS_CRITICAL;
+	if (ms_fleet_view_count(v, MS_FLEET_LAPSED) ||
+	    (v->down_ms && ms_fleet_view_waiting(v)))
+		return MS_NAGIOS_WARNING;
+	return MS_NAGIOS_OK;
+}
+
+/* The fleet's problems, each followed by "; ". */
+static void fleet_problems(const struct ms_fleet_view *v, struct ms_buf *out)
+{
+	size_t i;
+
+	for (i = 0; v && i < v->ninsts; i++)
+		if (v->insts[i].state == MS_FLEET_LAPSED)
+			ms_buf_printf(out, "instance %s lapsed; ",
+				      v->insts[i].name);
+	for (i = 0; v && i < v->ngroups; i++)
+		if (v->groups[i].unserved)
+			ms_buf_printf(out, "group %s unserved: %u devices; ",
+				      v->groups[i].name[0] ? v->groups[i].name
+							   : "(none)",
+				      v->groups[i].unserved);
+	if (v && v->down_ms)
+		ms_buf_printf(out, "database down: %llu devices wait for it; ",
+			      (unsigned long long)ms_fleet_view_waiting(v));
+}
+
+/* The fleet's perfdata, each preceded by a space. */
+static void fleet_perf(const struct ms_fleet_view *v, struct ms_buf *out)
+{
+	if (v)
+		ms_buf_printf(out, " instances_alive=%zu;;;0;%zu "
+			      "instances_lapsed=%zu;;;0;%zu "
+			      "unserved_devices=%llu;;;0",
+			      ms_fleet_view_count(v, MS_FLEET_ALIVE),
+			      v->ninsts, ms_fleet_view_count(v,
+							    MS_FLEET_LAPSED),
+			      v->ninsts,
+			      (unsigned long long)ms_fleet_view_unserved(v));
+}
+
+/* The scanner's level from the thresholds and its problems. */
+static enum ms_nagios_code scanner_level(const struct ms_health_report *rep,
+					 const struct ms_nagios_limits *warn,
+					 const struct ms_nagios_limits *crit)
+{
+	const struct ms_status *st = &rep->f.st;
+	enum ms_nagios_code c, x;
+
+	if (rep->h.verdict != MS_HEALTH_OK)
+		return MS_NAGIOS_CRITICAL;
+	c = level(rep->h.age_ms / 1000, &warn->age_s, &crit->age_s);
+	x = level(st->last.devices_failed, &warn->failed, &crit->failed);
+	c = MS_MAX(c, x);
+	x = level((long long)st->spool_bytes, &warn->spool, &crit->spool);
+	c = MS_MAX(c, x);
+	c = MS_MAX(c, problems_level(st));
+	if (inventory_stale(rep))
+		c = MS_MAX(c, MS_NAGIOS_WARNING);
+	return c;
+}
+
 enum ms_nagios_code ms_nagios_render(const struct ms_health_report *rep,
 				     const struct ms_nagios_limits *warn,
 				     const struct ms_nagios_limits *crit,
@@ -161,28 +230,26 @@ enum ms_nagios_code ms_nagios_render(const struct ms_health_report *rep,
 	const struct ms_status *st = &rep->f.st;
 	const struct ms_health *h = &rep->h;
 	char r[6][48];
-	enum ms_nagios_code c, x;
+	enum ms_nagios_code c;
 	long long age, failed;
 
-	if (!rep->f.have_status) {
+	if (!rep->f.have_status && !rep->fleet) {
 		ms_buf_printf(out, "MODSCAN UNKNOWN - %s\n", h->reason);
 		return MS_NAGIOS_UNKNOWN;
 	}
+	if (!rep->f.have_status) {
+		/* a host that only watches the fleet */
+		c = fleet_level(rep->fleet);
+		ms_buf_printf(out, "MODSCAN %s - ", names[c]);
+		fleet_problems(rep->fleet, out);
+		ms_buf_printf(out, "no scanner here: %s |", h->reason);
+		fleet_perf(rep->fleet, out);
+		ms_buf_adds(out, "\n");
+		return c;
+	}
 	age = h->age_ms / 1000;
 	failed = st->last.devices_failed;
-	if (h->verdict != MS_HEALTH_OK) {
-		c = MS_NAGIOS_CRITICAL;
-	} else {
-		c = level(age, &warn->age_s, &crit->age_s);
-		x = level(failed, &warn->failed, &crit->failed);
-		c = MS_MAX(c, x);
-		x = level((long long)st->spool_bytes, &warn->spool,
-			  &crit->spool);
-		c = MS_MAX(c, x);
-		c = MS_MAX(c, problems_level(st));
-	}
-	if (inventory_stale(rep))
-		c = MS_MAX(c, MS_NAGIOS_WARNING);
+	c = MS_MAX(scanner_level(rep, warn, crit), fleet_level(rep->fleet));
 	ms_nagios_range_format(&warn->age_s, r[0], sizeof(r[0]));
 	ms_nagios_range_format(&crit->age_s, r[1], sizeof(r[1]));
 	ms_nagios_range_format(&warn->failed, r[2], sizeof(r[2]));
@@ -198,13 +265,16 @@ enum ms_nagios_code ms_nagios_render(const struct ms_health_report *rep,
 			      (long long)(rep->f.now - st->inventory_ok) / 1000,
 			      st->inventory_error[0] ? ": " : "",
 			      st->inventory_error);
+	fleet_problems(rep->fleet, out);
 	ms_buf_printf(out, "%s; %lld of %u devices failed, "
 		      "spool %llu bytes | heartbeat_age=%llds;%s;%s;0 "
 		      "failed_devices=%lld;%s;%s;0;%u "
-		      "spool_bytes=%lluB;%s;%s;0\n", h->reason,
+		      "spool_bytes=%lluB;%s;%s;0", h->reason,
 		      failed, st->devices_total,
 		      (unsigned long long)st->spool_bytes, age, r[0], r[1],
 		      failed, r[2], r[3], st->devices_total,
 		      (unsigned long long)st->spool_bytes, r[4], r[5]);
+	fleet_perf(rep->fleet, out);
+	ms_buf_adds(out, "\n");
 	return c;
 }

@@ -58,7 +58,12 @@ int ms_nagios_parse(const char *s, struct ms_nagios_limits *l,
  */
 int ms_nagios_problems(const struct ms_status *st, struct ms_buf *out);
 
-/* Append the line (with a newline) and return the plugin exit code. */
+/*
+ * Append the line (with a newline) and return the plugin exit code.  With
+ * a fleet view (rep->fleet), an instance that lapsed or devices waiting
+ * for a database that is down make it WARNING, a group no live instance
+ * serves CRITICAL; without a status file, the fleet alone decides.
+ */
 enum ms_nagios_code ms_nagios_render(const struct ms_health_report *rep,
 				     const struct ms_nagios_limits *warn,
 				     const struct ms_nagios_limits *crit,

@@ -131,6 +131,68 @@ int ms_namelist_add(struct ms_namelist *l, const char *s, size_t len)
 	return 1;
 }
 
+void ms_descrlist_init(struct ms_descrlist *l)
+{
+	memset(l, 0, sizeof(*l));
+}
+
+void ms_descrlist_release(struct ms_descrlist *l)
+{
+	free(l->v);
+	ms_descrlist_init(l);
+}
+
+/* The entry of iface[0..len), or NULL. */
+static const struct ms_descr *descr_find(const struct ms_descrlist *l,
+					 const char *iface, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strncmp(l->v[i].iface, iface, len) &&
+		    !l->v[i].iface[len])
+			return &l->v[i];
+	return NULL;
+}
+
+int ms_descrlist_add(struct ms_descrlist *l, const char *iface,
+		     size_t ilen, const char *text, size_t tlen)
+{
+	struct ms_descr *v;
+	size_t i;
+
+	if (!ilen || ilen >= MS_UPSTREAM_MAX || memchr(iface, 0, ilen) ||
+	    !tlen || tlen >= MS_NODE_DESCR_MAX)
+		return MS_E_INVAL;
+	for (i = 0; i < tlen; i++)
+		if ((unsigned char)text[i] < ' ' || text[i] == 0x7f)
+			return MS_E_INVAL;
+	if (descr_find(l, iface, ilen) || l->n >= MS_DESCR_LIST_MAX)
+		return 0;
+	if (ms_grow((void **)&l->v, &l->cap, l->n, sizeof(*l->v), 16) < 0)
+		return MS_E_NOMEM;
+	v = &l->v[l->n++];
+	memcpy(v->iface, iface, ilen);
+	v->iface[ilen] = '\0';
+	memcpy(v->text, text, tlen);
+	v->text[tlen] = '\0';
+	return 1;
+}
+
+const char *ms_descrlist_of(const struct ms_descrlist *l,
+			    const char *upstream)
+{
+	const struct ms_descr *d;
+	const char *slash;
+
+	if ((d = descr_find(l, upstream, strlen(upstream))))
+		return d->text;
+	if ((slash = strrchr(upstream, '/')) &&
+	    (d = descr_find(l, upstream, (size_t)(slash - upstream))))
+		return d->text;
+	return NULL;
+}
+
 int ms_parse_clean(const char *raw, size_t len, struct ms_buf *text,
 		   struct ms_chanlist *l, struct ms_err *err)
 {

@@ -12,12 +12,14 @@
 #include "cli.h"
 #include "err.h"
 #include "modmap.h"
+#include "nodemap.h"
 #include "sample.h"
 
 enum {
 	MS_CHAN_MAX = 4096,	/* channels from one device */
 	MS_NAMES_MAX = 512,	/* names from one discovery command */
-	MS_PARSE_FIELDS = 16	/* fields of a row the parsers look at */
+	MS_PARSE_FIELDS = 16,	/* fields of a row the parsers look at */
+	MS_DESCR_LIST_MAX = 2 * MS_NAMES_MAX	/* descriptions of a device */
 };
 
 struct ms_chan {
@@ -74,6 +76,34 @@ void ms_namelist_init(struct ms_namelist *l);
 /* Append unless present; 1 added, 0 present or dropped, MS_E_INVAL for a
  * name that does not fit. */
 int ms_namelist_add(struct ms_namelist *l, const char *s, size_t len);
+
+/* Interface descriptions a device printed, in order, the first of each
+ * interface kept; at most MS_DESCR_LIST_MAX. */
+struct ms_descr {
+	char iface[MS_UPSTREAM_MAX];
+	char text[MS_NODE_DESCR_MAX];
+};
+
+struct ms_descrlist {
+	struct ms_descr *v;
+	size_t n, cap;
+};
+
+void ms_descrlist_init(struct ms_descrlist *l);
+void ms_descrlist_release(struct ms_descrlist *l);
+/*
+ * Add iface's description text (both NUL-free, not terminated): 1 added,
+ * 0 when iface has one or the list is full, MS_E_INVAL when either does
+ * not fit or text holds a control character, MS_E_NOMEM.
+ */
+int ms_descrlist_add(struct ms_descrlist *l, const char *iface,
+		     size_t ilen, const char *text, size_t tlen);
+/*
+ * The description of upstream: its own (`1/0/1/2`), else that of the
+ * interface its name extends (`1/0/1`); NULL when neither is described.
+ */
+const char *ms_descrlist_of(const struct ms_descrlist *l,
+			    const char *upstream);
 
 /*
  * ms_cli_clean on raw into text, and its verdict into l (partial, failed,
@@ -135,8 +165,14 @@ int ms_parse_cbr8_domain(const char *s, size_t len, const char *domain,
 			 struct ms_chanlist *out, struct ms_err *err);
 /* `Cable1/0/1`, `C1/0/1`, `c1/0/1` or `1/0/1` -> `1/0/1`; MS_E_INVAL. */
 int ms_parse_cbr8_domain_name(const char *in, char *out, size_t size);
-/* MAC domains `S/C/P` from `show cable modem summary`. */
+/*
+ * MAC domains `S/C/P` from `show cable modem summary`; with descr (NULL:
+ * none), the Description column too: a row whose ten counts are numbers
+ * and that goes on past them describes its interface (`S/C/P` for a `UB`
+ * row, `S/C/P/n` for `Un`) with the rest of the line.
+ */
 int ms_parse_cbr8_summary(const char *s, size_t len,
-			  struct ms_namelist *out, struct ms_err *err);
+			  struct ms_namelist *out, struct ms_descrlist *descr,
+			  struct ms_err *err);
 
 #endif

@@ -34,16 +34,52 @@ int ms_parse_cbr8_domain_name(const char *in, char *out, size_t size)
 	return 0;
 }
 
-int ms_parse_cbr8_summary(const char *s, size_t len,
-			  struct ms_namelist *out, struct ms_err *err)
+enum { SUMMARY_COUNTS = 10 };	/* Total Reg ... initO */
+
+/*
+ * The Description column of a summary row: past the ten counts, the rest
+ * of the line without its trailing blanks.  iface is `S/C/P` for a `UB`
+ * row, `S/C/P/n` for `Un` (the row's name without its `C` and `U`).
+ */
+static int describe(const char *line, size_t n, const struct ms_field *f,
+		    size_t nf, size_t dom_end, struct ms_descrlist *descr)
 {
-	struct ms_field f[2];
-	size_t pos = 0, n, i;
+	char iface[MS_UPSTREAM_MAX];
+	size_t k, j, len, from;
+
+	if (!descr || nf < SUMMARY_COUNTS + 2)
+		return 0;
+	for (k = 1; k <= SUMMARY_COUNTS; k++) {
+		j = 0;
+		if (!ms_parse_digits(f[k].p, f[k].n, &j) || j != f[k].n)
+			return 0;
+	}
+	if (f[0].n - 2 >= sizeof(iface))
+		return 0;
+	len = dom_end - 1;
+	memcpy(iface, f[0].p + 1, len);
+	if (f[0].p[dom_end + 2] != 'B') {	/* `/Un`: `/n` */
+		iface[len++] = '/';
+		memcpy(iface + len, f[0].p + dom_end + 2,
+		       f[0].n - dom_end - 2);
+		len += f[0].n - dom_end - 2;
+	}
+	from = (size_t)(f[SUMMARY_COUNTS + 1].p - line);
+	while (n > from && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+		n--;
+	return ms_descrlist_add(descr, iface, len, line + from, n - from);
+}
+
+int ms_parse_cbr8_summary(const char *s, size_t len,
+			  struct ms_namelist *out, struct ms_descrlist *descr,
+			  struct ms_err *err)
+{
+	struct ms_field f[SUMMARY_COUNTS + 2];
+	size_t pos = 0, n, nf, i;
 	const char *line;
 
-	(void)err;
 	while (ms_parse_line(s, len, &pos, &line, &n)) {
-		if (!ms_parse_fields(line, n, f, 1))
+		if (!(nf = ms_parse_fields(line, n, f, MS_ARRAY_SIZE(f))))
 			continue;
 		if (ms_parse_is(&f[0], "Interface") ||
 		    ms_parse_is(&f[0], "Total:")) {
@@ -68,6 +104,8 @@ int ms_parse_cbr8_summary(const char *s, size_t len,
 		}
 		out->listing = true;
 		ms_namelist_add(out, f[0].p + 1, i - 1);
+		if (describe(line, n, f, nf, i, descr) == MS_E_NOMEM)
+			return ms_err_set(err, MS_E_NOMEM, "out of memory");
 	}
 	return (int)out->n;
 }

@@ -4,7 +4,7 @@
  */
 #include "plant.h"
 
-#include "file.h"
+#include "statefile.h"
 
 enum { FIELDS_MAX = 6 };
 
@@ -14,6 +14,7 @@ void ms_plant_init(struct ms_plant *p, int64_t max_gap)
 {
 	memset(p, 0, sizeof(*p));
 	ms_nameidx_init(&p->idx);
+	ms_nodemap_init(&p->seen);
 	p->max_gap = max_gap;
 }
 
@@ -25,6 +26,7 @@ void ms_plant_release(struct ms_plant *p)
 		free(p->devs[i].ups);
 	free(p->devs);
 	ms_nameidx_release(&p->idx);
+	ms_nodemap_release(&p->seen);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -158,16 +160,6 @@ int ms_plant_forget(struct ms_plant *p, const char *device)
 
 /* --- the state file --- */
 
-static int add_name(struct ms_buf *out, const char *s)
-{
-	int r = 0;
-
-	for (; *s && r >= 0; s++)
-		r = ms_buf_addc(out, (unsigned char)*s < 0x20 || *s == 0x7f
-					     ? '?' : *s);
-	return r;
-}
-
 static int render_dev(const struct ms_plant_dev *d, struct ms_buf *out)
 {
 	const struct ms_plant_up *u;
@@ -175,16 +167,16 @@ static int render_dev(const struct ms_plant_dev *d, struct ms_buf *out)
 	int r;
 
 	if ((r = ms_buf_adds(out, "D\t")) < 0 ||
-	    (r = add_name(out, d->name)) < 0 ||
+	    (r = ms_statefile_name(out, d->name)) < 0 ||
 	    (r = ms_buf_printf(out, "\t%d\t%lld\n", d->ok,
 			       (long long)d->last_scan)) < 0)
 		return r;
 	for (i = 0; i < d->nups; i++) {
 		u = &d->ups[i];
 		if ((r = ms_buf_adds(out, "U\t")) < 0 ||
-		    (r = add_name(out, u->name)) < 0 ||
+		    (r = ms_statefile_name(out, u->name)) < 0 ||
 		    (r = ms_buf_addc(out, '\t')) < 0 ||
-		    (r = add_name(out, u->node)) < 0 ||
+		    (r = ms_statefile_name(out, u->node)) < 0 ||
 		    (r = ms_buf_printf(out, "\t%u\t%llu\t%llu\n", u->mod,
 				       (unsigned long long)u->hops,
 				       (unsigned long long)u->below_secs)) < 0)
@@ -206,40 +198,15 @@ int ms_plant_render(const struct ms_plant *p, struct ms_buf *out)
 	return 0;
 }
 
-/* Split line (NUL-terminated, no newline) at tabs into f; the count. */
-static size_t split(char *line, char **f)
-{
-	size_t n = 0;
-	char *t;
-
-	f[n++] = line;
-	while (n < FIELDS_MAX && (t = strchr(f[n - 1], '\t'))) {
-		*t = '\0';
-		f[n++] = t + 1;
-	}
-	return n;
-}
-
-static bool num(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	return !*end && !errno && *out <= max;
-}
-
 static int parse_up(struct ms_plant_dev *d, char **f)
 {
 	struct ms_plant_up s = { 0 }, *u;
 	uint64_t mod;
 
 	if (strlen(f[1]) >= sizeof(s.name) || strlen(f[2]) >= sizeof(s.node) ||
-	    !num(f[3], MS_MOD__COUNT - 1, &mod) ||
-	    !num(f[4], INT64_MAX, &s.hops) ||
-	    !num(f[5], INT64_MAX, &s.below_secs))
+	    !ms_statefile_num(f[3], MS_MOD__COUNT - 1, &mod) ||
+	    !ms_statefile_num(f[4], INT64_MAX, &s.hops) ||
+	    !ms_statefile_num(f[5], INT64_MAX, &s.below_secs))
 		return MS_E_PARSE;
 	if (!(u = new_up(d)))
 		return MS_E_NOMEM;
@@ -250,106 +217,65 @@ static int parse_up(struct ms_plant_dev *d, char **f)
 	return 0;
 }
 
-static int parse_line(struct ms_plant *p, struct ms_plant_dev **d,
-		      char *line)
+struct parse_ctx {
+	struct ms_plant *p;
+	struct ms_plant_dev *d;		/* the D line above, NULL before one */
+};
+
+static int parse_line(void *ctx, char **f, size_t n)
 {
-	char *f[FIELDS_MAX];
-	size_t n = split(line, f);
+	struct parse_ctx *c = ctx;
 	uint64_t ok, t;
 
 	if (!strcmp(f[0], "D") && n == 4) {
-		if (strlen(f[1]) >= MS_DEVICE_MAX || !num(f[2], 1, &ok) ||
-		    !num(f[3], INT64_MAX, &t))
+		if (strlen(f[1]) >= MS_DEVICE_MAX ||
+		    !ms_statefile_num(f[2], 1, &ok) ||
+		    !ms_statefile_num(f[3], INT64_MAX, &t))
 			return MS_E_PARSE;
-		if (!(*d = get_dev(p, f[1])))
+		if (!(c->d = get_dev(c->p, f[1])))
 			return MS_E_NOMEM;
-		(*d)->ok = ok;
-		(*d)->last_scan = (int64_t)t;
+		c->d->ok = ok;
+		c->d->last_scan = (int64_t)t;
 		return 0;
 	}
-	if (!strcmp(f[0], "U") && n == 6 && *d)
-		return parse_up(*d, f);
+	if (!strcmp(f[0], "U") && n == 6 && c->d)
+		return parse_up(c->d, f);
 	return MS_E_PARSE;
 }
 
 int ms_plant_parse(struct ms_plant *p, const char *s, size_t len,
 		   struct ms_err *err)
 {
-	struct ms_plant_dev *d = NULL;
-	char *copy, *line, *nl, *end;
-	size_t lineno = 0;
-	int r = 0;
+	struct parse_ctx c = { p, NULL };
 
-	if (!(copy = malloc(len + 1)))
-		return ms_err_set(err, MS_E_NOMEM, "out of memory");
-	memcpy(copy, s, len);
-	copy[len] = '\0';
-	end = copy + len;
-	for (line = copy; line < end && r >= 0; line = nl + 1) {
-		lineno++;
-		if (!(nl = memchr(line, '\n', (size_t)(end - line)))) {
-			r = MS_E_PARSE;
-			break;
-		}
-		*nl = '\0';
-		if (memchr(line, '\0', (size_t)(nl - line)))
-			r = MS_E_PARSE;
-		else if (lineno == 1)
-			r = strcmp(line, magic) ? MS_E_PARSE : 0;
-		else
-			r = parse_line(p, &d, line);
-	}
-	free(copy);
-	if (r < 0)
-		return ms_err_set(err, r, "line %zu: %s", lineno,
-				  r == MS_E_PARSE ? "not a plant record"
-						  : ms_strerror(r));
-	if (!lineno)
-		return ms_err_set(err, MS_E_PARSE, "empty");
-	return 0;
+	return ms_statefile_parse(s, len, magic, FIELDS_MAX, "plant",
+				  parse_line, &c, err);
+}
+
+static int render(const void *p, struct ms_buf *out)
+{
+	return ms_plant_render(p, out);
+}
+
+static int parse(void *p, const char *s, size_t len, struct ms_err *err)
+{
+	return ms_plant_parse(p, s, len, err);
 }
 
 int ms_plant_write(const struct ms_plant *p, const char *path,
 		   struct ms_err *err)
 {
-	struct ms_buf b;
-	int r;
-
-	ms_buf_init(&b, MS_PLANT_MAX);
-	if ((r = ms_plant_render(p, &b)) < 0) {
-		r = ms_err_set(err, r, "'%s': %s", path, ms_strerror(r));
-		goto out;
-	}
-	r = ms_file_replace(path, b.p, b.len, 0644, err);
-out:
-	ms_buf_release(&b);
-	return r;
+	return ms_statefile_write(path, MS_PLANT_MAX, render, p, err);
 }
 
 int ms_plant_read(struct ms_plant *p, const char *path, struct ms_err *err)
 {
-	struct ms_buf b;
-	int r;
-
-	ms_buf_init(&b, MS_PLANT_MAX);
-	if ((r = ms_file_read(path, &b, NULL, err)) < 0)
-		goto out;
-	if ((r = ms_plant_parse(p, b.p, b.len, err)) < 0)
-		ms_err_prefix(err, "'%s'", path);
-out:
-	ms_buf_release(&b);
-	return r;
+	return ms_statefile_read(path, MS_PLANT_MAX, parse, p, err);
 }
 
 int ms_plant_path(const char *status_path, char *out, size_t size)
 {
-	const char *slash = strrchr(status_path, '/');
-	int dir = slash ? (int)(slash - status_path) : 1;
-	int n;
-
-	n = snprintf(out, size, "%.*s/plant.state", dir,
-		     slash ? status_path : ".");
-	return n < 0 || (size_t)n >= size ? MS_E_TOOBIG : 0;
+	return ms_statefile_path(status_path, "plant.state", out, size);
 }
 
 int ms_plant_bits(enum ms_mod m)

@@ -20,10 +20,12 @@
 #include "buf.h"
 #include "err.h"
 #include "nameidx.h"
+#include "nodehist.h"
+#include "nodemap.h"
+#include "parse.h"
 #include "sample.h"
 
 enum {
-	MS_NODE_MAX = 64,		/* node name, with its NUL */
 	MS_PLANT_MAX = 64 * 1024 * 1024	/* bound of the state file */
 };
 
@@ -49,6 +51,8 @@ struct ms_plant {
 	size_t ndevs, cap;
 	struct ms_nameidx idx;		/* devs by name */
 	int64_t max_gap;		/* seconds one sample holds at most */
+	struct ms_nodemap seen;		/* nodes the devices' descriptions
+					 * give (source device) */
 };
 
 void ms_plant_init(struct ms_plant *p, int64_t max_gap);
@@ -69,6 +73,27 @@ int ms_plant_scan(struct ms_plant *p, const char *device,
  * counters start again).
  */
 int ms_plant_forget(struct ms_plant *p, const char *device);
+
+/*
+ * After ms_plant_scan of device: each of its upstreams gets the node map
+ * gives it, else the one its description gives (the first word of the
+ * description of the upstream or of its MAC domain).  ok: the scan
+ * worked and descr is what the device printed (NULL: descriptions are
+ * not used); then p->seen learns them, else it keeps what it knew.
+ * MS_E_NOMEM.
+ */
+int ms_plant_nodes(struct ms_plant *p, const char *device,
+		   const struct ms_nodemap *map,
+		   const struct ms_descrlist *descr, bool ok);
+
+/* Every upstream's node again, after a new map. */
+void ms_plant_renode(struct ms_plant *p, const struct ms_nodemap *map);
+
+/*
+ * For the history (another thread): a copy of p->seen and the devices
+ * whose last scan worked.  NULL when out of memory.
+ */
+struct ms_nodesnap *ms_plant_nodesnap(const struct ms_plant *p);
 
 /* The state file text; MS_E_TOOBIG past out's bound. */
 int ms_plant_render(const struct ms_plant *p, struct ms_buf *out);

@@ -10,7 +10,8 @@
 
 enum {
 	MS_DEVICE_MAX = 64,	/* device name, with its NUL */
-	MS_UPSTREAM_MAX = 32	/* upstream name as stored, with its NUL */
+	MS_UPSTREAM_MAX = 32,	/* upstream name as stored, with its NUL */
+	MS_NODE_MAX = 64	/* fiber node name, with its NUL */
 };
 
 /* Modulation classes, worst to best; UNKNOWN for an unmapped code. */

@@ -8,6 +8,7 @@ void ms_scanset_put(struct ms_scanset *s)
 	if (!s || --s->refs)
 		return;
 	ms_inventory_release(&s->inv);
+	ms_nodemap_release(&s->nodes);
 	ms_conf_release(&s->conf);
 	free(s);
 }
@@ -34,6 +35,7 @@ int ms_scanset_new(struct ms_scanset **out, struct ms_conf *conf,
 	ms_conf_init(conf);	/* the caller's copy no longer owns it */
 	ms_modmap_init(&s->modmap);
 	ms_inventory_init(&s->inv);
+	ms_nodemap_init(&s->nodes);
 	if ((r = ms_modmap_parse(&s->modmap,
 				 ms_conf_str(&s->conf, MS_CONF_MODULATION_MAP),
 				 err)) < 0) {
@@ -65,4 +67,15 @@ int ms_scanset_new(struct ms_scanset **out, struct ms_conf *conf,
 fail:
 	ms_scanset_put(s);
 	return r;
+}
+
+int ms_scanset_keep(struct ms_scanset *s, const struct ms_scanset *keep,
+		    struct ms_err *err)
+{
+	int r;
+
+	if ((r = ms_inventory_copy(&s->inv, &keep->inv, err)) < 0)
+		return r;
+	r = ms_nodemap_merge(&s->nodes, &keep->nodes, err);
+	return r < 0 ? r : 0;
 }

@@ -13,6 +13,7 @@
 #include "inventory.h"
 #include "lease.h"
 #include "modmap.h"
+#include "nodemap.h"
 
 /* The scanner's main thread alone touches refs. */
 struct ms_scanset {
@@ -20,6 +21,8 @@ struct ms_scanset {
 	struct ms_conf conf;
 	struct ms_modmap modmap;
 	struct ms_inventory inv;	/* empty until the sources are read */
+	struct ms_nodemap nodes;	/* NODES_FILE and NODES_SQL, read with
+					 * the inventory */
 	char known_hosts[PATH_MAX];
 	char raw_dir[PATH_MAX];
 	struct ms_scan_settings scan;
@@ -32,6 +35,10 @@ struct ms_scanset {
  */
 int ms_scanset_new(struct ms_scanset **out, struct ms_conf *conf,
 		   FILE *trace, struct ms_err *err);
+/* s (read for, not yet) starts with copies of keep's devices and nodes,
+ * the last good ones should its read fail. */
+int ms_scanset_keep(struct ms_scanset *s, const struct ms_scanset *keep,
+		    struct ms_err *err);
 /* Drop a reference; the last frees it.  NULL is fine. */
 void ms_scanset_put(struct ms_scanset *s);
 

@@ -26,7 +26,7 @@ int cs_fault_lookup(const char *name);
 /* Hash salts shared by the model and the Casa history. */
 enum { CS_SALT_OOS = 1, CS_SALT_TDMA, CS_SALT_UNMAPPED, CS_SALT_BURST,
        CS_SALT_BURSTLEN, CS_SALT_BURSTLVL, CS_SALT_RPHY, CS_SALT_CODESET,
-       CS_SALT_SLOT, CS_SALT_ORDER };
+       CS_SALT_SLOT, CS_SALT_ORDER, CS_SALT_DESCR };
 
 /* Channel status: what a correct parser does with the channel. */
 enum { CS_CH_OK, CS_CH_OOS, CS_CH_TDMA };
@@ -82,6 +82,9 @@ const char *cs_mod_name(int code);
 void cs_chan_name(const struct cs_dev *d, int i, char *buf, size_t n);
 int cs_ndomains(const struct cs_dev *d);
 void cs_domain_name(const struct cs_dev *d, int dom, char *buf, size_t n);
+/* The Description of a cBR-8 MAC domain's UB row ("FN-0412"), seeded;
+ * about one domain in five has none: 0 and buf "". */
+int cs_domain_descr(const struct cs_dev *d, int dom, char *buf, size_t n);
 int cs_domain_lookup(const struct cs_dev *d, const char *sp);
 int cs_casa_lookup(const struct cs_dev *d, const char *name);
 

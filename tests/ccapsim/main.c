@@ -60,8 +60,9 @@ static const char usage[] =
 "On start-up stderr names each device's faults ('ccapsim: NAME has faults\n"
 "K1,K2') and the time until the inventory was written.\n"
 "\n"
-"truth prints one line per SC-QAM upstream: UPSTREAM CODE MODULATION and\n"
-"ok, skip-oos or skip-tdma (what a correct parser does with it).\n"
+"truth prints one line per SC-QAM upstream: UPSTREAM CODE MODULATION,\n"
+"ok, skip-oos or skip-tdma (what a correct parser does with it), and the\n"
+"Description of its cBR-8 MAC domain ('-': none, or not a cBR-8).\n"
 "\n"
 "Names: CCAP0nn e6000, CCAP1nn casa, CCAP2nn cbr8; a family with more than\n"
 "100 devices gets a -NNNN suffix (CCAP104-0007).\n";

@@ -166,6 +166,16 @@ void cs_chan_name(const struct cs_dev *d, int i, char *buf, size_t n)
 	}
 }
 
+int cs_domain_descr(const struct cs_dev *d, int dom, char *buf, size_t n)
+{
+	buf[0] = 0;
+	if (cs_h(d->nh, (uint64_t)dom, 0, CS_SALT_DESCR) % 5 == 0)
+		return 0;
+	snprintf(buf, n, "FN-%04d",
+		 (int)(cs_h(d->nh, (uint64_t)dom, 1, CS_SALT_DESCR) % 10000));
+	return 1;
+}
+
 /* "1/0/3" (after the Cable or C prefix) to a MAC-domain index, else -1. */
 int cs_domain_lookup(const struct cs_dev *d, const char *sp)
 {

@@ -209,7 +209,7 @@ void cs_render_casa_summary(const struct cs_dev *d, struct cs_text *t)
 
 void cs_render_cbr8_summary(const struct cs_dev *d, struct cs_text *t)
 {
-	char dom[24], ifn[32];
+	char dom[24], ifn[32], descr[16];
 	int tot = 0;
 
 	cs_text_add(t, 0, 0, 0, 0, "Interface                   Cable Modem                                 Description");
@@ -219,9 +219,10 @@ void cs_render_cbr8_summary(const struct cs_dev *d, struct cs_text *t)
 
 		tot += n;
 		cs_domain_name(d, g, dom, sizeof(dom));
+		cs_domain_descr(d, g, descr, sizeof(descr));
 		snprintf(ifn, sizeof(ifn), "C%s/UB", dom);
-		cs_text_add(t, 0, 0, 0, 0, "%-16s %-5d %-5d %-5d %-5d %-7d %-8d %-6d %-6d %-5d %-6d FN-%04d",
-			    ifn, n, n - 2, n - 2, 1, 1, n - 3, 0, 0, 0, 0, 400 + g);
+		cs_text_add(t, 0, 0, 0, 0, "%-16s %-5d %-5d %-5d %-5d %-7d %-8d %-6d %-6d %-5d %-6d %s",
+			    ifn, n, n - 2, n - 2, 1, 1, n - 3, 0, 0, 0, 0, descr);
 		if (g % 3 == 1) {
 			snprintf(ifn, sizeof(ifn), "C%s/U2", dom);
 			cs_text_add(t, 0, 0, 0, 0, "%-16s %-5d %-5d %-5d %-5d %-7d %-8d %-6d %-6d %-5d %-6d",
@@ -272,7 +273,7 @@ void cs_render_table(const struct cs_dev *d, double sim_s, FILE *out)
 {
 	int64_t step = (int64_t)sim_s / CS_STEP_S;
 	static const char *const st[] = { "ok", "skip-oos", "skip-tdma" };
-	char name[24];
+	char name[24], descr[16];
 
 	fprintf(out, "# %s %s upstreams %d at %lld step %lld\n", d->name,
 		cs_family_name(d->family), d->nup, (long long)sim_s, (long long)step);
@@ -281,6 +282,10 @@ void cs_render_table(const struct cs_dev *d, double sim_s, FILE *out)
 		int code = s == CS_CH_TDMA ? 21 : cs_code(d, i, cs_level(d, i, step));
 
 		cs_chan_name(d, i, name, sizeof(name));
-		fprintf(out, "%s %d %s %s\n", name, code, cs_mod_name(code), st[s]);
+		if (d->family != CS_CBR8 ||
+		    !cs_domain_descr(d, i / 4, descr, sizeof(descr)))
+			snprintf(descr, sizeof(descr), "-");
+		fprintf(out, "%s %d %s %s %s\n", name, code, cs_mod_name(code), st[s],
+			descr);
 	}
 }

@@ -171,11 +171,11 @@ static void test_queue(struct ms_alert_conf *ac)
 	pid_t pid;
 	int status;
 
-	ac->enabled = false;
+	ac->enabled = ac->mail = false;
 	is_int(ms_alert_queue(ac, "restart", "s", "b", &err), MS_ALERT_OFF,
 	       "disabled: nothing queued");
 	ok(stat(qdir, &st) < 0, "disabled: no queue directory made");
-	ac->enabled = true;
+	ac->enabled = ac->mail = true;
 	is_int(ms_alert_queue(ac, "restart", "scanner restarted", "pid 42\n",
 			      &err), MS_ALERT_QUEUED, "first restart queued");
 	ok(stat(qdir, &st) == 0 && (st.st_mode & 0777) == 0700,
@@ -258,6 +258,135 @@ static void test_flush(struct ms_alert_conf *ac)
 	is_int(ms_alert_pending(qdir, NULL), 1, "and the alert stays queued");
 }
 
+/* The whole content of the only file in dir (empty when not one file). */
+static void only_file(const char *dir, struct ms_buf *b)
+{
+	char path[PATH_MAX + 512], name[256] = "";
+	struct dirent *de;
+	int n = 0;
+	DIR *d = opendir(dir);
+
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.' && ++n == 1)
+			snprintf(name, sizeof(name), "%s", de->d_name);
+	if (d)
+		closedir(d);
+	ms_buf_reset(b);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (n == 1)
+		ms_file_read(path, b, NULL, NULL);
+}
+
+static void test_events(void)
+{
+	static const char want[] =
+		"modscan-events 1\n"
+		"E\tupstream_below_qam64\tCCAP004\t5/3/1\tFN-0412\tQPSK\t"
+		"1764609600\t1764610800\t20\n"
+		"E\tdevice_failing\tCCAP?1\t\t\t\t-1\t0\t3\n";
+	struct ms_alert_conf ac = { .interval_ms = 0, .enabled = true };
+	struct ms_alert_event ev[2] = {
+		{ MS_EV_UPSTREAM_BELOW, "CCAP004", "5/3/1", "FN-0412", "QPSK",
+		  1764609600, 1764610800, 20 },
+		{ MS_EV_DEVICE_FAILING, "CCAP\t1", "", "", "", -1, 0, 3 },
+	};
+	char dir[256], sub[512], stage[512];
+	struct ms_err err = { 0 };
+	struct ms_alert_event big;
+	struct stat a, c;
+	struct ms_buf b;
+	int fd;
+
+	ms_buf_init(&b, 1 << 20);
+	snprintf(dir, sizeof(dir), "%s/ev", root);
+	snprintf(ac.dir, sizeof(ac.dir), "%s", dir);
+	ac.enabled = false;
+	is_int(ms_alert_events(&ac, ev, 2, &err), MS_ALERT_OFF,
+	       "events: no mail, no command: nothing queued");
+	ac.enabled = ac.mail = true;
+	ev[0].kind[0] = 'X';
+	is_int(ms_alert_events(&ac, ev, 2, &err), MS_E_INVAL,
+	       "events: a bad kind is refused");
+	ok(strstr(err.msg, "plant event 1: bad kind") != NULL,
+	   "events: the message names the event");
+	ev[0].kind[0] = 'u';
+	big = ev[0];
+	memset(big.device, 'x', sizeof(big.device));
+	is_int(ms_alert_events(&ac, &big, 1, &err), MS_E_INVAL,
+	       "events: a device name without its end is refused");
+	is_int(ms_alert_pending(dir, NULL), 0, "events: nothing queued");
+	is_int(ms_alert_events(&ac, ev, 0, &err), MS_ALERT_QUEUED,
+	       "events: none is fine");
+	is_int(ms_alert_events(&ac, ev, 2, &err), MS_ALERT_QUEUED,
+	       "events: mail only: queued");
+	snprintf(sub, sizeof(sub), "%s/mail", dir);
+	only_file(sub, &b);
+	is_str(b.p ? b.p : "", want, "events: one file, the lines as written");
+	snprintf(sub, sizeof(sub), "%s/cmd", dir);
+	is_int(count(sub, ".ev"), 0, "events: no command: none for it");
+	snprintf(stage, sizeof(stage), "%s/new", dir);
+	is_int(count(stage, ".ev") + count(stage, ".tmp"), 0,
+	       "events: nothing left staged");
+	snprintf(ac.command, sizeof(ac.command), "/bin/true");
+	is_int(ms_alert_events(&ac, ev, 1, &err), MS_ALERT_QUEUED,
+	       "events: mail and command: queued");
+	is_int(count(sub, ".ev"), 1, "events: one file for the command");
+	snprintf(sub, sizeof(sub), "%s/mail", dir);
+	is_int(count(sub, ".ev"), 2, "events: and a second for the mail");
+	ok(stat(sub, &a) == 0 && (a.st_mode & 0777) == 0700,
+	   "events: their directory is 0700");
+	is_int(ms_alert_pending(dir, NULL), 3, "events: three deliveries wait");
+	/* A crash between staging and fan-out: the next fan-out does it. */
+	snprintf(stage, sizeof(stage), "%s/new/0000000000001-1-0-plant.ev",
+		 dir);
+	fd = open(stage, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	ok(fd >= 0 && write(fd, want, sizeof(want) - 1) ==
+	   (ssize_t)sizeof(want) - 1, "events: a staged file left over");
+	close(fd);
+	ac.mail = false;
+	is_int(ms_alert_events(&ac, ev, 1, &err), MS_ALERT_QUEUED,
+	       "events: command only: queued");
+	snprintf(sub, sizeof(sub), "%s/cmd/0000000000001-1-0-plant.ev", dir);
+	ok(stat(sub, &c) == 0 && c.st_nlink == 1, "events: the left-over "
+	   "staged file reached the command (and left the stage)");
+	is_int(count(dir, ".alert"), 0, "events: no process alert made");
+	ms_buf_release(&b);
+}
+
+static void test_events_full(void)
+{
+	struct ms_alert_conf ac = { .enabled = true, .mail = true };
+	struct ms_alert_event *ev;
+	struct ms_err err = { 0 };
+	char sub[PATH_MAX + 16], path[PATH_MAX + 64];
+	size_t i, n = MS_ALERT_BATCH_MAX + 1;
+
+	snprintf(ac.dir, sizeof(ac.dir), "%s/full", root);
+	if (!(ev = calloc(n, sizeof(*ev))))
+		return;
+	for (i = 0; i < n; i++) {
+		snprintf(ev[i].kind, sizeof(ev[i].kind), MS_EV_DEVICE_FAILING);
+		snprintf(ev[i].device, sizeof(ev[i].device), "D%zu", i);
+	}
+	is_int(ms_alert_events(&ac, ev, n, &err), MS_ALERT_QUEUED,
+	       "events: one more than a file holds");
+	snprintf(sub, sizeof(sub), "%s/mail", ac.dir);
+	is_int(count(sub, ".ev"), 2, "events: are two files");
+	/* Files made by hand up to one below the bound: fsync-free. */
+	for (i = 3; i < MS_ALERT_BATCHES_MAX; i++) {
+		snprintf(path, sizeof(path), "%s/0000000000000-1-%zu-x.ev",
+			 sub, i);
+		close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+	}
+	is_int(ms_alert_events(&ac, ev, 1, &err), MS_ALERT_QUEUED,
+	       "events: queued up to the bound");
+	is_int(ms_alert_events(&ac, ev, 1, &err), MS_E_FULL,
+	       "events: past the bound: MS_E_FULL");
+	ok(strstr(err.msg, "not adding 1 events") != NULL,
+	   "events: and says what it refused");
+	free(ev);
+}
+
 static void rm_tree(const char *dir)
 {
 	char path[PATH_MAX];
@@ -287,6 +416,8 @@ int main(void)
 	test_conf();
 	test_queue(&ac);
 	test_flush(&ac);
+	test_events();
+	test_events_full();
 	rm_tree(root);
 	return done_testing();
 }

@@ -3,7 +3,8 @@
  * parse the capture as `scan --parse` does and compare records, status and
  * counters with the expectation.  .expect: `# status: ok | partial |
  * notlisting | failed REASON`, optional `# interface: IF`, `# parser:
- * summary` (cBR-8 discovery: lines are the domains), `# dups: N`,
+ * summary` (cBR-8 discovery: lines are the domains, then IFACE<TAB>
+ * DESCRIPTION of each described interface), `# dups: N`,
  * `# bad: N`, `# unknown: N`, then UPSTREAM<TAB>CODE<TAB>MODULATION lines.
  */
 #include "harness.h"
@@ -102,14 +103,20 @@ static void run_summary(const char *name, struct expect *e,
 			const struct ms_buf *text, struct ms_buf *got)
 {
 	static struct ms_namelist dom;
+	struct ms_descrlist descr;
 	size_t i;
 
 	ms_namelist_init(&dom);
-	ms_parse_cbr8_summary(text->p, text->len, &dom, NULL);
+	ms_descrlist_init(&descr);
+	ms_parse_cbr8_summary(text->p, text->len, &dom, &descr, NULL);
 	for (i = 0; i < dom.n; i++)
 		ms_buf_printf(got, "Cable%s\n", dom.v[i]);
+	for (i = 0; i < descr.n; i++)
+		ms_buf_printf(got, "%s\t%s\n", descr.v[i].iface,
+			      descr.v[i].text);
 	ok(dom.listing, "%s: a summary listing", name);
-	is_str(got->p, e->lines.p, "%s: domains", name);
+	is_str(got->p, e->lines.p, "%s: domains, then descriptions", name);
+	ms_descrlist_release(&descr);
 }
 
 static void run_case(int fam, const char *dir, const char *base)

@@ -1,0 +1,218 @@
+/* The node map's history in upstream_nodes (see nodehist.h). */
+#include "nodehist.h"
+
+#include "buf.h"
+#include "db.h"
+
+struct ms_nodesnap *ms_nodesnap_new(void)
+{
+	struct ms_nodesnap *s = calloc(1, sizeof(*s));
+
+	if (s)
+		ms_nodemap_init(&s->seen);
+	return s;
+}
+
+void ms_nodesnap_free(struct ms_nodesnap *s)
+{
+	if (!s)
+		return;
+	ms_nodemap_release(&s->seen);
+	free(s->known);
+	free(s);
+}
+
+int ms_nodesnap_know(struct ms_nodesnap *s, const char *device)
+{
+	if (ms_grow((void **)&s->known, &s->cap, s->nknown,
+		    sizeof(*s->known), 64) < 0)
+		return MS_E_NOMEM;
+	ms_strlcpy(s->known[s->nknown++], device, MS_DEVICE_MAX);
+	return 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+void ms_nodesnap_seal(struct ms_nodesnap *s)
+{
+	if (s->nknown)
+		qsort(s->known, s->nknown, sizeof(*s->known), name_cmp);
+}
+
+bool ms_nodesnap_knows(const struct ms_nodesnap *s, const char *device)
+{
+	return s && s->nknown &&
+	       bsearch(device, s->known, s->nknown, sizeof(*s->known),
+		       name_cmp);
+}
+
+/* ---- the open rows ---- */
+
+struct open_rows {
+	struct ms_nodemap *have;
+	int r;
+	struct ms_err *err;
+};
+
+static int source_of(const char *s)
+{
+	int i;
+
+	for (i = 0; i < MS_NODE_SRC__COUNT; i++)
+		if (!strcmp(ms_node_src_name(i), s))
+			return i;
+	return -1;
+}
+
+/* device, upstream, node, description, source; a row that breaks the
+ * map's rules (written by hand) is not the scanner's to judge: skipped */
+static int open_row(void *ctx, unsigned ncols, char **vals)
+{
+	struct open_rows *o = ctx;
+	struct ms_node n;
+	int src;
+
+	if (ncols != 5 || !vals[4] || (src = source_of(vals[4])) < 0)
+		return 0;
+	n.device = vals[0];
+	n.upstream = vals[1];
+	n.node = vals[2];
+	n.descr = vals[3] ? vals[3] : "";
+	n.source = (uint8_t)src;
+	if (ms_node_check(&n, NULL) < 0)
+		return 0;
+	if ((o->r = ms_nodemap_put(o->have, &n, o->err)) == MS_E_NOMEM)
+		return 1;
+	o->r = 0;
+	return 0;
+}
+
+static int load_open(struct ms_db *db, struct ms_nodemap *have,
+		     struct ms_err *err)
+{
+	struct open_rows o = { have, 0, err };
+	int r;
+
+	/* FOR UPDATE: two scanners writing at once take turns */
+	r = ms_db_query(db, "SELECT device, upstream, node, description, "
+			"source FROM upstream_nodes WHERE valid_to IS NULL "
+			"FOR UPDATE", NULL, 0, open_row, &o, NULL, err);
+	return r < 0 ? r : o.r;
+}
+
+/* ---- the changes ---- */
+
+static int close_row(struct ms_db *db, const struct ms_node *n,
+		     const char *now, struct ms_err *err)
+{
+	const char *p[] = { now, n->device, n->upstream };
+
+	return ms_db_query(db, "UPDATE upstream_nodes SET valid_to = ? "
+			   "WHERE device = ? AND upstream = ? AND valid_to "
+			   "IS NULL", p, 3, NULL, NULL, NULL, err);
+}
+
+/* A mapping changed twice within a second meets the row it closed:
+ * that row (now to now) becomes the new one. */
+static int open_row_now(struct ms_db *db, const struct ms_node *n,
+			const char *now, struct ms_err *err)
+{
+	const char *p[] = { n->device, n->upstream, n->node, n->descr,
+			    ms_node_src_name(n->source), now };
+
+	return ms_db_query(db, "INSERT INTO upstream_nodes (device, "
+			   "upstream, node, description, source, valid_from) "
+			   "VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+			   "node = VALUES(node), description = "
+			   "VALUES(description), source = VALUES(source), "
+			   "valid_to = NULL", p, 6, NULL, NULL, NULL, err);
+}
+
+static bool keeps(const struct ms_node *h, const struct ms_node *w,
+		  const struct ms_nodesnap *snap)
+{
+	if (w)
+		return ms_node_same(h, w);
+	return h->source == MS_NODE_SRC_DEVICE &&
+	       !ms_nodesnap_knows(snap, h->device);
+}
+
+static int apply(struct ms_db *db, const struct ms_nodemap *want,
+		 const struct ms_nodemap *have,
+		 const struct ms_nodesnap *snap, const char *now,
+		 struct ms_nodehist_stats *st, struct ms_err *err)
+{
+	const struct ms_node *h, *w;
+	size_t i;
+	int r;
+
+	for (i = 0; i < have->n; i++) {
+		h = &have->v[i];
+		w = ms_nodemap_find(want, h->device, h->upstream);
+		if (keeps(h, w, snap))
+			continue;
+		if ((r = close_row(db, h, now, err)) < 0)
+			return r;
+		st->closed++;
+	}
+	for (i = 0; i < want->n; i++) {
+		w = &want->v[i];
+		h = ms_nodemap_find(have, w->device, w->upstream);
+		if (h && ms_node_same(h, w))
+			continue;
+		if ((r = open_row_now(db, w, now, err)) < 0)
+			return r;
+		st->opened++;
+	}
+	return 0;
+}
+
+int ms_nodehist_sync(struct ms_db *db, const struct ms_nodemap *want,
+		     const struct ms_nodesnap *snap, int64_t now,
+		     struct ms_nodehist_stats *st, struct ms_err *err)
+{
+	struct ms_nodemap have;
+	char t[24];
+	int r;
+
+	memset(st, 0, sizeof(*st));
+	ms_nodemap_init(&have);
+	snprintf(t, sizeof(t), "%lld", (long long)now);
+	if ((r = ms_db_autocommit(db, false, err)) < 0)
+		goto out;
+	if ((r = load_open(db, &have, err)) < 0 ||
+	    (r = apply(db, want, &have, snap, t, st, err)) < 0 ||
+	    (r = ms_db_commit(db, err)) < 0) {
+		ms_db_rollback(db);
+		memset(st, 0, sizeof(*st));
+	}
+out:
+	ms_nodemap_release(&have);
+	return r;
+}
+
+int ms_nodehist_write(const struct ms_conf *c, const struct ms_nodemap *map,
+		      const struct ms_nodesnap *snap, int64_t now,
+		      struct ms_nodehist_stats *st, struct ms_err *err)
+{
+	struct ms_nodemap want;
+	struct ms_db_opts o;
+	struct ms_db *db = NULL;
+	int r;
+
+	ms_nodemap_init(&want);
+	if ((r = ms_nodemap_merge(&want, map, err)) < 0 ||
+	    (snap && (r = ms_nodemap_merge(&want, &snap->seen, err)) < 0))
+		goto out;
+	ms_db_opts_from_conf(&o, c);
+	if ((r = ms_db_connect(&db, &o, err)) < 0)
+		goto out;
+	r = ms_nodehist_sync(db, &want, snap, now, st, err);
+out:
+	ms_db_close(db);
+	ms_nodemap_release(&want);
+	return r;
+}
