@@ -362,7 +362,9 @@ static void finish_job(struct engine *e, struct job *j)
 	memset(&ds, 0, sizeof(ds));
 	ms_strlcpy(ds.run_id, e->run_id, sizeof(ds.run_id));
 	ms_strlcpy(ds.device, j->dev.name, sizeof(ds.device));
-	ms_strlcpy(ds.instance, (e->lease_set ? e->lease_set : j->set)->self.name,
+	/* a shared scanner's name is the one it leases under */
+	ms_strlcpy(ds.instance, (e->lease_set ? e->lease_set
+					      : j->set)->self.name,
 		   sizeof(ds.instance));
 	ds.start_ms = j->res.start;
 	ds.end_ms = j->res.end;

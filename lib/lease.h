@@ -18,7 +18,7 @@
 enum {
 	MS_LEASE_LAPSE_CHECKS = 3,	/* a member lapses after this many
 					 * CHECK_INTERVALs without renewal */
-	MS_LEASE_MARGIN_MS = 10000,	/* lease beyond the device deadline */
+	MS_LEASE_MARGIN_MS = 10000,	/* past the device deadline */
 	MS_LEASE_CHUNK = 500		/* devices per statement */
 };
 

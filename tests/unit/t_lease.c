@@ -141,7 +141,7 @@ static void test_self(void)
 	   s.device_ms == 300000, "kept, with the default timings");
 	is_int(self_with("jump north", "", &s, &err), MS_E_INVAL,
 	       "a blank in the name");
-	ok(strstr(err.msg, "INSTANCE_NAME: 'jump north' is not a valid") != NULL,
+	ok(strstr(err.msg, "INSTANCE_NAME: 'jump north' is not a valid"),
 	   "named: %s", err.msg);
 	is_int(self_with("a234567890123456789012345678901234567890123456789"
 			 "012345678901234", "", &s, &err), MS_E_INVAL,
