@@ -78,10 +78,12 @@ struct ms_lease_member {
 	char groups[256];
 };
 
-/* The live members (stopped = 0, not lapsed; with trust_all, lapsed
- * ones too) of the fleet and the database's clock, into *v (heap, *n of
- * them). */
-int ms_lease_members(struct ms_db *db, bool trust_all,
+/*
+ * The live members of the fleet (stopped = 0, not lapsed; with trust_ms,
+ * also those that had not lapsed yet at the database time trust_ms) and
+ * the database's clock, into *v (heap, *n of them).
+ */
+int ms_lease_members(struct ms_db *db, int64_t trust_ms,
 		     struct ms_lease_member **v, size_t *n, int64_t *now_ms,
 		     struct ms_err *err);
 

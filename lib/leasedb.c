@@ -24,8 +24,8 @@ static int64_t num(const char *s)
 struct members {
 	struct ms_lease_member *v;
 	size_t n, cap;
-	int64_t now;
-	bool trust_all, nomem;
+	int64_t now, trust;
+	bool nomem;
 };
 
 /* name, groups, seen_ms, lapse_ms, stopped, now */
@@ -38,9 +38,10 @@ static int member_row(void *ctx, unsigned ncols, char **vals)
 	if (ncols != 6 || !vals[0] || !vals[1])
 		return 0;
 	m->now = num(vals[5]);
-	if (num(vals[4]) || (!m->trust_all &&
-			     ms_lease_lapsed(num(vals[2]), num(vals[3]),
-					     m->now)))
+	if (num(vals[4]) ||
+	    (ms_lease_lapsed(num(vals[2]), num(vals[3]), m->now) &&
+	     (!m->trust || ms_lease_lapsed(num(vals[2]), num(vals[3]),
+					   m->trust))))
 		return 0;
 	if (m->n == m->cap) {
 		cap = m->cap ? m->cap * 2 : 16;
@@ -55,11 +56,11 @@ static int member_row(void *ctx, unsigned ncols, char **vals)
 	return 0;
 }
 
-int ms_lease_members(struct ms_db *db, bool trust_all,
+int ms_lease_members(struct ms_db *db, int64_t trust_ms,
 		     struct ms_lease_member **v, size_t *n, int64_t *now_ms,
 		     struct ms_err *err)
 {
-	struct members m = { .trust_all = trust_all };
+	struct members m = { .trust = trust_ms };
 	int r;
 
 	r = ms_db_query(db, "SELECT name, groups, seen_ms, lapse_ms, stopped, "

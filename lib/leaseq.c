@@ -36,9 +36,11 @@ struct ms_leaseq {
 	struct ms_db *db;
 	bool joined, down_logged, refused;
 	ms_msec_t next_renew;
-	/* back from an outage: until then, the members that could not renew
-	 * during it are not taken for lapsed (they are reconnecting too) */
+	/* back from an outage: until trust_until, the members that were
+	 * live at the last look before it (database time seen_db) are not
+	 * taken for lapsed: they could not renew and are reconnecting too */
 	ms_msec_t trust_until;
+	int64_t seen_db;
 	struct ms_lease_member *members;
 	size_t nmembers;
 	int64_t iv_no;
@@ -136,11 +138,13 @@ static bool read_members(struct ms_leaseq *q, int64_t *now)
 	free(q->members);
 	q->members = NULL;
 	q->nmembers = 0;
-	if (ms_lease_members(q->db, ms_left(q->trust_until) > 0, &q->members,
-			     &q->nmembers, now, &err) < 0) {
+	if (ms_lease_members(q->db, ms_left(q->trust_until) > 0 ? q->seen_db
+			     : 0, &q->members, &q->nmembers, now, &err) < 0) {
 		lost(q, &err);
 		return false;
 	}
+	if (ms_left(q->trust_until) == 0)
+		q->seen_db = *now;
 	return true;
 }
 
