@@ -10,7 +10,7 @@
 #   make demo       the whole job end to end on this machine
 #   make fuzz       the parser fuzzers, longer
 #   make bench      the benchmarks under tests/bench (bench-report,
-#                   bench-sweep, bench-scrape: one)
+#                   bench-sweep, bench-scrape, bench-lease: one)
 #
 # The static libraries (libssh, Connector/C, mbedTLS, OpenSSL, cJSON, zlib,
 # jemalloc) are built once from Debian's sources by contrib/build-deps.sh
@@ -82,7 +82,7 @@ $(TOOLS_OK): contrib/install-deps.sh
 	@mkdir -p $(@D) && touch $@
 
 .PHONY: all pkgs dev check man completion deb check-unit check-asan chaos \
-	demo fuzz bench bench-report \
+	demo fuzz bench bench-lease bench-report \
 	bench-sweep bench-scrape clean \
 	ccapsim unit FORCE
 
@@ -152,6 +152,10 @@ build/bench/ingest: tests/bench/ingest.c build/bench/libms.a
 	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
 		-o $@ $< build/bench/libms.a $(DEV_LIBS)
 
+build/bench/lease: tests/bench/lease.c build/bench/libms.a
+	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
+		-o $@ $< build/bench/libms.a $(DEV_LIBS)
+
 BENCH_APPLET_OBJ := $(patsubst %.c,build/bench/%.o,$(APPLET_SRC))
 
 build/bench/modscan: $(BENCH_APPLET_OBJ) build/bench/libms.a
@@ -165,11 +169,16 @@ build/static/floor: tests/bench/floor.c $(DEPS)/.done
 	$(call say,LINK,$@)$(STATIC_CC) $(BASE_CFLAGS) $(CFLAGS) $(STATIC_INC) \
 		-static -o $@ $(STATIC_MALLOC) $< $(STATIC_LIBS)
 
-bench: all dev build/bench/ingest build/bench/modscan build/static/floor
+bench: all dev build/bench/ingest build/bench/modscan build/static/floor \
+	build/bench/lease
 	$(Q)tests/bench/ingest
 	$(Q)tests/bench/sweep
 	$(Q)tests/bench/report
 	$(Q)tests/bench/scrape
+	$(Q)tests/bench/lease
+
+bench-lease: dev build/bench/lease
+	$(Q)tests/bench/lease
 
 bench-report: dev build/bench/modscan
 	$(Q)tests/bench/report
