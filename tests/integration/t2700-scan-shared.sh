@@ -113,6 +113,8 @@ test_expect_success 'SIGTERM: leases released, the next due time is taken at onc
 	test_wait_for 60 scanned_after $((ts + IV + 2000)) &&
 	kill -TERM $(cat scan-a.pid) &&
 	test_wait_for 30 gone $(cat scan-a.pid) &&
+	test_line_count = 0 scan-a.err &&
+	test_line_count = 0 scan-c.err &&
 	dump_scans &&
 	/usr/bin/python3 "$CHECK" next scans scan-c $ts $IV &&
 	/usr/bin/python3 "$CHECK" once scans $IV $(cat t0) $((ts + IV))

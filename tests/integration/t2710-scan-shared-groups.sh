@@ -36,6 +36,8 @@ test_expect_success 'each group is scanned by the instance that serves it, none 
 	kill -TERM $(cat north.pid rest.pid) &&
 	test_wait_for 30 gone $(cat north.pid) &&
 	test_wait_for 30 gone $(cat rest.pid) &&
+	test_line_count = 0 north.err &&
+	test_line_count = 0 rest.err &&
 	mariadb_sql "SELECT DISTINCT device FROM modscan.device_scans
 		     WHERE instance = \"north\" ORDER BY device" >by-north &&
 	mariadb_sql "SELECT DISTINCT device FROM modscan.device_scans

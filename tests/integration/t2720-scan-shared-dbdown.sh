@@ -42,7 +42,9 @@ test_expect_success 'the database stops for two intervals and comes back' '
 	test_wait_for 60 scanned_after $((tu + 2 * IV)) &&
 	kill -TERM $(cat scan-a.pid scan-b.pid) &&
 	test_wait_for 30 gone $(cat scan-a.pid) &&
-	test_wait_for 30 gone $(cat scan-b.pid)
+	test_wait_for 30 gone $(cat scan-b.pid) &&
+	test_line_count = 0 scan-a.err &&
+	test_line_count = 0 scan-b.err
 '
 
 test_expect_success 'each logged the outage and the return once' '
