@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='scan SCAN_SHARED: device groups go to the instances that serve them; bad instance settings are config errors'
+test_description='scan SCAN_SHARED: device groups go to the instances that serve them; bad instance settings are config errors; an older schema still logs scans'
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIR/lib-mariadb.sh"
 . "$TEST_DIR/lib-ccapsim.sh"
@@ -73,6 +73,17 @@ test_expect_success 'a bad group in the devices file is named and skipped' '
 	echo "DEVICES_FILE=$TRASH/devices2" >>once.conf &&
 	RUN_DIR=$TRASH/run-once modscan scan --once -c once.conf 2>err &&
 	test_grep "devices2:1: bad group .no:rth." once.log
+'
+
+test_expect_success 'a schema not yet migrated (no device_scans.instance): scans are still logged' '
+	mariadb_sql "ALTER TABLE modscan.device_scans DROP COLUMN instance" &&
+	mariadb_sql "SELECT COUNT(*) FROM modscan.device_scans" >before &&
+	: >once.log &&
+	RUN_DIR=$TRASH/run-once modscan scan --once -c once.conf 2>err &&
+	test_line_count = 0 err &&
+	mariadb_sql "SELECT COUNT(*) FROM modscan.device_scans" >after &&
+	test "$(cat after)" = $(($(cat before) + 1)) &&
+	test_grep -v "store: " once.log
 '
 
 test_done
