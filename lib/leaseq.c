@@ -384,6 +384,28 @@ static void *run(void *arg)
 	return NULL;
 }
 
+/* MS_E_INVAL when the server has no SKIP LOCKED or the schema no lease
+ * tables; 0 when they are there or the question failed (the thread finds
+ * out). */
+static int usable(struct ms_db *db, char *v, size_t size, struct ms_err *err)
+{
+	char n[16];
+
+	if (ms_db_query_str(db, "SELECT VERSION()", NULL, 0, v, size,
+			    NULL) > 0 && !ms_lease_version_ok(v))
+		return ms_err_set(err, MS_E_INVAL, "SCAN_SHARED: the database "
+				  "server %s has no SKIP LOCKED (MariaDB 10.6 "
+				  "or later needed)", v);
+	if (ms_db_query_str(db, "SELECT COUNT(*) FROM information_schema."
+			    "TABLES WHERE TABLE_SCHEMA = DATABASE() AND "
+			    "TABLE_NAME IN ('scan_instances', 'scan_leases')",
+			    NULL, 0, n, sizeof(n), NULL) > 0 && strcmp(n, "2"))
+		return ms_err_set(err, MS_E_INVAL, "SCAN_SHARED: the database "
+				  "has no lease tables: run 'modscan maintain "
+				  "--init'");
+	return 0;
+}
+
 int ms_leaseq_start(struct ms_leaseq **out, const struct ms_conf *c,
 		    const struct ms_lease_self *self, struct ms_err *err)
 {
@@ -397,15 +419,11 @@ int ms_leaseq_start(struct ms_leaseq **out, const struct ms_conf *c,
 	q->self = *self;
 	ms_db_opts_from_conf(&q->opts, c);
 	q->efd = -1;
-	/* the server's version, when it answers now: refused at start */
+	/* the server's version and the tables, when it answers now: a
+	 * server or schema that cannot lease is refused at start */
 	if (ms_db_connect(&q->db, &q->opts, NULL) == 0 &&
-	    ms_db_query_str(q->db, "SELECT VERSION()", NULL, 0, v, sizeof(v),
-			    NULL) > 0 && !ms_lease_version_ok(v)) {
-		r = ms_err_set(err, MS_E_INVAL, "SCAN_SHARED: the database "
-			       "server %s has no SKIP LOCKED (MariaDB 10.6 or "
-			       "later needed)", v);
+	    (r = usable(q->db, v, sizeof(v), err)) < 0)
 		goto fail;
-	}
 	if ((q->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {
 		r = ms_err_sys(err, "leases: eventfd");
 		goto fail;

@@ -86,4 +86,12 @@ test_expect_success 'a schema not yet migrated (no device_scans.instance): scans
 	test_grep -v "store: " once.log
 '
 
+test_expect_success 'no lease tables: SCAN_SHARED refused with one line, exit 2' '
+	mariadb_sql "DROP TABLE modscan.scan_leases" &&
+	test_expect_code 2 env RUN_DIR=$TRASH/run-north "$MODSCAN" scan \
+		-c north.conf 2>err &&
+	test_line_count = 1 err &&
+	test_grep "SCAN_SHARED: the database has no lease tables: run .modscan maintain --init." err
+'
+
 test_done
