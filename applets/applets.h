@@ -25,8 +25,11 @@ enum {
 	MS_RUN_DB = 1 << 4,	/* Connector/C's global init */
 	MS_RUN_LOCK = 1 << 5,	/* hold the lock column's pid file */
 	MS_RUN_OPTION = 1 << 6,	/* run as "modscan --name"; no link */
-	MS_RUN_DIR_READ = 1 << 7 /* as MS_RUN_DIR, but nothing is created:
-				  * for applets that only read RUN_DIR */
+	MS_RUN_DIR_READ = 1 << 7, /* as MS_RUN_DIR, but nothing is created:
+				   * for applets that only read RUN_DIR */
+	MS_RUN_DIR_READER = 1 << 8 /* as MS_RUN_DIR_READ, and RUN_DIR may be
+				    * another user's that lets this one read
+				    * it (ms_rundir_check_read): status */
 };
 
 enum { MS_NO_LOCK = -1 };

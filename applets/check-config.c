@@ -4,6 +4,7 @@
  */
 #include "applets.h"
 
+#include "alert.h"
 #include "nodemap.h"
 #include "probe.h"
 
@@ -129,11 +130,18 @@ static int run(struct ms_run *r)
 {
 	const struct check_opts *o = r->opts;
 	char src[PATH_MAX + 16];
+	struct ms_alert_conf ac;
+	struct ms_err err = { 0 };
 	long nodes;
 	size_t k;
 
 	if (o->connect)
 		return connect_all(r, o);
+	/* ALERT_COMMAND must split into words (no shell does it). */
+	if (ms_alert_conf_from(&ac, &r->conf, &err) < 0) {
+		ms_applet_error("%s", err.msg);
+		return MS_EXIT_USAGE;
+	}
 	if ((nodes = check_nodes(&r->conf)) < 0)
 		return MS_EXIT_USAGE;
 	for (k = 0; k < MS_CONF__COUNT; k++) {

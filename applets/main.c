@@ -188,9 +188,11 @@ static int setup(struct ms_run *r)
 		return rc;
 	r->done |= r->need & MS_RUN_CONF;
 	/* before the log, the lock or anything else writes into it */
-	if ((r->need & (MS_RUN_DIR | MS_RUN_LOCK | MS_RUN_DIR_READ)) &&
-	    ms_rundir_check(&r->conf, r->need & (MS_RUN_DIR | MS_RUN_LOCK),
-			    &err) < 0)
+	if (((r->need & MS_RUN_DIR_READER) &&
+	     ms_rundir_check_read(&r->conf, &err) < 0) ||
+	    ((r->need & (MS_RUN_DIR | MS_RUN_LOCK | MS_RUN_DIR_READ)) &&
+	     ms_rundir_check(&r->conf, r->need & (MS_RUN_DIR | MS_RUN_LOCK),
+			     &err) < 0))
 		return failed(r, err.msg, err.code == MS_E_INVAL ?
 			      MS_EXIT_USAGE : MS_EXIT_FAIL);
 	if ((r->need & MS_RUN_LOG) &&

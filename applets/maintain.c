@@ -39,7 +39,8 @@ static const struct ms_opt opts[] = {
 	  "the same as --analyze (the old tool's spelling)" },
 	{ "cleanup", 0, NULL, O_ACTION + A_CLEANUP, 0,
 	  "drop day partitions older than --days N (default\n"
-	  "RETENTION_DAYS); delete old legacy rows in batches" },
+	  "RETENTION_DAYS); delete old legacy rows and node\n"
+	  "map rows that ended before them, in batches" },
 	{ "reset-id", 0, NULL, O_ACTION + A_RESET, 0,
 	  "reset AUTO_INCREMENT of --table T (empty table\n"
 	  "only, unless --force)" },
@@ -184,9 +185,11 @@ static int do_cleanup(struct ms_sql_run *r, int days, const char *table)
 	}
 	if (!r->dry)
 		printf("cleanup: kept %d days; dropped %u day partitions, "
-		       "deleted %llu device scans and %llu legacy rows\n", days,
-		       res.partitions, (unsigned long long)res.scans,
-		       (unsigned long long)res.legacy_rows);
+		       "deleted %llu device scans, %llu legacy rows and %llu "
+		       "node map rows\n", days, res.partitions,
+		       (unsigned long long)res.scans,
+		       (unsigned long long)res.legacy_rows,
+		       (unsigned long long)res.node_rows);
 	return MS_EXIT_OK;
 }
 

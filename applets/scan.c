@@ -6,6 +6,7 @@
  */
 #include "applets.h"
 
+#include "alert.h"
 #include "buf.h"
 #include "drv.h"
 #include "engine.h"
@@ -14,6 +15,7 @@
 #include "log.h"
 #include "modmap.h"
 #include "parse.h"
+#include "scanctl.h"
 
 enum { INPUT_MAX = 64 << 20 };	/* one saved device output */
 
@@ -241,10 +243,21 @@ out:
 /* The collector: the engine, set up by main.c (applets.def). */
 static int collect_main(struct ms_run *run, const struct scan_opts *o)
 {
+	struct ms_scanctl_delivery *d = NULL;
 	struct ms_engine_opts eo;
+	struct ms_alert_conf ac;
 	struct ms_err err = { 0 };
 	int r;
 
+	/* A bad ALERT_COMMAND is a config error: nothing starts. */
+	if (ms_alert_conf_from(&ac, &run->conf, &err) < 0) {
+		ms_applet_error("%s", err.msg);
+		return MS_EXIT_USAGE;
+	}
+	/* --once: what the sweep queued goes out before we exit; the
+	 * engine takes the configuration, so the settings are read now. */
+	if (o->once && !o->device && (d = malloc(sizeof(*d))))
+		ms_scanctl_delivery_init(d, &run->conf);
 	memset(&eo, 0, sizeof(eo));
 	eo.config_path = run->config;
 	eo.devices_path = o->devices;
@@ -254,6 +267,11 @@ static int collect_main(struct ms_run *run, const struct scan_opts *o)
 	eo.trace = o->device && run->verbose ? stderr : NULL;
 	eo.found = o->device ? stdout : NULL;
 	r = ms_engine_run(&run->conf, &eo, &err);
+	if (d && r >= 0)
+		ms_scanctl_deliver(d);
+	if (d)
+		ms_scanctl_delivery_release(d);
+	free(d);
 	if (r < 0) {
 		/* one line on stderr; the log file, if any, gets it too */
 		if (ms_log_fd() != 2)
@@ -284,7 +302,8 @@ const struct ms_applet ms_scan_applet = {
 	"SCAN_CONCURRENCY at once.  Runs until SIGTERM or SIGINT; SIGHUP\n"
 	"reloads the configuration and the inventory, which is also read\n"
 	"again every INVENTORY_REFRESH seconds (a failing source keeps the\n"
-	"last good list).\n"
+	"last good list).  --once delivers the alert queue (mail,\n"
+	"ALERT_COMMAND) before it exits.\n"
 	"\n",
 	.epilogue =
 	"Families (FAMILY, the devices file, HOSTNAME_RULES), with the name\n"

@@ -10,6 +10,7 @@
 #include "http.h"
 #include "metrics.h"
 #include "nagios.h"
+#include "plantshow.h"
 #include "sig.h"
 #include "supervise.h"
 #include "mstime.h"
@@ -26,7 +27,8 @@ static const struct ms_opt opts[] = {
 	  "line or configuration); in a shared fleet also\n"
 	  "WARNING when an instance has lapsed or devices\n"
 	  "wait for a database that is down, CRITICAL when\n"
-	  "a group has no live instance (unserved)" },
+	  "a group has no live instance (unserved); an open\n"
+	  "plant alert makes it WARNING at least" },
 	{ "warning", 'w', "RANGES", O_WARN, 0,
 	  "with --nagios: AGE,FAILED,SPOOL, a Nagios range\n"
 	  "each (heartbeat age in s, failed devices, spool\n"
@@ -38,7 +40,8 @@ static const struct ms_opt opts[] = {
 	  "--nagios" },
 	{ "prometheus", 0, NULL, O_PROM, 0,
 	  "Prometheus text exposition on stdout, with\n"
-	  "the devices and upstreams of the last sweep" },
+	  "the devices and upstreams of the last sweep\n"
+	  "and modscan_plant_alerts_open{kind}" },
 	{ "textfile", 0, "DIR", O_TEXTFILE, 0,
 	  "write DIR/modscan.prom atomically (node_exporter);\n"
 	  "DIR must exist, belong to us or root and not be\n"
@@ -219,6 +222,31 @@ static void human_supervisor(const struct ms_status *sup)
 	}
 }
 
+/* The open plant alerts of the state file beside the status file. */
+static void human_alerts(const struct ms_health_src *src)
+{
+	struct ms_plantalert_out open = { 0 };
+	struct ms_err err = { 0 };
+	struct ms_buf line;
+	size_t i;
+	int n = ms_plantalert_load_open(src->alerts, &open, &err);
+
+	ms_buf_init(&line, 1024);
+	if (n < 0)
+		printf("plant alerts: %s\n", err.msg);
+	else if (!n)
+		printf("plant alerts: none open\n");
+	else
+		printf("plant alerts: %d open\n", n);
+	for (i = 0; i < open.n; i++) {
+		line.len = 0;
+		if (ms_plantshow_line(&open.v[i], &line) == 0)
+			printf("  %s\n", line.p);
+	}
+	ms_buf_release(&line);
+	ms_plantalert_out_release(&open);
+}
+
 /* The fleet view, when this scanner is one of a shared fleet. */
 static void human_fleet(const struct ms_health_report *r)
 {
@@ -232,7 +260,8 @@ static void human_fleet(const struct ms_health_report *r)
 	ms_buf_release(&b);
 }
 
-static int human(const struct ms_health_report *r)
+static int human(const struct ms_health_src *src,
+		 const struct ms_health_report *r)
 {
 	struct ms_buf problems;
 
@@ -252,6 +281,7 @@ static int human(const struct ms_health_report *r)
 		printf("problems:   %s\n", problems.p);
 	ms_buf_release(&problems);
 	human_scanner(r);
+	human_alerts(src);
 	if (r->have_sup)
 		human_supervisor(&r->sup);
 	human_fleet(r);
@@ -324,6 +354,18 @@ static int textfile_dir(const char *dir)
 	return err.code == MS_E_SYS ? MS_EXIT_FAIL : MS_EXIT_USAGE;
 }
 
+static int json_alerts(const struct ms_health_src *src, struct ms_buf *b,
+		       struct ms_err *err)
+{
+	struct ms_plantalert_out open = { 0 };
+	int r;
+
+	if ((r = ms_plantalert_load_open(src->alerts, &open, err)) >= 0)
+		r = ms_plantshow_json(b, &open, err);
+	ms_plantalert_out_release(&open);
+	return r;
+}
+
 static int machine(struct ms_run *run, const struct ms_health_src *src,
 		   const struct ms_health_report *r)
 {
@@ -345,7 +387,8 @@ static int machine(struct ms_run *run, const struct ms_health_src *src,
 		rc = (int)ms_nagios_render(r, &w, &cr, &b);
 		run->said = true;
 	} else if (o->mode == M_JSON) {
-		if (ms_health_json(r, &b, &err) < 0)
+		if (ms_health_json(r, &b, &err) < 0 ||
+		    json_alerts(src, &b, &err) < 0)
 			goto fail;
 		rc = r->h.verdict == MS_HEALTH_OK ? MS_EXIT_OK : MS_EXIT_FAIL;
 	} else {
@@ -402,7 +445,7 @@ static int run(struct ms_run *run)
 		rc = o->mode == M_NAGIOS ? NAGIOS_USAGE : MS_EXIT_FAIL;
 		goto out;
 	}
-	rc = o->mode == M_HUMAN ? human(r) : machine(run, &src, r);
+	rc = o->mode == M_HUMAN ? human(&src, r) : machine(run, &src, r);
 out:
 	ms_fleet_view_release(&fleet);
 	free(r);
@@ -423,10 +466,15 @@ const struct ms_applet ms_status_applet = {
 	"or stopped, their groups, last renewal and devices leased in the\n"
 	"last interval, and the groups no live instance serves.\n"
 	"Exit 0 when it is alive with a fresh heartbeat, 1 when not.\n"
+	"It lists the open plant alerts (plant-alerts.state beside the status\n"
+	"file; --json: \"plant_alerts\"), read without a database query.\n"
 	"\n",
 	.epilogue =
 	"A range alerts outside START:END (START defaults to 0, ~ is minus\n"
-	"infinity, an empty END plus infinity); @ alerts inside instead.\n",
+	"infinity, an empty END plus infinity); @ alerts inside instead.\n"
+	"\n"
+	"status only reads RUN_DIR: it may be another user's when it is\n"
+	"0750 and this user is in its group (a monitoring user).\n",
 	.opts = opts,
 	.opts_size = sizeof(struct opts),
 	.parse = parse,

@@ -183,25 +183,18 @@ static int do_stop(struct ctx *x, const struct ms_health_report *rep)
 	return MS_EXIT_OK;
 }
 
-/* --flush-alerts: send the queue by a deadline of its own, then exit. */
+/* --flush-alerts: deliver the queue by a deadline of its own, then exit. */
 static int flush(struct ctx *x)
 {
-	ms_msec_t budget = ms_conf_int(x->c, MS_CONF_SMTP_TIMEOUT) * 2000;
-	struct ms_smtp_conf sc;
-	struct ms_err err = { 0 };
+	struct ms_scanctl_delivery d;
 	int r;
 
-	if ((r = ms_smtp_conf_from(&sc, x->c, &err)) >= 0)
-		r = ms_alert_flush(&sc, x->ac.dir, ms_deadline(budget), &err);
-	ms_smtp_conf_release(&sc);
-	if (r < 0 && r != MS_E_BUSY) {
-		ms_log_warn("alerts not sent, kept for the next try: %s",
-			    err.msg);
-		return MS_EXIT_FAIL;
-	}
-	if (r > 0)
-		ms_log_info("%d alert mail%s sent", r, r == 1 ? "" : "s");
-	return MS_EXIT_OK;
+	ms_scanctl_delivery_init(&d, x->c);
+	r = ms_scanctl_deliver(&d);
+	if (d.ac.mail && !d.mail)
+		r = MS_E_INVAL;	/* logged: the mail cannot go out */
+	ms_scanctl_delivery_release(&d);
+	return r < 0 && r != MS_E_BUSY ? MS_EXIT_FAIL : MS_EXIT_OK;
 }
 
 /* What main.c did not set up (applets.def): scanner control, alerts. */
@@ -280,7 +273,9 @@ const struct ms_applet ms_watchdog_applet = {
 	"STOP_TIMEOUT, SIGKILL; never a process that is not the scanner),\n"
 	"stale files are removed and a detached scanner is started and\n"
 	"confirmed by a fresh heartbeat, up to MAX_RESTART_ATTEMPTS times.\n"
-	"Restarts, giving up and recovery are mailed (SMTP_*, MAIL_TO).\n"
+	"Restarts, giving up and recovery are alerts: mailed (SMTP_*, MAIL_TO)\n"
+	"and given to ALERT_COMMAND.  --flush-alerts delivers the alert queue\n"
+	"(process alerts, the digest of plant alerts) and exits.\n"
 	"\n",
 	.epilogue = "Legacy spellings (the old watchdog script):\n"
 		    "  watchdog --check      = watchdog (the one-shot check)\n"

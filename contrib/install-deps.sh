@@ -20,7 +20,7 @@ mariadb-server mariadb-client openssh-server openssh-client sshpass openssl
 python3-netmiko python3-pandas python3-mysqldb python3-aiosmtpd
 python3-paramiko python3-cryptography chromium procps iproute2 util-linux mount
 passwd time curl lintian bubblewrap man-db groff-base systemd
-prometheus"
+prometheus shellcheck"
 
 # missing PKG...: the packages of the list that are not installed.
 missing() {

@@ -7,6 +7,7 @@
 #include "alertfmt.h"
 #include "alertq.h"
 #include "buf.h"
+#include "cmdrun.h"
 #include "file.h"
 #include "num.h"
 #include "mstime.h"
@@ -15,6 +16,7 @@
 int ms_alert_conf_from(struct ms_alert_conf *ac, const struct ms_conf *c,
 		       struct ms_err *err)
 {
+	char src[PATH_MAX + 16];
 	int r;
 
 	memset(ac, 0, sizeof(*ac));
@@ -23,11 +25,18 @@ int ms_alert_conf_from(struct ms_alert_conf *ac, const struct ms_conf *c,
 		return r;
 	ac->interval_ms = ms_conf_int(c, MS_CONF_ALERT_INTERVAL) * 1000;
 	ac->mail = *ms_conf_str(c, MS_CONF_SMTP_HOST) != '\0';
-	if (strlen(ms_conf_str(c, MS_CONF_ALERT_COMMAND)) >= sizeof(ac->command))
+	if (strlen(ms_conf_str(c, MS_CONF_ALERT_COMMAND)) >=
+	    sizeof(ac->command))
 		return ms_err_set(err, MS_E_INVAL, "ALERT_COMMAND: longer than "
 				  "%zu bytes", sizeof(ac->command) - 1);
 	snprintf(ac->command, sizeof(ac->command), "%s",
 		 ms_conf_str(c, MS_CONF_ALERT_COMMAND));
+	if (*ac->command &&
+	    (r = ms_cmdrun_check("ALERT_COMMAND", ac->command, err)) < 0) {
+		ms_conf_source(c, MS_CONF_ALERT_COMMAND, src, sizeof(src));
+		ms_err_prefix(err, "%s", src);
+		return r;
+	}
 	ac->command_timeout_ms =
 		ms_conf_int(c, MS_CONF_ALERT_COMMAND_TIMEOUT) * 1000;
 	ac->enabled = ac->mail || *ac->command;
@@ -59,39 +68,6 @@ int ms_alert_pending(const char *dir, struct ms_err *err)
 		ms_alertq_list_release(&l);
 	}
 	return r < 0 ? r : n;
-}
-
-/* Rate-limiter state of kind: "<last queued wall ms> <held back>\n".  A
- * missing or damaged file means no alert was sent lately. */
-static void state_read(const char *path, ms_msec_t *last, long long *held)
-{
-	long long t = 0, h = 0;
-	struct ms_buf b;
-	char *sp;
-
-	/* ms_file_read reads in 4 KiB steps: the bound must allow one. */
-	ms_buf_init(&b, 8192);
-	if (ms_file_read(path, &b, NULL, NULL) == 0 &&
-	    (sp = strchr(b.p, ' '))) {
-		if (ms_parse_lln(b.p, (size_t)(sp - b.p), 0, LLONG_MAX, &t) < 0)
-			t = 0;
-		if (ms_parse_lln(sp + 1, strcspn(sp + 1, "\n"), 0, LLONG_MAX,
-				 &h) < 0)
-			h = 0;
-	}
-	ms_buf_release(&b);
-	*last = t;
-	*held = h;
-}
-
-static int state_write(const char *path, ms_msec_t last, long long held,
-		       struct ms_err *err)
-{
-	char line[64];
-	int n;
-
-	n = snprintf(line, sizeof(line), "%lld %lld\n", (long long)last, held);
-	return ms_file_replace(path, line, (size_t)n, 0600, err);
 }
 
 /* "<kind>: <subject>" on one line: a newline would end the header. */
@@ -162,10 +138,10 @@ int ms_alert_queue(const struct ms_alert_conf *ac, const char *kind,
 	 * once still send one mail. */
 	if ((lock = ms_alertq_lock(ac->dir, ".lock", LOCK_EX, err)) < 0)
 		return lock;
-	state_read(state, &last, &held);
+	ms_alertq_rate_read(state, &last, &held);
 	/* A clock that went back (last in the future) does not mute us. */
 	if (last && now >= last && now - last < ac->interval_ms) {
-		r = state_write(state, last, held + 1, err);
+		r = ms_alertq_rate_write(state, last, held + 1, err);
 		r = r < 0 ? r : MS_ALERT_LIMITED;
 		goto out;
 	}
@@ -178,7 +154,7 @@ int ms_alert_queue(const struct ms_alert_conf *ac, const char *kind,
 	}
 	if ((r = write_alert(ac, kind, subject ? subject : kind,
 			     body ? body : "", held, now, err)) < 0 ||
-	    (r = state_write(state, now, 0, err)) < 0)
+	    (r = ms_alertq_rate_write(state, now, 0, err)) < 0)
 		goto out;
 	r = MS_ALERT_QUEUED;
 out:

@@ -78,10 +78,11 @@ int ms_alert_conf_from(struct ms_alert_conf *ac, const struct ms_conf *c,
 /*
  * Queue one alert of kind (written atomically, mode 0600, in a 0700
  * directory) for the mail (when SMTP_HOST is set) and for ALERT_COMMAND
- * (when set; its JSON line has this kind, "subject" and "text").  Within interval_ms of the last queued alert of that kind it
- * is only counted, and the next one that goes out says how many were held
- * back.  Returns an ms_alert_outcome or MS_E_* (MS_E_FULL past
- * MS_ALERT_QUEUE_MAX files).
+ * (when set; its JSON line has this kind, "subject" and "text").  Within
+ * interval_ms of the last queued alert of that kind it is only counted,
+ * and the next one that goes out says how many were held back.  Returns
+ * an ms_alert_outcome or MS_E_* (MS_E_FULL past MS_ALERT_QUEUE_MAX files
+ * waiting for one destination).
  */
 int ms_alert_queue(const struct ms_alert_conf *ac, const char *kind,
 		   const char *subject, const char *body, struct ms_err *err);
@@ -101,16 +102,55 @@ int ms_alert_events(const struct ms_alert_conf *ac,
 		    struct ms_err *err);
 
 /*
- * Send the queued process alerts of dir through sc, oldest first, each deleted only
- * once the server accepted it; stop at the first failure (the rest stay for
- * the next flush) or at deadline (CLOCK_MONOTONIC ms, MS_E_TIMEOUT).  A
- * file that cannot be parsed is renamed *.bad.  MS_E_BUSY when another
- * flush holds the queue.  Returns the number of mails sent.
+ * Send the queued process alerts of dir through sc, oldest first, each
+ * deleted only once the server accepted it; stop at the first failure
+ * (the rest stay for the next flush) or at deadline (CLOCK_MONOTONIC ms,
+ * MS_E_TIMEOUT).  A file that cannot be parsed is renamed *.bad.
+ * MS_E_BUSY when another flush holds the queue.  Returns the number of
+ * mails sent.  (ms_alert_deliver does this and the rest.)
  */
 int ms_alert_flush(const struct ms_smtp_conf *sc, const char *dir,
 		   ms_msec_t deadline, struct ms_err *err);
 
-/* Number of alerts waiting in dir (0 when dir does not exist). */
+/* What ms_alert_deliver did, and what failed. */
+struct ms_alert_result {
+	int mails;			/* process alert mails sent */
+	int digests;			/* digest mails sent: 0 or 1 */
+	uint64_t digest_events;		/* plant events in that digest */
+	int64_t digest_due;		/* pending events wait for
+					   ALERT_INTERVAL until this wall ms */
+	int command_runs;		/* ALERT_COMMAND runs that exited 0 */
+	uint64_t command_lines;		/* JSON lines they read */
+	int mail_r, command_r;		/* 0 or the MS_E_* of each side */
+	struct ms_err mail_err, command_err;
+};
+
+/*
+ * Deliver the queue of ac by deadline (CLOCK_MONOTONIC ms): with sc
+ * (NULL: no mail) each process alert as its own mail, oldest first, then
+ * every pending plant event in one digest when the last digest went out
+ * ALERT_INTERVAL ago or more; with ac->command, everything queued for it
+ * as JSON lines on the standard input of one run, under
+ * min(deadline, ALERT_COMMAND_TIMEOUT from its start).  Mail and command
+ * are independent: one failing leaves the other alone.  What was not
+ * delivered stays queued for the next call.
+ *
+ * The guarantee: an alert leaves the queue only after the server accepted
+ * its mail (250 to DATA) or the command exited 0, so nothing is lost.  The
+ * names of what was delivered are written (fsync'd) before the files are
+ * removed, and a crash in between is finished by the next call, so only a
+ * crash between that acceptance and that write (or a connection lost
+ * while the server says 250, RFC 1047) can deliver something twice.
+ *
+ * Returns 0 when everything due went out, MS_E_BUSY when another process
+ * delivers the queue now, else the first failure (both are in res).
+ */
+int ms_alert_deliver(const struct ms_alert_conf *ac,
+		     const struct ms_smtp_conf *sc, ms_msec_t deadline,
+		     struct ms_alert_result *res);
+
+/* Number of deliveries waiting in dir, for the mail and the command (0
+ * when dir does not exist). */
 int ms_alert_pending(const char *dir, struct ms_err *err);
 
 #endif

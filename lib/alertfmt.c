@@ -57,18 +57,19 @@ static int take_num(int64_t *out, const char *p, size_t n)
 int ms_alertfmt_ev_parse(const char *s, size_t len,
 			 struct ms_alert_event *ev)
 {
-	const char *f[FIELDS + 1], *end = s + len, *tab;
-	size_t fl[FIELDS + 1], i;
+	const char *f[FIELDS], *end = s + len, *tab;
+	size_t fl[FIELDS], i;
 
-	for (i = 0; i <= FIELDS; i++) {
+	for (i = 0; i < FIELDS; i++) {
 		tab = memchr(s, '\t', (size_t)(end - s));
 		f[i] = s;
 		fl[i] = (size_t)((tab ? tab : end) - s);
-		if (!tab && i < FIELDS)
+		/* Tabs between the fields, none after the last. */
+		if (!tab != (i == FIELDS - 1))
 			return MS_E_PARSE;
 		s = tab ? tab + 1 : end;
 	}
-	if (s != end || fl[0] != 1 || f[0][0] != 'E' || !fl[1] || !fl[2])
+	if (fl[0] != 1 || f[0][0] != 'E' || !fl[1] || !fl[2])
 		return MS_E_PARSE;
 	memset(ev, 0, sizeof(*ev));
 	if (take_str(ev->kind, sizeof(ev->kind), f[1], fl[1]) < 0 ||

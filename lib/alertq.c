@@ -5,8 +5,10 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "alertfmt.h"
 #include "buf.h"
 #include "file.h"
+#include "num.h"
 #include "mstime.h"
 
 const char ms_alertq_alert_sfx[] = ".alert";
@@ -67,6 +69,24 @@ void ms_alertq_list_release(struct ms_alertq_list *l)
 	free(l->name);
 	l->name = NULL;
 	l->n = 0;
+}
+
+void ms_alertq_drop_staged(const char *qdir, struct ms_alertq_list *l)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	size_t i, n = 0;
+
+	for (i = 0; i < l->n; i++) {
+		if (snprintf(path, sizeof(path), "%s/%s/%s", qdir, stage_dir,
+			     l->name[i]) < (int)sizeof(path) &&
+		    lstat(path, &st) == 0)
+			continue;
+		if (n != i)
+			memcpy(l->name[n], l->name[i], MS_ALERTQ_NAME);
+		n++;
+	}
+	l->n = n;
 }
 
 int ms_alertq_path(char *out, size_t size, const char *dir,
@@ -149,7 +169,8 @@ static int link_into(const char *src, const char *dir, const char *leaf,
 	if ((r = ms_alertq_path(dst, sizeof(dst), dir, leaf, err)) < 0)
 		return r;
 	if (link(src, dst) < 0 && errno != EEXIST)
-		return ms_err_sys(err, "cannot queue '%s' into '%s'", leaf, dir);
+		return ms_err_sys(err, "cannot queue '%s' into '%s'", leaf,
+				  dir);
 	return ms_file_sync_dir(dst, err);
 }
 
@@ -267,7 +288,8 @@ void ms_alertq_sweep_tmp(const char *dir)
 				   NULL) < 0)
 			continue;
 		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-		    (ms_msec_t)st.st_mtime * 1000 + TMP_STALE_MS < ms_wall_now())
+		    (ms_msec_t)st.st_mtime * 1000 + TMP_STALE_MS <
+		    ms_wall_now())
 			unlink(path);
 	}
 	closedir(d);
@@ -282,8 +304,8 @@ static void unlink_names(const char *dir, const char *text, size_t len)
 	for (; p < end; p = nl + 1) {
 		if (!(nl = memchr(p, '\n', (size_t)(end - p))))
 			nl = end;
-		if (nl == p || nl - p >= MS_ALERTQ_NAME || memchr(p, '/',
-								  (size_t)(nl - p)))
+		if (nl == p || nl - p >= MS_ALERTQ_NAME ||
+		    memchr(p, '/', (size_t)(nl - p)))
 			continue;
 		memcpy(leaf, p, (size_t)(nl - p));
 		leaf[nl - p] = '\0';
@@ -331,10 +353,112 @@ int ms_alertq_remove(const char *dir, const struct ms_alertq_list *l,
 	ms_buf_init(&b, SENT_MAX);
 	for (i = 0; i < n && r == 0; i++)
 		r = ms_buf_printf(&b, "%s\n", l->name[i]);
-	if (r < 0)
+	if (r < 0) {
 		r = ms_err_set(err, r, "'%s': %s", path, ms_strerror(r));
-	else if ((r = ms_file_replace(path, b.p, b.len, 0600, err)) == 0)
+	} else if ((r = ms_file_replace(path, b.p, b.len, 0600, err)) == 0) {
 		r = ms_alertq_finish(dir, err);
+	} else {
+		/* No room for the record (a full disk): remove them all the
+		 * same, unlink needs none; only a crash now resends. */
+		unlink_names(dir, b.p, b.len);
+		r = ms_file_sync_dir(path, err);
+	}
 	ms_buf_release(&b);
 	return r;
+}
+
+void ms_alertq_rate_read(const char *path, ms_msec_t *last, long long *held)
+{
+	long long t = 0, h = 0;
+	struct ms_buf b;
+	char *sp;
+
+	/* ms_file_read reads in 4 KiB steps: the bound must allow one. */
+	ms_buf_init(&b, 8192);
+	if (ms_file_read(path, &b, NULL, NULL) == 0 &&
+	    (sp = strchr(b.p, ' '))) {
+		if (ms_parse_lln(b.p, (size_t)(sp - b.p), 0, LLONG_MAX, &t) < 0)
+			t = 0;
+		if (ms_parse_lln(sp + 1, strcspn(sp + 1, "\n"), 0, LLONG_MAX,
+				 &h) < 0)
+			h = 0;
+	}
+	ms_buf_release(&b);
+	*last = t;
+	*held = h;
+}
+
+int ms_alertq_rate_write(const char *path, ms_msec_t last, long long held,
+			 struct ms_err *err)
+{
+	char line[64];
+	int n;
+
+	n = snprintf(line, sizeof(line), "%lld %lld\n", (long long)last, held);
+	return ms_file_replace(path, line, (size_t)n, 0600, err);
+}
+
+void ms_alertq_set_aside(const char *path)
+{
+	char bad[PATH_MAX];
+
+	if (snprintf(bad, sizeof(bad), "%s.bad", path) < (int)sizeof(bad))
+		rename(path, bad);
+}
+
+int ms_alertq_load_events(const char *path, struct ms_buf *b, size_t *pos,
+			  struct ms_err *err)
+{
+	size_t k = strlen(ms_alertfmt_ev_magic);
+	int r;
+
+	ms_buf_reset(b);
+	if ((r = ms_file_read(path, b, NULL, err)) < 0)
+		return r;
+	if (b->len <= k || memcmp(b->p, ms_alertfmt_ev_magic, k) ||
+	    b->p[k] != '\n')
+		return ms_err_set(err, MS_E_PARSE, "'%s' is not a queue of "
+				  "plant events, set aside as .bad", path);
+	*pos = k + 1;
+	return 0;
+}
+
+bool ms_alertq_next_event(const struct ms_buf *b, size_t *pos,
+			  struct ms_alert_event *ev)
+{
+	const char *p, *nl;
+
+	while (*pos < b->len) {
+		p = b->p + *pos;
+		if (!(nl = memchr(p, '\n', b->len - *pos)))
+			nl = b->p + b->len;
+		*pos = (size_t)(nl - b->p) + 1;
+		if (ms_alertfmt_ev_parse(p, (size_t)(nl - p), ev) == 0)
+			return true;
+	}
+	return false;
+}
+
+int ms_alertq_parse_alert(char *text, struct ms_alertq_alert *a)
+{
+	char *line = text, *nl;
+	long long t = -1;
+
+	memset(a, 0, sizeof(*a));
+	while ((nl = strchr(line, '\n')) && nl != line) {
+		*nl = '\0';
+		if (!strncmp(line, "subject: ", 9))
+			a->subject = line + 9;
+		else if (!strncmp(line, "kind: ", 6))
+			a->kind = line + 6;
+		else if (!strncmp(line, "queued: ", 8) &&
+			 ms_parse_ll(line + 8, 0, LLONG_MAX, &t) < 0)
+			return MS_E_PARSE;
+		line = nl + 1;
+	}
+	if (!nl || !a->subject || !a->kind || t < 0)
+		return MS_E_PARSE;
+	a->queued = t;
+	a->body = nl + 1;
+	return 0;
 }

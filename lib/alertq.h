@@ -16,6 +16,7 @@
 
 #include "ms.h"
 #include "alert.h"
+#include "buf.h"
 
 enum {
 	MS_ALERTQ_NAME = 128	/* a queued file's name; ours are < 80 */
@@ -38,6 +39,13 @@ struct ms_alertq_list {
 int ms_alertq_list(const char *dir, const char *sfx, size_t max,
 		   struct ms_alertq_list *l, struct ms_err *err);
 void ms_alertq_list_release(struct ms_alertq_list *l);
+
+/*
+ * Drop from l the names still staged in qdir/new: their fan-out is under
+ * way (or was cut short by a crash and is redone first), and a copy
+ * delivered now could be linked again afterwards.
+ */
+void ms_alertq_drop_staged(const char *qdir, struct ms_alertq_list *l);
 
 /* "dir/leaf" into out, MS_E_TOOBIG if it does not fit. */
 int ms_alertq_path(char *out, size_t size, const char *dir,
@@ -80,5 +88,37 @@ void ms_alertq_sweep_tmp(const char *dir);
 int ms_alertq_remove(const char *dir, const struct ms_alertq_list *l,
 		     size_t n, struct ms_err *err);
 int ms_alertq_finish(const char *dir, struct ms_err *err);
+
+/* Rename path to path.bad: a file that is not ours leaves every queue. */
+void ms_alertq_set_aside(const char *path);
+
+/*
+ * Read a queued file of plant events into b (bounded by b->max), *pos at
+ * its first event line; MS_E_PARSE when it is not one.
+ */
+int ms_alertq_load_events(const char *path, struct ms_buf *b, size_t *pos,
+			  struct ms_err *err);
+/* The next event of b from *pos, false at the end; a line that does not
+ * parse is skipped. */
+bool ms_alertq_next_event(const struct ms_buf *b, size_t *pos,
+			  struct ms_alert_event *ev);
+
+/* A queued process alert, parsed in place (pointers into the text). */
+struct ms_alertq_alert {
+	const char *kind, *subject, *body;
+	ms_msec_t queued;	/* wall ms */
+};
+
+/* Parse the text of a queued process alert (NUL-terminated, changed in
+ * place): 0, or MS_E_PARSE. */
+int ms_alertq_parse_alert(char *text, struct ms_alertq_alert *a);
+
+/*
+ * Rate-limiter state in path: "<last wall ms> <held back>\n".  A missing
+ * or damaged file reads as 0 0: nothing sent lately.
+ */
+void ms_alertq_rate_read(const char *path, ms_msec_t *last, long long *held);
+int ms_alertq_rate_write(const char *path, ms_msec_t last, long long held,
+			 struct ms_err *err);
 
 #endif

@@ -77,6 +77,10 @@ static int check_value(enum ms_conf_key k, const char *value, long long *num,
 	case MS_CONF_STR:
 		return 0;
 	case MS_CONF_INT:
+		if (!*value && !*ci->def) {	/* optional: empty is unset */
+			*num = -1;
+			return 0;
+		}
 		r = ms_parse_ll(value, ci->min, ci->max, num);
 		if (r == MS_E_INVAL)
 			return ms_err_set(err, MS_E_INVAL,

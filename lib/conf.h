@@ -94,6 +94,7 @@ int ms_conf_set(struct ms_conf *c, enum ms_conf_key k, const char *value,
 		struct ms_err *err);
 
 const char *ms_conf_str(const struct ms_conf *c, enum ms_conf_key k);
+/* An INT key whose default is empty is optional: empty (unset) is -1. */
 long long ms_conf_int(const struct ms_conf *c, enum ms_conf_key k);
 bool ms_conf_bool(const struct ms_conf *c, enum ms_conf_key k);
 /*

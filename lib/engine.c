@@ -14,6 +14,7 @@
 #include "invsrc.h"
 #include "log.h"
 #include "notify.h"
+#include "plantwatch.h"
 #include "progress.h"
 #include "rundir.h"
 #include "schedule.h"
@@ -64,6 +65,7 @@ static void log_gone(struct engine *e, const struct dev_state *v,
 		ms_log_notice("device %s removed", e->devs[i].dev.name);
 		if (ms_plant_forget(&e->plant, e->devs[i].dev.name) < 0)
 			ms_log_error("plant state: out of memory, reset");
+		ms_plantwatch_forget(&e->pw, e->devs[i].dev.name);
 	}
 }
 
@@ -251,15 +253,6 @@ static void sweep_counts(struct engine *e, struct ms_sweep_stats *sw)
 	sw->samples_lost = e->st.total.samples_lost - e->lost_base;
 }
 
-static void write_plant(struct engine *e)
-{
-	struct ms_err err;
-
-	if (e->plant_path[0] &&
-	    ms_plant_write(&e->plant, e->plant_path, &err) < 0)
-		ms_log_error("plant state: %s", err.msg);
-}
-
 static void close_sweep(struct engine *e, int64_t now)
 {
 	struct ms_storeq_stats ss;
@@ -279,14 +272,14 @@ static void close_sweep(struct engine *e, int64_t now)
 	e->st.last_sweep_ok = now;
 	if (e->store)
 		ms_storeq_sweep_done(e->store, now / 1000);
-	write_plant(e);
+	ms_plantwatch_write(&e->pw, &e->plant);
 	ms_log_info("sweep done: %u ok, %u partial, %u failed, %llu "
 		    "channels in %.1f s", e->cur.devices_ok,
 		    e->cur.devices_partial, e->cur.devices_failed,
 		    (unsigned long long)e->cur.channels,
 		    (double)e->cur.duration_ms / 1000);
 	if (!e->o->once)	/* --once: when the store has stopped */
-		ms_scanctl_lost(e->cur.samples_lost);
+		ms_scanctl_sweep_end(&e->set->conf, e->cur.samples_lost);
 	memset(&e->cur, 0, sizeof(e->cur));
 	e->cur.started = now;
 }
@@ -359,6 +352,7 @@ static void finish_job(struct engine *e, struct job *j)
 	    ms_plant_nodes(&e->plant, j->dev.name, &j->set->nodes,
 			   &j->res.descr, j->res.outcome == MS_SCAN_OK) < 0)
 		ms_log_error("plant state of %s: out of memory", j->dev.name);
+	ms_plantwatch_scan(&e->pw, &e->plant, j->dev.name);
 	memset(&ds, 0, sizeof(ds));
 	ms_strlcpy(ds.run_id, e->run_id, sizeof(ds.run_id));
 	ms_strlcpy(ds.device, j->dev.name, sizeof(ds.device));
@@ -423,6 +417,7 @@ static void reload(struct engine *e)
 	ms_scanset_put(e->set);
 	e->set = s;
 	e->plant.max_gap = ms_conf_int(&s->conf, MS_CONF_REPORT_MAX_GAP);
+	ms_plantwatch_conf(&e->pw, &s->conf);
 	/* a shorter CHECK_INTERVAL counts from now, not from the old one */
 	e->next_check = MS_MIN(e->next_check, ms_deadline(check_ms(e)));
 }
@@ -604,8 +599,8 @@ static int setup_files(struct engine *e, struct ms_err *err)
 			       e->status_path, sizeof(e->status_path))) < 0 ||
 	     (r = ms_conf_path(c, MS_CONF_PID_FILE, "scan.pid", e->lock_path,
 			       sizeof(e->lock_path))) < 0 ||
-	     (r = ms_plant_path(e->status_path, e->plant_path,
-				sizeof(e->plant_path))) < 0))
+	     (r = ms_plant_path(e->status_path, e->pw.plant_path,
+				sizeof(e->pw.plant_path))) < 0))
 		return ms_err_set(err, r, "RUN_DIR: path too long");
 	return ms_dir_ensure(e->set->raw_dir, "raw-output directory",
 			     MS_DIR_DATA, err);
@@ -669,7 +664,9 @@ static int start(struct engine *e, struct ms_err *err)
 	e->st.devices_total = (uint32_t)e->ndev;
 	e->cur.started = ms_wall_now();
 	set_state(e, MS_STATE_STARTING, "starting");
-	write_plant(e);		/* no figures of an earlier scanner */
+	ms_plantwatch_write(&e->pw, &e->plant);	/* none of an earlier one */
+	if (!e->o->only_device)
+		ms_plantwatch_open(&e->pw, &e->set->conf, e->status_path);
 	/* one sweep of a known set needs no more workers than devices; the
 	 * continuous scanner keeps SCAN_CONCURRENCY for what SIGHUP adds */
 	if (e->o->once && e->ndev < n)
@@ -706,6 +703,7 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 	memset(&e, 0, sizeof(e));
 	e.o = o;
 	ms_plant_init(&e.plant, ms_conf_int(conf, MS_CONF_REPORT_MAX_GAP));
+	ms_plantwatch_init(&e.pw);
 	e.sigfd = -1;
 	atomic_init(&e.abort_at, MS_NEVER);
 	/* problems of the configuration or the devices file: MS_E_INVAL */
@@ -733,7 +731,10 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 	loop(&e);
 	progress(&e, true);
 	teardown(&e);
-	write_plant(&e);	/* with the scans of an unfinished sweep */
+	if (o->once && !o->only_device &&
+	    ms_plant_nodes_write(&e.plant, &e.set->conf, &e.set->nodes, err) < 0)
+		ms_log_warn("nodes: history not written: %s", err->msg);
+	ms_plantwatch_write(&e.pw, &e.plant);	/* an unfinished sweep's */
 	heartbeat(&e);
 	/* The message says why; "stopped" is already the state's name. */
 	set_state(&e, MS_STATE_STOPPED, e.stopping ? "by signal"
@@ -749,6 +750,7 @@ out:
 		close(e.sigfd);
 	ms_nameidx_release(&e.idx);
 	ms_plant_release(&e.plant);
+	ms_plantwatch_release(&e.pw);
 	free(e.devs);
 	ms_scanset_put(e.set);
 	return r;

@@ -13,6 +13,7 @@
 #include "leaseq.h"
 #include "nameidx.h"
 #include "plant.h"
+#include "plantwatch.h"
 #include "pool.h"
 #include "scanctl.h"
 #include "scanset.h"
@@ -55,7 +56,7 @@ struct engine {
 	struct ms_status st;
 	char status_path[PATH_MAX];
 	struct ms_plant plant;		/* the last sweep, per upstream */
-	char plant_path[PATH_MAX];
+	struct ms_plantwatch pw;	/* its files and alerts */
 	char lock_path[PATH_MAX];	/* PID_FILE, for the legacy status */
 	int sigfd;
 	_Atomic int64_t abort_at;

@@ -18,7 +18,7 @@ int ms_engshare_start(struct engine *e, struct ms_err *err)
 	    !ms_conf_bool(&e->set->conf, MS_CONF_SCAN_SHARED))
 		return 0;
 	if ((r = ms_leaseq_start(&e->leases, &e->set->conf, &e->set->self,
-				 err)) < 0)
+				 e->status_path, err)) < 0)
 		return r;
 	e->lease_set = e->set;
 	e->set->refs++;
@@ -57,7 +57,7 @@ static bool wanted(struct engine *e, struct dev_state *d, int64_t now)
 	if (d->busy || d->due > now)
 		return false;
 	/* not our group, or its interval is over: the next slot */
-	if (!ms_lease_serves(e->lease_set->self.groups, d->dev.group) ||
+	if (!ms_fleet_serves(e->lease_set->self.groups, d->dev.group) ||
 	    now >= d->due + interval_ms(e)) {
 		skip(e, d, now);
 		return false;

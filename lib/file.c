@@ -1,6 +1,7 @@
 /* Safe file handling (see file.h). */
 #include "file.h"
 
+#include <grp.h>
 #include <libgen.h>
 #include <pwd.h>
 
@@ -225,6 +226,8 @@ static const char *const own_dir_fix[] = {
 		       "/var/lib/modscan",
 	[MS_DIR_DATA] = "give modscan a directory of its own (mode 0700)",
 	[MS_DIR_PUBLISH] = "use a directory that only its owner can write",
+	[MS_DIR_RUN_READ] = "give modscan a directory of its own, e.g. "
+			    "/var/lib/modscan",
 };
 
 /* path without repeated slashes, "." components and a trailing slash */
@@ -299,17 +302,24 @@ static int refuse_open_parent(const char *dir, const char *label,
 	return 0;
 }
 
-/* "uid 1001 ('name')" for messages */
-static const char *who(uid_t uid, char *out, size_t size)
+/* "uid 1001 ('name')", or with kind 'g' "gid 1001 ('name')", for messages */
+static const char *who(char kind, unsigned id, char *out, size_t size)
 {
-	struct passwd pw, *res = NULL;
-	char buf[1024];
+	struct passwd pw, *pr = NULL;
+	struct group gr, *gres = NULL;
+	const char *name = NULL;
+	char buf[4096];
 
-	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res)
-		snprintf(out, size, "uid %u ('%s')", (unsigned)uid,
-			 res->pw_name);
+	if (kind == 'u' && getpwuid_r(id, &pw, buf, sizeof(buf), &pr) == 0 &&
+	    pr)
+		name = pr->pw_name;
+	if (kind == 'g' && getgrgid_r(id, &gr, buf, sizeof(buf), &gres) == 0 &&
+	    gres)
+		name = gres->gr_name;
+	if (name)
+		snprintf(out, size, "%cid %u ('%s')", kind, id, name);
 	else
-		snprintf(out, size, "uid %u", (unsigned)uid);
+		snprintf(out, size, "%cid %u", kind, id);
 	return out;
 }
 
@@ -318,12 +328,50 @@ static int bad_owner(const char *dir, const char *label,
 {
 	char owner[128], me[128];
 
-	who(uid, owner, sizeof(owner));
-	who(geteuid(), me, sizeof(me));
+	who('u', uid, owner, sizeof(owner));
+	who('u', geteuid(), me, sizeof(me));
 	return ms_err_set(err, MS_E_INVAL, "%s '%s' belongs to %s, not to "
 			  "%s%s that runs modscan: chown it, or %s", label,
 			  dir, owner, role == MS_DIR_PUBLISH ? "root or " : "",
 			  me, own_dir_fix[role]);
+}
+
+/* We are in group gid: our effective gid or a supplementary one. */
+static bool in_group(gid_t gid)
+{
+	int n = getgroups(0, NULL), i;
+	bool in = gid == getegid();
+	gid_t *list;
+
+	if (in || n <= 0 || !(list = calloc((size_t)n, sizeof(*list))))
+		return in;
+	n = getgroups(n, list);
+	for (i = 0; i < n && !in; i++)
+		in = list[i] == gid;
+	free(list);
+	return in;
+}
+
+/* MS_DIR_RUN_READ: another user's directory that its group lets us read */
+static bool group_reads(const struct stat *st)
+{
+	return (st->st_mode & (S_IRGRP | S_IXGRP)) == (S_IRGRP | S_IXGRP) &&
+	       in_group(st->st_gid);
+}
+
+static int bad_reader(const char *dir, const char *label,
+		      const struct stat *st, struct ms_err *err)
+{
+	char owner[128], me[128], grp[160];
+
+	who('u', st->st_uid, owner, sizeof(owner));
+	who('u', geteuid(), me, sizeof(me));
+	who('g', st->st_gid, grp, sizeof(grp));
+	return ms_err_set(err, MS_E_INVAL, "%s '%s' belongs to %s, and %s "
+			  "that reads it cannot through its group %s (mode "
+			  "%04o): make it 0750 with a group this user is in, "
+			  "or run as its owner", label, dir, owner, me, grp,
+			  (unsigned)st->st_mode & 07777);
 }
 
 /* The rules on what lstat found; see file.h. */
@@ -331,8 +379,8 @@ static int judge(const char *dir, const char *label, enum ms_dir_role role,
 		 const struct stat *st, struct ms_err *err)
 {
 	unsigned mode = (unsigned)st->st_mode & 07777;
-	mode_t closed = role == MS_DIR_RUN ? 007 : role == MS_DIR_DATA ? 077
-								      : 0;
+	mode_t closed = role == MS_DIR_DATA ? 077
+			: role == MS_DIR_PUBLISH ? 0 : 007;
 
 	if (S_ISLNK(st->st_mode))
 		return ms_err_set(err, MS_E_INVAL, "%s '%s' is a symbolic "
@@ -353,15 +401,18 @@ static int judge(const char *dir, const char *label, enum ms_dir_role role,
 	if (refuse_system(dir, label, role, err) < 0 ||
 	    refuse_open_parent(dir, label, role, err) < 0)
 		return MS_E_INVAL;
-	if (st->st_uid != geteuid() &&
+	if (role == MS_DIR_RUN_READ && st->st_uid != geteuid() &&
+	    !group_reads(st))
+		return bad_reader(dir, label, st, err);
+	if (st->st_uid != geteuid() && role != MS_DIR_RUN_READ &&
 	    (role != MS_DIR_PUBLISH || st->st_uid != 0))
 		return bad_owner(dir, label, role, st->st_uid, err);
 	if (st->st_mode & closed)
 		return ms_err_set(err, MS_E_INVAL, "%s '%s' is open to %s "
 				  "(mode %04o): chmod %s it", label, dir,
-				  role == MS_DIR_RUN ? "others"
-						     : "its group or others",
-				  mode, role == MS_DIR_RUN ? "o-rwx" : "0700");
+				  role == MS_DIR_DATA ? "its group or others"
+						      : "others",
+				  mode, role == MS_DIR_DATA ? "0700" : "o-rwx");
 	return 0;
 }
 

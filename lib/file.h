@@ -58,12 +58,18 @@ int ms_file_no_link(const char *path, struct ms_err *err);
  *   MS_DIR_DATA     spool, alert queue, raw output: owned by that user,
  *                   no access for group or others (0700);
  *   MS_DIR_PUBLISH  REPORT_DIR, status --textfile: owned by that user or
- *                   root; anyone may read it.
+ *                   root; anyone may read it;
+ *   MS_DIR_RUN_READ RUN_DIR as a reader sees it (status run by a
+ *                   monitoring user): as MS_DIR_RUN, or owned by another
+ *                   user when its group may read and search it (g+rx,
+ *                   0750) and the reader is in that group.  Only for
+ *                   reading: whoever writes RUN_DIR checks MS_DIR_RUN.
  */
 enum ms_dir_role {
 	MS_DIR_RUN,
 	MS_DIR_DATA,
-	MS_DIR_PUBLISH
+	MS_DIR_PUBLISH,
+	MS_DIR_RUN_READ
 };
 
 /*

@@ -8,7 +8,9 @@
 
 #include "lock.h"
 #include "plant.h"
+#include "plantalert.h"
 #include "proc.h"
+#include "statefile.h"
 #include "mstime.h"
 
 static const char *const names[MS_HEALTH__COUNT] = {
@@ -186,6 +188,8 @@ int ms_health_src_from(struct ms_health_src *src, const struct ms_conf *c,
 	    ms_conf_path(c, MS_CONF_WATCHDOG_STATUS_FILE, "watchdog.json",
 			 src->sup, sizeof(src->sup)) < 0 ||
 	    ms_plant_path(src->status, src->plant, sizeof(src->plant)) < 0 ||
+	    ms_statefile_path(src->status, MS_PLANTALERT_FILE, src->alerts,
+			      sizeof(src->alerts)) < 0 ||
 	    ms_fleet_view_path(src->status, src->fleet,
 			       sizeof(src->fleet)) < 0)
 		return ms_err_set(err, MS_E_TOOBIG, "RUN_DIR: path too long");
@@ -196,9 +200,13 @@ int ms_health_src_from(struct ms_health_src *src, const struct ms_conf *c,
 void ms_health_check(const struct ms_health_src *src,
 		     struct ms_health_report *rep)
 {
+	struct ms_plantalert_out open = { 0 };
+
 	ms_health_probe(src->status, src->pid, "scan", &rep->f);
 	ms_health_judge(&rep->f, src->max_age_ms, &rep->h);
 	rep->have_sup = ms_status_read(src->sup, &rep->sup, NULL) == 0;
+	rep->plant_alerts = ms_plantalert_load_open(src->alerts, &open, NULL);
+	ms_plantalert_out_release(&open);
 	rep->fleet = NULL;
 }
 

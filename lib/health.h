@@ -70,6 +70,7 @@ struct ms_health_src {
 	char pid[PATH_MAX];		/* PID_FILE */
 	char sup[PATH_MAX];		/* WATCHDOG_STATUS_FILE */
 	char plant[PATH_MAX];		/* the plant state, by STATUS_FILE */
+	char alerts[PATH_MAX];		/* the plant alert state, beside it */
 	char fleet[PATH_MAX];		/* the fleet view, by STATUS_FILE */
 	int64_t max_age_ms;		/* MAX_HEARTBEAT_AGE */
 };
@@ -86,6 +87,7 @@ struct ms_health_report {
 	struct ms_health h;
 	bool have_sup;
 	struct ms_status sup;
+	int plant_alerts;		/* open plant alerts, -1 unreadable */
 	const struct ms_fleet_view *fleet; /* NULL: none read (the caller's) */
 };
 

@@ -37,15 +37,11 @@ enum { JOB_WARNINGS_MAX = 64 * 1024 };
  */
 static void read_nodes(struct ms_invjob *j)
 {
-	struct ms_nodehist_stats hs;
 	struct ms_err e;
 
 	j->nr = ms_nodesrc_read(&j->nodes, j->c, &j->warnings, &j->nerr);
-	if (j->nr < 0 || (!ms_nodesrc_any(j->c) &&
-			  (!j->snap || !j->snap->seen.n)))
-		return;
-	if (ms_nodehist_write(j->c, &j->nodes, j->snap, ms_wall_now() / 1000,
-			      &hs, &e) < 0)
+	if (j->nr >= 0 && ms_nodehist_update(j->c, &j->nodes, j->snap,
+					     &e) < 0)
 		ms_buf_printf(&j->warnings, "nodes: history not written: %s; "
 			      "retried at the next refresh\n", e.msg);
 }
@@ -118,25 +114,33 @@ bool ms_invjob_wait(const struct ms_invjob *j, ms_msec_t deadline)
 	return poll(&p, 1, 1000) > 0;
 }
 
-/* The node map read, or the one in force kept (at start: the failure,
- * a configuration error). */
+/*
+ * The node map read, or the one in force kept.  At start a configuration
+ * error is the failure; a database that fails is not (the scan needs no
+ * node): the file's mappings serve until a refresh reads the rest.
+ */
 static int finish_nodes(struct ms_invjob *j, struct ms_nodemap *nodes,
 			bool keep, struct ms_buf *warnings, struct ms_err *err)
 {
-	if (j->nr >= 0) {
-		ms_nodemap_release(nodes);
-		*nodes = j->nodes;
-		ms_nodemap_init(&j->nodes);
-		return 0;
-	}
-	if (keep) {
+	if (j->nr < 0 && keep) {
 		ms_buf_printf(warnings, "nodes: %s; keeping the last good map "
 			      "(%zu upstreams)\n", j->nerr.msg, nodes->n);
 		return 0;
 	}
-	if (err)
-		*err = j->nerr;
-	return j->nr == MS_E_PARSE || j->nr == MS_E_SYS ? MS_E_INVAL : j->nr;
+	if (j->nr == MS_E_INVAL || j->nr == MS_E_NOMEM) {
+		if (err)
+			*err = j->nerr;
+		return j->nr;
+	}
+	if (j->nr < 0)
+		ms_buf_printf(warnings, "nodes: %s; starting with the %zu "
+			      "upstreams read, the rest at the next refresh\n",
+			      j->nerr.msg, j->nodes.n);
+	j->nodes.partial = j->nr < 0;
+	ms_nodemap_release(nodes);
+	*nodes = j->nodes;
+	ms_nodemap_init(&j->nodes);
+	return 0;
 }
 
 int ms_invjob_finish(struct ms_invjob *j, struct ms_inventory *inv,

@@ -62,8 +62,9 @@ bool ms_invjob_wait(const struct ms_invjob *j, ms_msec_t deadline);
  * list) stays, a warning says so, st->inventory_error says why, and the
  * result is 0; without keep the failure is returned, in err.  *nodes
  * likewise becomes the node map read, or stays with a warning; without
- * keep a map that fails is MS_E_INVAL (a bad NODES_FILE line, a file
- * that cannot be read) or the database's error.
+ * keep a configuration error of the map is returned (MS_E_INVAL: a bad
+ * NODES_FILE line, a file that cannot be read), while a database that
+ * fails leaves the file's mappings and a warning.
  */
 int ms_invjob_finish(struct ms_invjob *j, struct ms_inventory *inv,
 		     struct ms_nodemap *nodes, bool keep,

@@ -80,25 +80,6 @@ int ms_lease_self_init(struct ms_lease_self *s, const struct ms_conf *c,
 	return 0;
 }
 
-bool ms_lease_serves(const char *groups, const char *grp)
-{
-	const char *p = groups, *c;
-	const char *want = *grp ? grp : "-";
-	size_t len, wl = strlen(want);
-
-	if (!*groups)
-		return true;
-	for (; *p; p = c ? c + 1 : p + len) {
-		c = strchr(p, ',');
-		len = c ? (size_t)(c - p) : strlen(p);
-		if (len == wl && !memcmp(p, want, len))
-			return true;
-		if (!c)
-			break;
-	}
-	return false;
-}
-
 /* splitmix64's finaliser: FNV-1a alone mixes its last bytes poorly. */
 static uint64_t mix(uint64_t x)
 {

@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "db.h"
 #include "err.h"
+#include "fleetview.h"
 #include "inventory.h"
 #include "store.h"
 
@@ -37,9 +38,8 @@ struct ms_lease_self {
 int ms_lease_self_init(struct ms_lease_self *s, const struct ms_conf *c,
 		       struct ms_err *err);
 
-/* Whether an instance serving groups ("" all; "-" the devices without a
- * group) serves a device of group grp ("" none). */
-bool ms_lease_serves(const char *groups, const char *grp);
+/* Whether an instance serves a device's group: ms_fleet_serves of
+ * fleetview.h, which status judges the fleet with. */
 
 /* The rendezvous score of a device on an instance; the highest wins. */
 uint64_t ms_lease_score(const char *instance, const char *device);

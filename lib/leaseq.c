@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <sys/eventfd.h>
 
+#include "fleetview.h"
 #include "log.h"
 #include "mstime.h"
 
@@ -46,6 +47,9 @@ struct ms_leaseq {
 	int64_t iv_no;
 	uint32_t leased_cur, leased_last;
 	char last_members[1024];
+	char status_path[PATH_MAX];	/* the fleet view goes beside it */
+	char view_error[MS_ERR_MSG_MAX];	/* its last failure, logged */
+	char down_error[MS_ERR_MSG_MAX];	/* why the database is away */
 };
 
 /* Tell the main thread of an answer or of the database's coming and
@@ -67,6 +71,7 @@ static void lost(struct ms_leaseq *q, const struct ms_err *err)
 {
 	ms_db_close(q->db);
 	q->db = NULL;
+	ms_strlcpy(q->down_error, err->msg, sizeof(q->down_error));
 	if (q->down_logged)
 		return;
 	wake(q);
@@ -97,6 +102,8 @@ static bool connect_db(struct ms_leaseq *q)
 			     "LOCKED (MariaDB 10.6 or later needed); "
 			     "SCAN_SHARED cannot lease", v);
 		q->refused = true;
+		snprintf(q->down_error, sizeof(q->down_error), "the database "
+			 "server %s has no SKIP LOCKED", v);
 		ms_db_close(q->db);
 		q->db = NULL;
 		return false;
@@ -110,15 +117,36 @@ static bool connect_db(struct ms_leaseq *q)
 	return true;
 }
 
+/* The fleet view for `status`, after a renewal (db) or a failed one
+ * (NULL, why): a failure to write it is logged once until it changes. */
+static void fleet_view(struct ms_leaseq *q, struct ms_db *db, const char *why)
+{
+	struct ms_err err;
+	int r;
+
+	if (!q->status_path[0])
+		return;
+	r = db ? ms_fleet_view_refresh(db, q->status_path, &err)
+	       : ms_fleet_view_mark_down(q->status_path, why, &err);
+	if (r == 0 || (!db && r == MS_E_DB)) {
+		q->view_error[0] = '\0';
+		return;
+	}
+	if (strcmp(err.msg, q->view_error))
+		ms_log_warn("fleet view: %s", err.msg);
+	ms_strlcpy(q->view_error, err.msg, sizeof(q->view_error));
+}
+
 /*
- * After each renewal, with the live members just read.  The fleet view
- * of `status` (ms_fleet_view_refresh of lib/fleetview.h) is refreshed
- * from here; this scanner logs each change of the membership.
+ * After each renewal, with the live members just read: the fleet view of
+ * `status`, and a log line at each change of the membership.
  */
 static void after_renewal(struct ms_leaseq *q)
 {
 	char list[sizeof(q->last_members)];
 	size_t i, off = 0;
+
+	fleet_view(q, q->db, NULL);
 
 	list[0] = '\0';
 	for (i = 0; i < q->nmembers && off < sizeof(list); i++)
@@ -168,16 +196,21 @@ static void renew(struct ms_leaseq *q)
 	int64_t now;
 
 	q->next_renew = ms_deadline(q->self.check_ms);
-	if (!connect_db(q))
+	if (!connect_db(q)) {
+		fleet_view(q, NULL, q->down_error);
 		return;
+	}
 	if (ms_lease_renew(q->db, &q->self, !q->joined, leased(q, 0),
 			   &err) < 0) {
 		lost(q, &err);
+		fleet_view(q, NULL, err.msg);
 		return;
 	}
 	q->joined = true;
 	if (read_members(q, &now))
 		after_renewal(q);
+	else
+		fleet_view(q, NULL, q->down_error);
 }
 
 /* Whether v is ours to take now: preferred among the live members that
@@ -189,7 +222,7 @@ static int rank(struct ms_leaseq *q, const struct ms_lease_want *v,
 	ssize_t p;
 
 	for (i = 0; i < q->nmembers; i++)
-		if (ms_lease_serves(q->members[i].groups, v->group))
+		if (ms_fleet_serves(q->members[i].groups, v->group))
 			names[k++] = q->members[i].name;
 	p = ms_lease_pick(v->device, names, k);
 	if (p < 0 || !strcmp(names[p], q->self.name))
@@ -379,8 +412,10 @@ static void *run(void *arg)
 		ms_log_error("leases: cannot release them: %s; they expire in "
 			     "%lld s", err.msg,
 			     (long long)ms_lease_ttl_ms(&q->self) / 1000);
-	else if (q->db)
+	else if (q->db) {
 		ms_log_notice("leases: released, left the fleet");
+		fleet_view(q, q->db, NULL);	/* stopped, for status */
+	}
 	return NULL;
 }
 
@@ -407,7 +442,8 @@ static int usable(struct ms_db *db, char *v, size_t size, struct ms_err *err)
 }
 
 int ms_leaseq_start(struct ms_leaseq **out, const struct ms_conf *c,
-		    const struct ms_lease_self *self, struct ms_err *err)
+		    const struct ms_lease_self *self, const char *status_path,
+		    struct ms_err *err)
 {
 	struct ms_leaseq *q;
 	char v[128];
@@ -417,6 +453,7 @@ int ms_leaseq_start(struct ms_leaseq **out, const struct ms_conf *c,
 	if (!(q = calloc(1, sizeof(*q))))
 		return ms_err_set(err, MS_E_NOMEM, "out of memory");
 	q->self = *self;
+	ms_strlcpy(q->status_path, status_path, sizeof(q->status_path));
 	ms_db_opts_from_conf(&q->opts, c);
 	q->efd = -1;
 	/* the server's version and the tables, when it answers now: a

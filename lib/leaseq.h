@@ -16,12 +16,15 @@ struct ms_leaseq;
 
 /*
  * Start the thread for self with the database settings of c (c must
- * outlive the thread).  When the database answers now, its version is
- * checked first: a server without SKIP LOCKED is MS_E_INVAL (a
- * configuration error); a database that is down is not an error here.
+ * outlive the thread); after each renewal it writes the fleet view beside
+ * status_path ("": none).  When the database answers now, it is checked
+ * first: a server without SKIP LOCKED or a schema without the lease
+ * tables is MS_E_INVAL (a configuration error); a database that is down
+ * is not an error here.
  */
 int ms_leaseq_start(struct ms_leaseq **out, const struct ms_conf *c,
-		    const struct ms_lease_self *self, struct ms_err *err);
+		    const struct ms_lease_self *self, const char *status_path,
+		    struct ms_err *err);
 
 /* Readable when the answers to an ask are ready. */
 int ms_leaseq_fd(const struct ms_leaseq *q);

@@ -397,17 +397,22 @@ int ms_maintain_cleanup(struct ms_sql_run *r, int days, time_t now,
 
 	memset(res, 0, sizeof(*res));
 	if (table && strcmp(table, "samples") &&
-	    strcmp(table, "device_scans") && strcmp(table, legacy[0]) &&
-	    strcmp(table, legacy[1]))
+	    strcmp(table, "device_scans") && strcmp(table, "upstream_nodes") &&
+	    strcmp(table, legacy[0]) && strcmp(table, legacy[1]))
 		return ms_err_set(err, MS_E_NOENT, "'%s' has no retention "
-				  "(samples, device_scans, modulation_new, "
-				  "modulation)", table);
+				  "(samples, device_scans, upstream_nodes, "
+				  "modulation_new, modulation)", table);
 	if (wants(table, "samples"))
 		rc = drop_partitions(r, cutoff, &res->partitions, err);
 	if (rc >= 0 && wants(table, "device_scans"))
 		rc = delete_batches(r, "DELETE FROM device_scans WHERE "
 				    "started_ms < ? LIMIT 10000",
 				    cutoff * 1000, &res->scans, err);
+	/* a mapping that ended by the cutoff served only dropped days */
+	if (rc >= 0 && wants(table, "upstream_nodes"))
+		rc = delete_batches(r, "DELETE FROM upstream_nodes WHERE "
+				    "valid_to <= ? LIMIT 10000", cutoff,
+				    &res->node_rows, err);
 	for (i = 0; rc >= 0 && i < MS_ARRAY_SIZE(legacy); i++) {
 		const char *p[] = { legacy[i] };
 

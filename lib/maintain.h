@@ -72,6 +72,7 @@ struct ms_maintain_cleaned {
 	unsigned partitions;		/* day partitions dropped */
 	uint64_t scans;			/* device_scans rows deleted */
 	uint64_t legacy_rows;		/* rows of legacy tables deleted */
+	uint64_t node_rows;		/* closed upstream_nodes rows deleted */
 };
 
 /*

@@ -5,6 +5,7 @@
  */
 #include "metrics.h"
 
+#include "plantalert.h"
 #include "version.h"
 
 struct mw {
@@ -289,6 +290,34 @@ int ms_metrics_plant_file(const char *path, struct ms_buf *out,
 	return r;
 }
 
+int ms_metrics_plant_alerts(const char *path, struct ms_buf *out,
+			    struct ms_err *err)
+{
+	static const char *const kinds[] = {
+		MS_EV_UPSTREAM_BELOW, MS_EV_DEVICE_DEGRADED,
+		MS_EV_DEVICE_FAILING
+	};
+	struct ms_plantalert_out open = { 0 };
+	struct mw w = { out, 0 };
+	size_t i, k, n;
+	int r;
+
+	if ((r = ms_plantalert_load_open(path, &open, err)) < 0)
+		return r;
+	family(&w, "plant_alerts_open", "gauge",
+	       "plant alerts raised and not yet recovered, by kind");
+	for (k = 0; k < MS_ARRAY_SIZE(kinds); k++) {
+		for (i = n = 0; i < open.n; i++)
+			n += !strcmp(open.v[i].kind, kinds[k]);
+		labelled(&w, "plant_alerts_open", "kind", kinds[k], (double)n);
+	}
+	ms_plantalert_out_release(&open);
+	if (w.r < 0)
+		return ms_err_set(err, w.r, "cannot render the metrics: %s",
+				  ms_strerror(w.r));
+	return 0;
+}
+
 /* name{instance="..",groups=".."} v */
 static void instance_up(struct mw *w, const struct ms_fleet_inst *in)
 {
@@ -343,7 +372,8 @@ int ms_metrics_state_files(const struct ms_health_src *src,
 {
 	int r;
 
-	if ((r = ms_metrics_plant_file(src->plant, out, err)) < 0)
+	if ((r = ms_metrics_plant_file(src->plant, out, err)) < 0 ||
+	    (r = ms_metrics_plant_alerts(src->alerts, out, err)) < 0)
 		return r;
 	return fleet ? ms_metrics_fleet(fleet, out, err) : 0;
 }

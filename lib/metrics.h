@@ -35,6 +35,13 @@ int ms_metrics_plant_file(const char *path, struct ms_buf *out,
 			  struct ms_err *err);
 
 /*
+ * modscan_plant_alerts_open{kind} of the plant alert state file at path,
+ * one sample for each of the three kinds (0 when it does not exist).
+ */
+int ms_metrics_plant_alerts(const char *path, struct ms_buf *out,
+			    struct ms_err *err);
+
+/*
  * Append the fleet's families: the database state and the devices that
  * wait for it, per instance up, last seen and leased devices, per group
  * the unserved devices.
@@ -44,7 +51,8 @@ int ms_metrics_fleet(const struct ms_fleet_view *v, struct ms_buf *out,
 
 /*
  * The families of the state files beside the status file: the plant's
- * from src->plant, the fleet's from fleet (none when NULL).
+ * from src->plant, the open plant alerts from src->alerts, the fleet's
+ * from fleet (none when NULL).
  */
 int ms_metrics_state_files(const struct ms_health_src *src,
 			   const struct ms_fleet_view *fleet,

@@ -217,7 +217,7 @@ static enum ms_nagios_code scanner_level(const struct ms_health_report *rep,
 	x = level((long long)st->spool_bytes, &warn->spool, &crit->spool);
 	c = MS_MAX(c, x);
 	c = MS_MAX(c, problems_level(st));
-	if (inventory_stale(rep))
+	if (inventory_stale(rep) || rep->plant_alerts > 0)
 		c = MS_MAX(c, MS_NAGIOS_WARNING);
 	return c;
 }
@@ -260,6 +260,9 @@ enum ms_nagios_code ms_nagios_render(const struct ms_health_report *rep,
 	/* a dead or hung scanner's problems are as old as its heartbeat */
 	if (h->verdict == MS_HEALTH_OK && ms_nagios_problems(st, out))
 		ms_buf_adds(out, "; ");
+	if (rep->plant_alerts > 0)
+		ms_buf_printf(out, "%d plant alert%s open; ", rep->plant_alerts,
+			      rep->plant_alerts > 1 ? "s" : "");
 	if (inventory_stale(rep))
 		ms_buf_printf(out, "device list %llds old%s%s; ",
 			      (long long)(rep->f.now - st->inventory_ok) / 1000,

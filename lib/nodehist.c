@@ -1,8 +1,12 @@
 /* The node map's history in upstream_nodes (see nodehist.h). */
 #include "nodehist.h"
 
+#include <mysql.h>
+
 #include "buf.h"
 #include "db.h"
+#include "mstime.h"
+#include "nodesrc.h"
 
 struct ms_nodesnap *ms_nodesnap_new(void)
 {
@@ -115,20 +119,77 @@ static int close_row(struct ms_db *db, const struct ms_node *n,
 			   "IS NULL", p, 3, NULL, NULL, NULL, err);
 }
 
-/* A mapping changed twice within a second meets the row it closed:
- * that row (now to now) becomes the new one. */
-static int open_row_now(struct ms_db *db, const struct ms_node *n,
-			const char *now, struct ms_err *err)
-{
-	const char *p[] = { n->device, n->upstream, n->node, n->descr,
-			    ms_node_src_name(n->source), now };
+/*
+ * New rows go in bulk (Connector/C array binding), HIST_BATCH a statement:
+ * a first load of 160,000 mappings is a few hundred statements, not
+ * 160,000.  A mapping changed twice within a second meets the row it
+ * closed: that row (now to now) becomes the new one.
+ */
+enum { HIST_BATCH = 1000, HIST_COLS = 5 };
 
-	return ms_db_query(db, "INSERT INTO upstream_nodes (device, "
-			   "upstream, node, description, source, valid_from) "
-			   "VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
-			   "node = VALUES(node), description = "
-			   "VALUES(description), source = VALUES(source), "
-			   "valid_to = NULL", p, 6, NULL, NULL, NULL, err);
+static const char insert_sql[] =
+	"INSERT INTO upstream_nodes (device, upstream, node, description, "
+	"source, valid_from) VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY "
+	"UPDATE node = VALUES(node), description = VALUES(description), "
+	"source = VALUES(source), valid_to = NULL";
+
+struct batch {
+	MYSQL_STMT *stmt;
+	const char *p[HIST_COLS][HIST_BATCH];
+	unsigned long l[HIST_COLS][HIST_BATCH];
+	long long from[HIST_BATCH];
+	size_t n;
+};
+
+static int batch_flush(struct ms_db *db, struct batch *b, struct ms_err *err)
+{
+	unsigned int rows = (unsigned int)b->n;
+	MYSQL_BIND bind[HIST_COLS + 1];
+	size_t c;
+
+	if (!b->n)
+		return 0;
+	if (!b->stmt) {
+		if (!(b->stmt = mysql_stmt_init(ms_db_handle(db))))
+			return ms_db_fail(db, err, "upstream_nodes");
+		if (mysql_stmt_prepare(b->stmt, insert_sql,
+				       sizeof(insert_sql) - 1))
+			goto fail;
+	}
+	memset(bind, 0, sizeof(bind));
+	for (c = 0; c < HIST_COLS; c++) {
+		bind[c].buffer_type = MYSQL_TYPE_STRING;
+		bind[c].buffer = (void *)b->p[c];
+		bind[c].length = b->l[c];
+	}
+	bind[c].buffer_type = MYSQL_TYPE_LONGLONG;
+	bind[c].buffer = b->from;
+	if (mysql_stmt_attr_set(b->stmt, STMT_ATTR_ARRAY_SIZE, &rows) ||
+	    mysql_stmt_bind_param(b->stmt, bind) ||
+	    mysql_stmt_execute(b->stmt))
+		goto fail;
+	b->n = 0;
+	return 0;
+fail:
+	return ms_err_set(err, MS_E_DB, "database: insert of %zu "
+			  "upstream_nodes rows: %s", b->n,
+			  mysql_stmt_error(b->stmt));
+}
+
+static int open_row_now(struct ms_db *db, struct batch *b,
+			const struct ms_node *n, int64_t now,
+			struct ms_err *err)
+{
+	const char *v[HIST_COLS] = { n->device, n->upstream, n->node,
+				     n->descr, ms_node_src_name(n->source) };
+	size_t c;
+
+	for (c = 0; c < HIST_COLS; c++) {
+		b->p[c][b->n] = v[c];
+		b->l[c][b->n] = strlen(v[c]);
+	}
+	b->from[b->n++] = now;
+	return b->n == HIST_BATCH ? batch_flush(db, b, err) : 0;
 }
 
 static bool keeps(const struct ms_node *h, const struct ms_node *w,
@@ -140,21 +201,23 @@ static bool keeps(const struct ms_node *h, const struct ms_node *w,
 	       !ms_nodesnap_knows(snap, h->device);
 }
 
-static int apply(struct ms_db *db, const struct ms_nodemap *want,
-		 const struct ms_nodemap *have,
-		 const struct ms_nodesnap *snap, const char *now,
+static int apply(struct ms_db *db, struct batch *b,
+		 const struct ms_nodemap *want, const struct ms_nodemap *have,
+		 const struct ms_nodesnap *snap, int64_t now,
 		 struct ms_nodehist_stats *st, struct ms_err *err)
 {
 	const struct ms_node *h, *w;
+	char t[24];
 	size_t i;
 	int r;
 
+	snprintf(t, sizeof(t), "%lld", (long long)now);
 	for (i = 0; i < have->n; i++) {
 		h = &have->v[i];
 		w = ms_nodemap_find(want, h->device, h->upstream);
 		if (keeps(h, w, snap))
 			continue;
-		if ((r = close_row(db, h, now, err)) < 0)
+		if ((r = close_row(db, h, t, err)) < 0)
 			return r;
 		st->closed++;
 	}
@@ -163,11 +226,11 @@ static int apply(struct ms_db *db, const struct ms_nodemap *want,
 		h = ms_nodemap_find(have, w->device, w->upstream);
 		if (h && ms_node_same(h, w))
 			continue;
-		if ((r = open_row_now(db, w, now, err)) < 0)
+		if ((r = open_row_now(db, b, w, now, err)) < 0)
 			return r;
 		st->opened++;
 	}
-	return 0;
+	return batch_flush(db, b, err);
 }
 
 int ms_nodehist_sync(struct ms_db *db, const struct ms_nodemap *want,
@@ -175,21 +238,27 @@ int ms_nodehist_sync(struct ms_db *db, const struct ms_nodemap *want,
 		     struct ms_nodehist_stats *st, struct ms_err *err)
 {
 	struct ms_nodemap have;
-	char t[24];
+	struct batch *b = calloc(1, sizeof(*b));
 	int r;
 
 	memset(st, 0, sizeof(*st));
 	ms_nodemap_init(&have);
-	snprintf(t, sizeof(t), "%lld", (long long)now);
+	if (!b) {
+		r = ms_err_set(err, MS_E_NOMEM, "out of memory");
+		goto out;
+	}
 	if ((r = ms_db_autocommit(db, false, err)) < 0)
 		goto out;
 	if ((r = load_open(db, &have, err)) < 0 ||
-	    (r = apply(db, want, &have, snap, t, st, err)) < 0 ||
+	    (r = apply(db, b, want, &have, snap, now, st, err)) < 0 ||
 	    (r = ms_db_commit(db, err)) < 0) {
 		ms_db_rollback(db);
 		memset(st, 0, sizeof(*st));
 	}
 out:
+	if (b && b->stmt)
+		mysql_stmt_close(b->stmt);
+	free(b);
 	ms_nodemap_release(&have);
 	return r;
 }
@@ -215,4 +284,14 @@ out:
 	ms_db_close(db);
 	ms_nodemap_release(&want);
 	return r;
+}
+
+int ms_nodehist_update(const struct ms_conf *c, const struct ms_nodemap *map,
+		       const struct ms_nodesnap *snap, struct ms_err *err)
+{
+	struct ms_nodehist_stats st;
+
+	if (map->partial || (!ms_nodesrc_any(c) && (!snap || !snap->seen.n)))
+		return 0;
+	return ms_nodehist_write(c, map, snap, ms_wall_now() / 1000, &st, err);
 }

@@ -60,4 +60,13 @@ int ms_nodehist_write(const struct ms_conf *c, const struct ms_nodemap *map,
 		      const struct ms_nodesnap *snap, int64_t now,
 		      struct ms_nodehist_stats *st, struct ms_err *err);
 
+/*
+ * When nodes are in use (NODES_FILE or NODES_SQL set, or snap holds
+ * mappings from devices): ms_nodehist_write at the wall clock's now.
+ * Else, or when map is partial (its rows would close), 0, and the
+ * database is not asked.
+ */
+int ms_nodehist_update(const struct ms_conf *c, const struct ms_nodemap *map,
+		       const struct ms_nodesnap *snap, struct ms_err *err);
+
 #endif

@@ -45,6 +45,8 @@ struct ms_nodemap {
 	size_t *slot;		/* position + 1; 0: empty */
 	size_t nslot;		/* 0 or a power of two above twice n */
 	struct nodemap_chunk *chunks;	/* the strings */
+	bool partial;		/* a source failed: not the whole map, so
+				 * not one to write to the history */
 };
 
 void ms_nodemap_init(struct ms_nodemap *m);
@@ -79,7 +81,8 @@ int ms_nodemap_put(struct ms_nodemap *m, const struct ms_node *n,
 int ms_nodemap_drop(struct ms_nodemap *m, const char *device,
 		    const char *upstream);
 
-/* Add every mapping of src whose upstream dst does not map: the count. */
+/* Add every mapping of src whose upstream dst does not map: the count.
+ * dst is partial when either is. */
 int ms_nodemap_merge(struct ms_nodemap *dst, const struct ms_nodemap *src,
 		     struct ms_err *err);
 

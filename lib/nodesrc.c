@@ -80,9 +80,8 @@ int ms_nodesrc_read(struct ms_nodemap *m, const struct ms_conf *c,
 	int r;
 
 	if (*file && (r = ms_nodemap_load(m, file, err)) < 0) {
-		if (r != MS_E_PARSE)	/* a parse error names file:line */
-			ms_err_prefix(err, "NODES_FILE");
-		return r;
+		ms_err_prefix(err, "NODES_FILE");
+		return r == MS_E_NOMEM ? r : MS_E_INVAL;
 	}
 	if (*ms_conf_str(c, MS_CONF_NODES_SQL) &&
 	    (r = read_sql(m, c, warnings, err)) < 0)

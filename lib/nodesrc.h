@@ -17,11 +17,12 @@ bool ms_nodesrc_any(const struct ms_conf *c);
 
 /*
  * Read NODES_FILE and NODES_SQL into m (empty on entry); the number of
- * mappings.  A bad file line fails the read (MS_E_PARSE, err names
- * file:line); a bad SQL row adds a warning and is skipped, an upstream
- * the file (or an earlier row) maps already too.  A SELECT of fewer than
- * three columns is MS_E_INVAL; a database that fails, MS_E_DB or
- * MS_E_CONN with "NODES_SQL: ..." in err.
+ * mappings.  A file that cannot be read or has a bad line fails the read
+ * with MS_E_INVAL, a configuration error (err: "NODES_FILE: <file>:<line>:
+ * <why>"); so does a SELECT of fewer than three columns.  A bad SQL row
+ * adds a warning and is skipped, an upstream the file (or an earlier row)
+ * maps already too.  A database that fails is its MS_E_* code (DB, CONN,
+ * AUTH, ...), err "NODES_SQL: ...": m then holds the file's mappings.
  */
 int ms_nodesrc_read(struct ms_nodemap *m, const struct ms_conf *c,
 		    struct ms_buf *warnings, struct ms_err *err);

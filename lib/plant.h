@@ -18,6 +18,7 @@
 
 #include "ms.h"
 #include "buf.h"
+#include "conf.h"
 #include "err.h"
 #include "nameidx.h"
 #include "nodehist.h"
@@ -94,6 +95,11 @@ void ms_plant_renode(struct ms_plant *p, const struct ms_nodemap *map);
  * whose last scan worked.  NULL when out of memory.
  */
 struct ms_nodesnap *ms_plant_nodesnap(const struct ms_plant *p);
+
+/* ms_nodehist_update with what p learnt from the devices (scan --once
+ * at its end: it has no refresh); err on failure. */
+int ms_plant_nodes_write(const struct ms_plant *p, const struct ms_conf *c,
+			 const struct ms_nodemap *map, struct ms_err *err);
 
 /* The state file text; MS_E_TOOBIG past out's bound. */
 int ms_plant_render(const struct ms_plant *p, struct ms_buf *out);

@@ -90,3 +90,16 @@ fail:
 	ms_nodesnap_free(s);
 	return NULL;
 }
+
+int ms_plant_nodes_write(const struct ms_plant *p, const struct ms_conf *c,
+			 const struct ms_nodemap *map, struct ms_err *err)
+{
+	struct ms_nodesnap *s = ms_plant_nodesnap(p);
+	int r;
+
+	if (!s)
+		return ms_err_set(err, MS_E_NOMEM, "out of memory");
+	r = ms_nodehist_update(c, map, s, err);
+	ms_nodesnap_free(s);
+	return r;
+}

@@ -243,7 +243,10 @@ static void child_exec(const struct ms_spawn *sp, const int in[3], int *pfd)
 		return;
 	if (sp->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return;
-	execv(sp->argv[0], sp->argv);
+	if (sp->envp)
+		execve(sp->argv[0], sp->argv, sp->envp);
+	else
+		execv(sp->argv[0], sp->argv);
 }
 
 /* The child of fork: for detach, fork once more and leave. */

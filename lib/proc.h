@@ -39,6 +39,7 @@ int ms_proc_self_exe(char *out, size_t size, struct ms_err *err);
 
 struct ms_spawn {
 	char *const *argv;		/* argv[0] is the program path */
+	char *const *envp;		/* NULL: our environment */
 	int stdin_fd;			/* -1: /dev/null */
 	int stdout_fd;			/* -1: /dev/null */
 	int stderr_fd;			/* -1: same as stdout */

@@ -12,6 +12,29 @@ char *ms_render_pct(double pct, char out[MS_PCT_MAX])
 	return out;
 }
 
+char *ms_render_dur(uint64_t secs, char out[MS_DUR_MAX])
+{
+	uint64_t min = (secs + 30) / 60;
+
+	if (secs < 60)
+		snprintf(out, MS_DUR_MAX, "%llus", (unsigned long long)secs);
+	else if (min < 60)
+		snprintf(out, MS_DUR_MAX, "%llum", (unsigned long long)min);
+	else
+		snprintf(out, MS_DUR_MAX, "%lluh %02um",
+			 (unsigned long long)(min / 60), (unsigned)(min % 60));
+	return out;
+}
+
+const char *ms_render_node_label(const struct ms_report_node_sum *s,
+				 char out[MS_NODE_LABEL_MAX])
+{
+	if (s->node)
+		return s->node;
+	snprintf(out, MS_NODE_LABEL_MAX, "no node (%s)", s->device);
+	return out;
+}
+
 int ms_render_html_text(struct ms_buf *out, const char *s)
 {
 	const char *rep;

@@ -22,7 +22,9 @@ enum {
 	MS_RENDER_HTML = 4,
 	MS_RENDER_ALL = 7,
 	MS_RENDER_MAX = 512u << 20,	/* bound on one rendered file */
-	MS_PCT_MAX = 16
+	MS_PCT_MAX = 16,
+	MS_DUR_MAX = 32,
+	MS_NODE_LABEL_MAX = MS_DEVICE_MAX + 16
 };
 
 /*
@@ -32,6 +34,16 @@ enum {
  * ms_render_legacy_pct.
  */
 char *ms_render_pct(double pct, char out[MS_PCT_MAX]);
+
+/*
+ * A time as a technician reads it: "45s" under a minute, else rounded to
+ * the minute, "25m" or "2h 05m".
+ */
+char *ms_render_dur(uint64_t secs, char out[MS_DUR_MAX]);
+
+/* A node to visit's name: the node, or "no node (CCAP)". */
+const char *ms_render_node_label(const struct ms_report_node_sum *s,
+				 char out[MS_NODE_LABEL_MAX]);
 
 /* Append the CSV of an ended report to out. */
 int ms_render_csv(const struct ms_report *rep, enum ms_csv_format fmt,

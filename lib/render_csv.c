@@ -16,7 +16,7 @@ static const struct csv_style styles[] = {
 			    "CMTS;upstream;hops;%QAM64;%QAM16;%QPSK;Metingen" },
 	[MS_CSV_RFC4180] = { ',', "\r\n",
 			     "CMTS,upstream,family,hops,%QAM64,%QAM16,%QPSK,"
-			     "%UNKNOWN,samples,seconds_below_QAM64" },
+			     "%UNKNOWN,samples,seconds_below_QAM64,node" },
 };
 
 /*
@@ -80,8 +80,9 @@ static int line(struct ms_buf *b, const struct csv_style *st, bool rfc,
 		return r;
 	if ((r = ms_buf_printf(b, "%c%u", sep, l->samples)) < 0)
 		return r;
-	if (rfc && (r = ms_buf_printf(b, "%c%u", sep,
-				      l->below_secs)) < 0)
+	if (rfc && ((r = ms_buf_printf(b, "%c%u%c", sep, l->below_secs,
+				       sep)) < 0 ||
+		    (r = field(b, l->node, sep, rfc)) < 0))
 		return r;
 	return ms_buf_adds(b, st->eol);
 }

@@ -71,6 +71,8 @@ static const char page_style[] =
 	".tools input{flex:1 1 200px;padding:7px;font-size:1em;"
 	"border:1px solid var(--line);border-radius:6px}\n"
 	".tools button,.tools select{padding:6px 10px;font-size:1em}\n"
+	"#nodes-table th{cursor:auto;position:static}"
+	"#nodes-table tr.nd td{border-top:2px solid var(--line)}\n"
 	".empty{padding:16px;border:1px dashed var(--line);"
 	"border-radius:8px}\n"
 	"#selftest:empty{display:none}\n"
@@ -86,7 +88,8 @@ static const char page_script[] =
 	"<script>\n"
 	"(function(){'use strict';\n"
 	"var D=JSON.parse(document.getElementById('data').textContent);\n"
-	"var C=[['ccap','CCAP',0],['upstream','Upstream',0],['family','Family',0],"
+	"var C=[['ccap','CCAP',0],['upstream','Upstream',0],['node','Node',0],"
+	"['family','Family',0],"
 	"['hops','Hops',1],['qam64','% QAM64',1,1],['qam16','% QAM16',1,1],"
 	"['qpsk','% QPSK',1,1],['unknown','% UNKNOWN',1,1],['samples','Samples',1],"
 	"['seconds_below_qam64','Below QAM64',1]];\n"
@@ -100,7 +103,8 @@ static const char page_script[] =
 	"function band(h){return h>50?'high':h>=10?'medium':'low';}\n"
 	"function apply(){var t=q.toLowerCase(),fa=$('fam').value,"
 	"hb=$('hb').value;view=rows.filter(function(r){"
-	"return (!t||(r.ccap+' '+r.upstream+' '+r.family).toLowerCase()"
+	"return (!t||(r.ccap+' '+r.upstream+' '+r.node+' '+r.family)"
+	".toLowerCase()"
 	".indexOf(t)>=0)&&(!fa||r.family===fa)&&(!hb||band(r.hops)===hb);});"
 	"view.sort(cmp);page=0;draw();}\n"
 	"function draw(){var tb=$('tb'),n=view.length,ps=size||n||1,"
@@ -514,10 +518,87 @@ static int degraded(struct ms_buf *b, const struct ms_report_info *in)
 	return ms_buf_adds(b, "</tbody></table></div></section>\n");
 }
 
+/* One row of the nodes table: a node (ups NULL) or one of its upstreams. */
+static int node_row(struct ms_buf *b, const struct ms_report_node_sum *s,
+		    const struct ms_report_node_up *u)
+{
+	char label[MS_NODE_LABEL_MAX], d[MS_DUR_MAX];
+	uint64_t below = u ? u->below_secs : s->below_secs;
+	int r;
+
+	if (u)
+		r = ms_buf_adds(b, "<tr class=\"nu\"><td></td><td>");
+	else
+		r = ms_buf_adds(b, "<tr class=\"nd\"><td><b>");
+	if (r < 0)
+		return r;
+	if (u && ((r = ms_render_html_text(b, u->device)) < 0 ||
+		  (r = ms_buf_addc(b, ' ')) < 0 ||
+		  (r = ms_render_html_text(b, u->upstream)) < 0))
+		return r;
+	if (!u && ((r = ms_render_html_text(b, ms_render_node_label(s,
+								label))) < 0 ||
+		   (r = ms_buf_printf(b, "</b></td><td>%zu upstream%s",
+				      s->n_ups, s->n_ups == 1 ? "" : "s")) < 0))
+		return r;
+	return ms_buf_printf(b, "</td><td class=\"n\" data-s=\"%llu\">%s</td>"
+			     "<td class=\"n\">%llu</td><td>%s</td></tr>",
+			     (unsigned long long)below, ms_render_dur(below, d),
+			     (unsigned long long)(u ? u->hops : s->hops),
+			     u ? ms_mod_name(u->worst) : "");
+}
+
+/*
+ * Nodes to visit, worst first, each followed by its upstreams; one line
+ * when no node degraded or no node map covers the period.
+ */
+static int nodes(struct ms_buf *b, const struct ms_report_info *in)
+{
+	size_t i, k, n = MS_MIN(in->n_nodes, (size_t)in->top_n);
+	int r;
+
+	if ((r = ms_buf_adds(b, "<section id=\"nodes\"><h2>Nodes to visit"
+			     "</h2>")) < 0)
+		return r;
+	if (!in->node_map || !n)
+		return ms_buf_printf(b, "<p class=\"empty\" id=\"nodes-none\">"
+				     "%s</p></section>\n", !in->node_map ?
+				     "No node map covers this period "
+				     "(NODES_FILE, NODES_SQL)." :
+				     "No node degraded: no upstream spent time "
+				     "below QAM64 or hopped.");
+	if ((r = ms_buf_adds(b, "<div class=\"tw\"><table id=\"nodes-table\">"
+			     "<thead><tr><th>Node</th><th>Upstreams</th><th "
+			     "class=\"n\">Below QAM64</th><th class=\"n\">"
+			     "Hops</th><th>Worst</th></tr></thead>")) < 0)
+		return r;
+	for (i = 0; i < n; i++) {
+		const struct ms_report_node_sum *s = &in->nodes[i];
+
+		if ((r = ms_buf_adds(b, "<tbody>")) < 0 ||
+		    (r = node_row(b, s, NULL)) < 0)
+			return r;
+		for (k = 0; k < s->n_ups; k++) {
+			if ((r = node_row(b, s, &s->ups[k])) < 0)
+				return r;
+		}
+		if ((r = ms_buf_adds(b, "</tbody>")) < 0)
+			return r;
+	}
+	if ((r = ms_buf_adds(b, "</table></div>")) < 0)
+		return r;
+	if (in->n_nodes > n &&
+	    (r = ms_buf_printf(b, "<p class=\"meta\" id=\"nodes-more\">%zu "
+			       "more nodes degraded; the table below names "
+			       "each upstream's node.</p>", in->n_nodes - n)) < 0)
+		return r;
+	return ms_buf_adds(b, "</section>\n");
+}
+
 static const char table_html[] =
 	"<section><h2>All upstreams</h2>\n"
 	"<div class=\"tools\"><input id=\"q\" type=\"search\" "
-	"placeholder=\"Filter by CCAP, upstream or family\" "
+	"placeholder=\"Filter by CCAP, upstream, node or family\" "
 	"aria-label=\"filter\"><select id=\"fam\" aria-label=\"family\">"
 	"<option value=\"\">all families</option></select>"
 	"<select id=\"hb\" aria-label=\"hops\"><option value=\"\">all hops"
@@ -591,7 +672,8 @@ int ms_render_html(const struct ms_report *rep, struct ms_buf *out,
 	if (!in->tot.samples) {
 		r = ms_buf_adds(out, "<p class=\"empty\" id=\"nodata\">No "
 				"samples were recorded in this period.</p>\n");
-	} else if ((r = hoppers(out, rep, in)) >= 0 &&
+	} else if ((r = nodes(out, in)) >= 0 &&
+		   (r = hoppers(out, rep, in)) >= 0 &&
 		   (r = ms_buf_adds(out, "<div class=\"grid\">")) >= 0 &&
 		   (r = distribution(out, in)) >= 0 &&
 		   (r = degraded(out, in)) >= 0 &&

@@ -152,6 +152,47 @@ static void lists(struct jb *j, cJSON *doc, const struct ms_report *rep,
 	}
 }
 
+/*
+ * The first top_n nodes to visit, each with its upstreams; "node" null
+ * for the upstreams of a CCAP that had no node.
+ */
+static void nodes(struct jb *j, cJSON *doc, const struct ms_report_info *in)
+{
+	cJSON *a, *o, *u, *x;
+	size_t i, k;
+
+	j->bad |= !cJSON_AddBoolToObject(doc, "node_map", in->node_map);
+	num(j, doc, "nodes_degraded", (double)in->n_nodes);
+	a = arr(j, doc, "nodes_to_visit");
+	for (i = 0; a && i < in->n_nodes && i < in->top_n; i++) {
+		const struct ms_report_node_sum *s = &in->nodes[i];
+
+		if (!(o = obj(j, a, NULL)))
+			return;
+		if (s->node)
+			str(j, o, "node", s->node);
+		else
+			j->bad |= !cJSON_AddNullToObject(o, "node");
+		if (!s->node)
+			str(j, o, "ccap", s->device);
+		num(j, o, "seconds_below_qam64", (double)s->below_secs);
+		num(j, o, "hops", (double)s->hops);
+		if (!(u = arr(j, o, "upstreams")))
+			return;
+		for (k = 0; k < s->n_ups; k++) {
+			const struct ms_report_node_up *p = &s->ups[k];
+
+			if (!(x = obj(j, u, NULL)))
+				return;
+			str(j, x, "ccap", p->device);
+			str(j, x, "upstream", p->upstream);
+			num(j, x, "seconds_below_qam64", p->below_secs);
+			num(j, x, "hops", p->hops);
+			str(j, x, "worst", ms_mod_name(p->worst));
+		}
+	}
+}
+
 static void timelines(struct jb *j, cJSON *doc,
 		      const struct ms_report_info *in)
 {
@@ -203,6 +244,7 @@ static cJSON *head(const struct ms_report *rep)
 	totals(&j, doc, in);
 	families(&j, doc, in);
 	lists(&j, doc, rep, in);
+	nodes(&j, doc, in);
 	timelines(&j, doc, in);
 	if (j.bad) {
 		cJSON_Delete(doc);
@@ -222,6 +264,7 @@ static int print_row(struct ms_buf *out, const struct ms_report_line *l)
 		return r;
 	str(&j, o, "ccap", l->device);
 	str(&j, o, "upstream", l->upstream);
+	str(&j, o, "node", l->node);
 	str(&j, o, "family", l->family);
 	num(&j, o, "hops", l->hops);
 	num(&j, o, "qam64", ms_report_pct(l->n[MS_MOD_QAM64], l->samples));

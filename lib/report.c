@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "mstime.h"
 #include "report_family.h"
+#include "report_node.h"
 
 enum { NAMES_MAX = 256u << 20, FAMILY_NAME_MAX = 24 };
 
@@ -16,6 +17,7 @@ struct row {
 	uint32_t hops, below_secs;
 	uint32_t n[MS_MOD__COUNT];
 	uint32_t runs;		/* runs of known samples (legacy hops) */
+	uint32_t node;		/* the node column; 0: "" */
 	uint8_t family;
 };
 
@@ -60,17 +62,16 @@ struct ms_report {
 	struct ms_report_code_count codes[MS_REPORT_CODES_MAX];
 	struct ms_report_totals tot;
 
+	struct ms_node_acc *nodes;
+	struct ms_buf col;		/* the closing channel's nodes */
+
 	bool ended;
 	struct ms_report_info info;
 	struct ms_report_device_sum *degraded;
 	struct ms_report_strip *strips;
 };
 
-/* Severity of a modulation in a timeline bin: worse is higher. */
-static const uint8_t sev_of[MS_MOD__COUNT] = {
-	[MS_MOD_QAM64] = 1, [MS_MOD_UNKNOWN] = 2,
-	[MS_MOD_QAM16] = 3, [MS_MOD_QPSK] = 4,
-};
+/* Timeline bin characters by ms_report_sev. */
 static const char strip_char[5] = {
 	MS_STRIP_NONE, MS_STRIP_QAM64, MS_STRIP_UNKNOWN, MS_STRIP_QAM16,
 	MS_STRIP_QPSK
@@ -122,9 +123,13 @@ struct ms_report *ms_report_begin(int64_t start, int64_t end,
 	rep->start = start;
 	rep->end = end > start ? end : start + 1;
 	ms_buf_init(&rep->names, NAMES_MAX);
+	ms_buf_init(&rep->col, NAMES_MAX);
 	rep->sev = calloc(rep->o.strip_bins, 1);
 	rep->held = calloc(rep->o.top_n, sizeof(*rep->held));
-	if (!rep->sev || !rep->held) {
+	rep->nodes = ms_node_acc_new(NULL);
+	/* offset 0 of the arena: the empty node column */
+	if (!rep->sev || !rep->held || !rep->nodes ||
+	    ms_buf_addc(&rep->names, '\0') < 0) {
 		ms_report_free(rep);
 		return NULL;
 	}
@@ -145,8 +150,26 @@ void ms_report_free(struct ms_report *rep)
 	free(rep->devs);
 	free(rep->degraded);
 	free(rep->strips);
+	ms_node_acc_free(rep->nodes);
+	ms_buf_release(&rep->col);
 	ms_buf_release(&rep->names);
 	free(rep);
+}
+
+int ms_report_set_nodes(struct ms_report *rep, struct ms_node_map *map)
+{
+	struct ms_node_acc *a;
+
+	if (rep->in_dev || rep->ended) {
+		ms_node_map_free(map);
+		return MS_E_INVAL;
+	}
+	ms_node_map_seal(map);
+	if (!(a = ms_node_acc_new(map)))
+		return MS_E_NOMEM;
+	ms_node_acc_free(rep->nodes);
+	rep->nodes = a;
+	return 0;
 }
 
 /* Append a name to the arena; its offset in *off. */
@@ -216,11 +239,12 @@ static void hold(struct ms_report *rep, uint8_t mod, int64_t t0, int64_t t1)
 		dur = rep->end - t0;
 	if (mod == MS_MOD_QAM16 || mod == MS_MOD_QPSK)
 		rep->cur.below_secs += (uint32_t)dur;
+	ms_node_acc_hold(rep->nodes, t0, dur, mod);
 	b0 = (t0 - rep->start) * bins / len;
 	b1 = dur > 0 ? (t0 + dur - 1 - rep->start) * bins / len : b0;
 	for (b = b0; b <= b1 && b < bins; b++) {
-		if (rep->sev[b] < sev_of[mod])
-			rep->sev[b] = sev_of[mod];
+		if (rep->sev[b] < ms_report_sev[mod])
+			rep->sev[b] = ms_report_sev[mod];
 	}
 }
 
@@ -300,6 +324,11 @@ static int chan_close(struct ms_report *rep)
 	hold(rep, rep->last_mod, rep->last_t, rep->end);
 	if (rep->o.legacy_hops)
 		r->hops++;
+	ms_buf_reset(&rep->col);
+	if ((e = ms_node_acc_close(rep->nodes, r->device, r->upstream,
+				   &rep->col)) < 0 ||
+	    (rep->col.len && (e = intern(rep, rep->col.p, &r->node)) < 0))
+		return e;
 	if ((e = ms_grow((void **)&rep->rows, &rep->cap_rows, rep->n_rows,
 			 sizeof(*r), 256)) < 0)
 		return e;
@@ -369,6 +398,9 @@ static int chan_open(struct ms_report *rep, const char *upstream,
 	snprintf(rep->cur_up, sizeof(rep->cur_up), "%s", upstream);
 	rep->in_chan = true;
 	rep->last_known = MS_MOD_UNKNOWN;
+	ms_node_acc_chan(rep->nodes, rep->cur_dev, upstream);
+	if (rep->o.legacy_hops)
+		ms_node_acc_hop(rep->nodes, t);
 	sample(rep, t, code, mod);
 	return 0;
 }
@@ -420,8 +452,10 @@ int ms_report_row(struct ms_report *rep, const char *device,
 				  "time)", device, upstream, (long long)time);
 	if (place == 0) {
 		hold(rep, rep->last_mod, rep->last_t, time);
-		if (mod != rep->last_mod)
+		if (mod != rep->last_mod) {
 			rep->cur.hops++;
+			ms_node_acc_hop(rep->nodes, time);
+		}
 		sample(rep, time, code, (uint8_t)mod);
 		return 0;
 	}
@@ -565,7 +599,10 @@ int ms_report_end(struct ms_report *rep, struct ms_err *err)
 		;
 	in->codes = rep->codes;
 	in->n_codes = i;
-	if ((e = build_lists(rep)) < 0)
+	in->node_map = ms_node_acc_mapped(rep->nodes);
+	if ((e = build_lists(rep)) < 0 ||
+	    (e = ms_node_acc_end(rep->nodes, rep->names.p, &in->nodes,
+				 &in->n_nodes)) < 0)
 		return ms_err_set(err, e, "report: %s", ms_strerror(e));
 	return 0;
 }
@@ -592,6 +629,7 @@ void ms_report_line(const struct ms_report *rep, size_t i,
 	out->hops = r->hops;
 	out->runs = r->runs;
 	out->below_secs = r->below_secs;
+	out->node = name_at(rep, r->node);
 	out->samples = 0;
 	for (m = 0; m < MS_MOD__COUNT; m++) {
 		out->n[m] = r->n[m];
@@ -601,7 +639,8 @@ void ms_report_line(const struct ms_report *rep, size_t i,
 
 size_t ms_report_memory(const struct ms_report *rep)
 {
-	return sizeof(*rep) + rep->names.cap +
+	return sizeof(*rep) + rep->names.cap + rep->col.cap +
+	       ms_node_acc_memory(rep->nodes) +
 	       rep->cap_rows * sizeof(*rep->rows) +
 	       rep->cap_devs * sizeof(*rep->devs) + rep->o.strip_bins +
 	       rep->o.top_n * (sizeof(*rep->held) + rep->o.strip_bins + 1 +

@@ -79,6 +79,12 @@ struct ms_report_line {
 	uint32_t samples;
 	uint32_t n[MS_MOD__COUNT];	/* samples per enum ms_mod */
 	uint32_t below_secs;		/* seconds at QAM16 or QPSK */
+	/*
+	 * The nodes the upstream belonged to in the period (the
+	 * upstream_nodes rows in force at its times), in time order, joined
+	 * by ", "; "" for none.
+	 */
+	const char *node;
 };
 
 struct ms_report_family_sum {
@@ -99,6 +105,25 @@ struct ms_report_strip {
 	const char *upstream;
 	uint32_t hops, below_secs;
 	const char *bins;	/* strip_bins MS_STRIP_* chars, NUL-terminated */
+};
+
+/* One upstream of a node to visit: its share while on the node. */
+struct ms_report_node_up {
+	const char *device, *upstream;
+	uint32_t below_secs, hops;
+	enum ms_mod worst;	/* the worst state it held on the node */
+};
+
+/*
+ * A node to visit: time below QAM64 and hops summed over its upstreams.
+ * node NULL: the upstreams of device that had no node at the time.
+ */
+struct ms_report_node_sum {
+	const char *node;
+	const char *device;
+	uint64_t below_secs, hops;
+	const struct ms_report_node_up *ups;	/* worst first */
+	size_t n_ups;
 };
 
 struct ms_report_code_count {
@@ -133,6 +158,10 @@ struct ms_report_info {
 	size_t n_strips;
 	const struct ms_report_code_count *codes;	/* unknown codes */
 	size_t n_codes;
+	bool node_map;		/* a node map row covers the period */
+	/* every node with time below QAM64 or a hop, worst first */
+	const struct ms_report_node_sum *nodes;
+	size_t n_nodes;
 };
 
 struct ms_report;
@@ -155,6 +184,14 @@ int ms_report_row(struct ms_report *rep, const char *device,
 int ms_report_end(struct ms_report *rep, struct ms_err *err);
 
 void ms_report_free(struct ms_report *rep);
+
+/*
+ * The upstream -> node map of the period (report_node.h), owned by rep
+ * from here on; set before the first row.  Without one no upstream has a
+ * node.
+ */
+struct ms_node_map;
+int ms_report_set_nodes(struct ms_report *rep, struct ms_node_map *map);
 
 /* After ms_report_end: the summaries, the row count and each row. */
 const struct ms_report_info *ms_report_info(const struct ms_report *rep);

@@ -19,10 +19,13 @@
  * the aggregator then stops with "out of order" rather than miscount.)
  */
 extern const char ms_report_db_sql[];
+/* The upstream -> node map rows that cover a period. */
+extern const char ms_report_db_nodes_sql[];
 
 /*
- * Feed rep every sample of [start, end), ordered by device, upstream, time.
- * Returns the number of rows fed (0: a day without data), MS_E_DB when the
+ * Feed rep the node map of [start, end) (none when the database has no
+ * upstream_nodes table yet), then every sample of the period, ordered by
+ * device, upstream, time.  Returns the number of rows fed (0: a day without data), MS_E_DB when the
  * query fails, or the aggregator's error (a row out of order or a value
  * that does not parse) naming the row.
  */

@@ -4,7 +4,8 @@
 #include "render.h"
 #include "mstime.h"
 
-enum { BODY_MAX = 64 << 10 };
+/* NODE_UPS: the upstreams listed under one node, so the body stays small. */
+enum { BODY_MAX = 64 << 10, NODE_UPS = 16 };
 
 static int stamp(struct ms_buf *out, const char *what, int64_t t)
 {
@@ -63,6 +64,52 @@ static int top(struct ms_buf *out, const struct ms_report *rep)
 	return r;
 }
 
+/* Nodes to visit, worst first, each with its upstreams; or one line. */
+static int nodes(struct ms_buf *out, const struct ms_report_info *in)
+{
+	char label[MS_NODE_LABEL_MAX], d[MS_DUR_MAX];
+	size_t i, k, n = MS_MIN(in->n_nodes, (size_t)in->top_n);
+	int r;
+
+	if (!in->node_map)
+		return ms_buf_adds(out, "\nNodes to visit: no node map covers "
+				   "this period.\n");
+	if (!n)
+		return ms_buf_adds(out, "\nNodes to visit: none, no node "
+				   "degraded.\n");
+	if ((r = ms_buf_adds(out, "\nNodes to visit (time below QAM64, "
+			     "hops):\n")) < 0)
+		return r;
+	for (i = 0; i < n; i++) {
+		const struct ms_report_node_sum *s = &in->nodes[i];
+
+		if ((r = ms_buf_printf(out, "  %-46s %8s %6llu hops\n",
+				       ms_render_node_label(s, label),
+				       ms_render_dur(s->below_secs, d),
+				       (unsigned long long)s->hops)) < 0)
+			return r;
+		for (k = 0; k < s->n_ups && k < NODE_UPS; k++) {
+			const struct ms_report_node_up *u = &s->ups[k];
+
+			if ((r = ms_buf_printf(out, "    %-20s %-23s %8s %6u "
+					       "hops  worst %s\n", u->device,
+					       u->upstream,
+					       ms_render_dur(u->below_secs, d),
+					       u->hops,
+					       ms_mod_name(u->worst))) < 0)
+				return r;
+		}
+		if (k < s->n_ups &&
+		    (r = ms_buf_printf(out, "    and %zu more upstreams\n",
+				       s->n_ups - k)) < 0)
+			return r;
+	}
+	if (in->n_nodes > n)
+		return ms_buf_printf(out, "  and %zu more nodes degraded\n",
+				     in->n_nodes - n);
+	return 0;
+}
+
 int ms_report_mail_body(const struct ms_report *rep, struct ms_buf *out)
 {
 	const struct ms_report_info *in = ms_report_info(rep);
@@ -85,7 +132,8 @@ int ms_report_mail_body(const struct ms_report *rep, struct ms_buf *out)
 			       (unsigned long long)t->samples,
 			       (unsigned long long)t->hops, t->hopping,
 			       t->degraded)) < 0 ||
-	    (r = mix(out, t)) < 0)
+	    (r = mix(out, t)) < 0 ||
+	    (r = nodes(out, in)) < 0)
 		return r;
 	return top(out, rep);
 }

@@ -1,6 +1,8 @@
 /* The runtime directories of a configuration (see rundir.h). */
 #include "rundir.h"
 
+#include <sys/stat.h>
+
 #include "file.h"
 
 int ms_rundir_path(const struct ms_conf *c, const char *leaf, char *out,
@@ -63,17 +65,12 @@ static int check_files(const struct ms_conf *c, struct ms_err *err)
 	return 0;
 }
 
-int ms_rundir_check(const struct ms_conf *c, bool create,
-		    struct ms_err *err)
+/* SPOOL_DIR, the alert queue and raw output, where they exist. */
+static int check_data_dirs(const struct ms_conf *c, struct ms_err *err)
 {
-	const char *run = ms_conf_str(c, MS_CONF_RUN_DIR);
 	char path[PATH_MAX];
 	int r;
 
-	r = create ? ms_dir_ensure(run, "RUN_DIR", MS_DIR_RUN, err)
-		   : check_if_there(run, "RUN_DIR", MS_DIR_RUN, err);
-	if (r < 0)
-		return r;
 	if (ms_conf_path(c, MS_CONF_SPOOL_DIR, "spool", path,
 			 sizeof(path)) < 0)
 		return ms_err_set(err, MS_E_TOOBIG, "SPOOL_DIR: path too long");
@@ -83,6 +80,35 @@ int ms_rundir_check(const struct ms_conf *c, bool create,
 	    (r = ms_rundir_path(c, "raw", path, sizeof(path), err)) < 0 ||
 	    (r = check_if_there(path, "raw-output directory", MS_DIR_DATA,
 				err)) < 0)
+		return r;
+	return 0;
+}
+
+int ms_rundir_check(const struct ms_conf *c, bool create,
+		    struct ms_err *err)
+{
+	const char *run = ms_conf_str(c, MS_CONF_RUN_DIR);
+	int r;
+
+	r = create ? ms_dir_ensure(run, "RUN_DIR", MS_DIR_RUN, err)
+		   : check_if_there(run, "RUN_DIR", MS_DIR_RUN, err);
+	if (r < 0 || (r = check_data_dirs(c, err)) < 0)
+		return r;
+	return check_files(c, err);
+}
+
+int ms_rundir_check_read(const struct ms_conf *c, struct ms_err *err)
+{
+	const char *run = ms_conf_str(c, MS_CONF_RUN_DIR);
+	struct stat st;
+	int r;
+
+	if ((r = check_if_there(run, "RUN_DIR", MS_DIR_RUN_READ, err)) < 0)
+		return r;
+	/* Another user's: its data directories are its own to check (a
+	 * reader does not open them, and may not even list them). */
+	if ((lstat(run, &st) < 0 || st.st_uid == geteuid()) &&
+	    (r = check_data_dirs(c, err)) < 0)
 		return r;
 	return check_files(c, err);
 }

@@ -23,6 +23,14 @@
 int ms_rundir_check(const struct ms_conf *c, bool create,
 		    struct ms_err *err);
 
+/*
+ * ms_rundir_check(c, false) for an applet that only reads RUN_DIR
+ * (status): RUN_DIR may also be another user's that lets this one read
+ * it through its group (MS_DIR_RUN_READ), and then that user's data
+ * directories are left to it.  Files are read with O_NOFOLLOW as ever.
+ */
+int ms_rundir_check_read(const struct ms_conf *c, struct ms_err *err);
+
 /* RUN_DIR/leaf into out: MS_E_TOOBIG (err filled) if it does not fit. */
 int ms_rundir_path(const struct ms_conf *c, const char *leaf, char *out,
 		   size_t size, struct ms_err *err);

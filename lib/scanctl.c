@@ -305,3 +305,83 @@ void ms_scanctl_flush(const struct ms_scanctl *sc,
 	else
 		ms_log_debug("alert sender started: pid %d", (int)pid);
 }
+
+void ms_scanctl_sweep_end(const struct ms_conf *c, uint64_t lost)
+{
+	struct ms_alert_conf ac;
+	struct ms_scanctl *sc;
+
+	ms_scanctl_lost(lost);
+	if (ms_alert_conf_from(&ac, c, NULL) < 0 || !ac.enabled ||
+	    !(sc = calloc(1, sizeof(*sc))))
+		return;
+	sc->config = c->path;
+	sc->out_fd = 2;	/* where our own lines go without a LOG_FILE */
+	if (ms_proc_self_exe(sc->exe, sizeof(sc->exe), NULL) == 0)
+		ms_scanctl_flush(sc, &ac);
+	free(sc);
+}
+
+/* One log line per side that did something or failed. */
+static void log_delivery(const struct ms_alert_result *res)
+{
+	if (res->mails)
+		ms_log_info("%d alert mail%s sent", res->mails,
+			    res->mails == 1 ? "" : "s");
+	if (res->digests)
+		ms_log_info("plant alert digest sent: %llu event%s",
+			    (unsigned long long)res->digest_events,
+			    res->digest_events == 1 ? "" : "s");
+	if (res->digest_due)
+		ms_log_info("plant alerts held for the next digest "
+			    "(ALERT_INTERVAL)");
+	if (res->command_runs)
+		ms_log_info("ALERT_COMMAND took %llu alert%s",
+			    (unsigned long long)res->command_lines,
+			    res->command_lines == 1 ? "" : "s");
+	if (res->mail_r < 0 && res->mail_r != MS_E_BUSY)
+		ms_log_warn("alert mail not sent, kept for the next try: %s",
+			    res->mail_err.msg);
+	if (res->command_r < 0)
+		ms_log_warn("alerts kept for the next try: %s",
+			    res->command_err.msg);
+}
+
+void ms_scanctl_delivery_init(struct ms_scanctl_delivery *d,
+			      const struct ms_conf *c)
+{
+	struct ms_err err = { 0 };
+
+	memset(d, 0, sizeof(*d));
+	d->budget_ms = ms_conf_int(c, MS_CONF_SMTP_TIMEOUT) * 2000;
+	if (ms_alert_conf_from(&d->ac, c, &err) < 0) {
+		ms_log_warn("alerts not sent: %s", err.msg);
+		d->ac.enabled = false;
+		return;
+	}
+	if (*d->ac.command)
+		d->budget_ms += d->ac.command_timeout_ms;
+	if (d->ac.mail && ms_smtp_conf_from(&d->sc, c, &err) < 0)
+		ms_log_warn("alert mail not sent, kept for the next try: %s",
+			    err.msg);
+	else
+		d->mail = d->ac.mail;
+}
+
+void ms_scanctl_delivery_release(struct ms_scanctl_delivery *d)
+{
+	ms_smtp_conf_release(&d->sc);
+}
+
+int ms_scanctl_deliver(const struct ms_scanctl_delivery *d)
+{
+	struct ms_alert_result res;
+	int r;
+
+	if (!d->ac.enabled)
+		return 0;
+	r = ms_alert_deliver(&d->ac, d->mail ? &d->sc : NULL,
+			     ms_deadline(d->budget_ms), &res);
+	log_delivery(&res);
+	return r;
+}

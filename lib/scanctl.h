@@ -87,6 +87,14 @@ void ms_scanctl_heartbeat(struct ms_heartbeat_watch *w,
 /* The one line of a sweep whose n samples went nowhere (none: nothing). */
 void ms_scanctl_lost(uint64_t n);
 
+/*
+ * The end of a sweep of the continuous scanner: ms_scanctl_lost, then,
+ * when alerts wait, a detached "watchdog --flush-alerts" (ms_scanctl_flush,
+ * with the configuration file c was read from), so that they go out with
+ * no watchdog beside the scanner too.
+ */
+void ms_scanctl_sweep_end(const struct ms_conf *c, uint64_t lost);
+
 /* Queue an alert and log what became of it (queued, limited, no mail). */
 void ms_scanctl_alert(const struct ms_alert_conf *ac, const char *kind,
 		      const char *subject, const char *body);
@@ -97,5 +105,31 @@ void ms_scanctl_alert(const struct ms_alert_conf *ac, const char *kind,
  */
 void ms_scanctl_flush(const struct ms_scanctl *sc,
 		      const struct ms_alert_conf *ac);
+
+/* What delivering the alert queue needs, taken from the configuration. */
+struct ms_scanctl_delivery {
+	struct ms_alert_conf ac;
+	struct ms_smtp_conf sc;
+	bool mail;			/* sc is valid */
+	ms_msec_t budget_ms;
+};
+
+/*
+ * Take what ms_scanctl_deliver needs from c (before c is handed on, as
+ * the scanner's engine takes it).  A bad mail configuration is logged and
+ * leaves the mail out.  Release it in every case.
+ */
+void ms_scanctl_delivery_init(struct ms_scanctl_delivery *d,
+			      const struct ms_conf *c);
+void ms_scanctl_delivery_release(struct ms_scanctl_delivery *d);
+
+/*
+ * Deliver the alert queue here and now (ms_alert_deliver): the mail when
+ * SMTP_HOST is set, ALERT_COMMAND when set, by a deadline of 2 x
+ * SMTP_TIMEOUT (the mails) plus ALERT_COMMAND_TIMEOUT (the command).
+ * Logs what went out and what was kept.  Returns 0, MS_E_BUSY when
+ * another process delivers the queue now, or the first failure.
+ */
+int ms_scanctl_deliver(const struct ms_scanctl_delivery *d);
 
 #endif

@@ -51,6 +51,12 @@ static int table_type(struct ms_db *db, const char *name, char *type,
 		p, 1, type, size, err);
 }
 
+int ms_schema_table_type(struct ms_db *db, const char *name, char *type,
+			 size_t size, struct ms_err *err)
+{
+	return table_type(db, name, type, size, err);
+}
+
 int ms_schema_version(struct ms_db *db, int *version, struct ms_err *err)
 {
 	char v[32], t[32];

@@ -46,6 +46,13 @@ void ms_schema_unlock(struct ms_db *db);
  */
 int ms_schema_check_grants(struct ms_db *db, struct ms_err *err);
 
+/*
+ * The TABLE_TYPE ("BASE TABLE", "VIEW") of table name in the current
+ * database into type: 1 when it exists, 0 when not, or the error.
+ */
+int ms_schema_table_type(struct ms_db *db, const char *name, char *type,
+			 size_t size, struct ms_err *err);
+
 /* Version applied so far; 0 for an empty database. */
 int ms_schema_version(struct ms_db *db, int *version, struct ms_err *err);
 

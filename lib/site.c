@@ -34,6 +34,24 @@ static double member(const cJSON *o, const char *k)
 	return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
+/* The first of the day's nodes to visit, labelled as on its page. */
+static void first_node(struct ms_site_day *d, const cJSON *doc)
+{
+	const cJSON *n = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+		doc, "nodes_to_visit"), 0);
+	const char *node = cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(n, "node"));
+	struct ms_report_node_sum s = { node, cJSON_GetStringValue(
+		cJSON_GetObjectItemCaseSensitive(n, "ccap")), 0, 0, NULL, 0 };
+	char label[MS_NODE_LABEL_MAX];
+
+	if (!node && !s.device)
+		return;
+	snprintf(d->node, sizeof(d->node), "%s",
+		 ms_render_node_label(&s, label));
+	d->node_hours = member(n, "seconds_below_qam64") / 3600;
+}
+
 void ms_site_day_load(struct ms_site_day *d, const char *dir)
 {
 	char path[PATH_MAX];
@@ -41,6 +59,7 @@ void ms_site_day_load(struct ms_site_day *d, const char *dir)
 	cJSON *doc = NULL, *t;
 
 	d->have_totals = false;
+	d->node[0] = '\0';
 	if (snprintf(path, sizeof(path), "%s/%s%s.json", dir,
 		     MS_RENDER_PREFIX, d->date) >= (int)sizeof(path))
 		return;
@@ -54,6 +73,7 @@ void ms_site_day_load(struct ms_site_day *d, const char *dir)
 		d->hopping = (uint32_t)member(t, "hopping_upstreams");
 		d->hops = (uint64_t)member(t, "hops");
 		d->below_hours = member(t, "seconds_below_qam64") / 3600;
+		first_node(d, doc);
 	}
 	cJSON_Delete(doc);
 	ms_buf_release(&b);
@@ -151,13 +171,19 @@ static int day_row(struct ms_buf *b, const struct ms_site_day *d)
 	if (r < 0)
 		return r;
 	if (!d->have_totals)
-		return ms_buf_adds(b, "<td class=\"n\" colspan=\"4\">\u2013"
+		return ms_buf_adds(b, "<td class=\"n\" colspan=\"5\">\u2013"
 				   "</td></tr>\n");
-	return ms_buf_printf(b, "<td class=\"n\">%u</td><td class=\"n\">%llu"
-			     "</td><td class=\"n\">%u</td><td class=\"n\">"
-			     "%.1f</td></tr>\n", d->upstreams,
-			     (unsigned long long)d->hops, d->hopping,
-			     d->below_hours);
+	if ((r = ms_buf_printf(b, "<td class=\"n\">%u</td><td class=\"n\">"
+			       "%llu</td><td class=\"n\">%u</td><td "
+			       "class=\"n\">%.1f</td><td>", d->upstreams,
+			       (unsigned long long)d->hops, d->hopping,
+			       d->below_hours)) < 0)
+		return r;
+	if (!d->node[0])
+		return ms_buf_adds(b, "\u2013</td></tr>\n");
+	if ((r = ms_render_html_text(b, d->node)) < 0)
+		return r;
+	return ms_buf_printf(b, " (%.1f h)</td></tr>\n", d->node_hours);
 }
 
 static int days_json(struct ms_buf *b, const struct ms_site_day *d,
@@ -191,7 +217,8 @@ static int body(struct ms_buf *b, const struct ms_site_day *d, size_t n,
 	    (r = ms_buf_adds(b, "<table id=\"list\"><thead><tr><th>Day</th>"
 			     "<th class=\"n\">Upstreams</th><th class=\"n\">"
 			     "Hops</th><th class=\"n\">Hopping upstreams</th>"
-			     "<th class=\"n\">Hours below QAM64</th></tr>"
+			     "<th class=\"n\">Hours below QAM64</th>"
+			     "<th>Node to visit first</th></tr>"
 			     "</thead><tbody>\n")) < 0)
 		return r;
 	for (i = 0; i < n && r >= 0; i++)

@@ -11,7 +11,7 @@
 #include "buf.h"
 #include "err.h"
 
-enum { MS_SITE_DAYS_MAX = 4000, MS_SITE_DATE_LEN = 10 };
+enum { MS_SITE_DAYS_MAX = 4000, MS_SITE_DATE_LEN = 10, MS_SITE_NODE_MAX = 96 };
 
 /* One published day; totals only when its JSON was found. */
 struct ms_site_day {
@@ -20,6 +20,9 @@ struct ms_site_day {
 	uint32_t upstreams, hopping;
 	uint64_t hops;
 	double below_hours;
+	/* the first node to visit and its hours below QAM64; "": none */
+	char node[MS_SITE_NODE_MAX];
+	double node_hours;
 };
 
 /* The YYYY-MM-DD of a day page's name (modscan-report-D.html), or false. */

@@ -1,22 +1,15 @@
-/* SMTP client with deadline-bounded I/O over mbedTLS (see smtp.h). */
+/* SMTP client with deadline-bounded I/O over tlsconn (see smtp.h). */
 #include "smtp.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <netdb.h>
-#include <poll.h>
 #include <sys/socket.h>
 
 #include <mbedtls/base64.h>
-#include <mbedtls/ctr_drbg.h>
-#include <mbedtls/entropy.h>
-#include <mbedtls/error.h>
-#include <mbedtls/net_sockets.h>
-#include <mbedtls/ssl.h>
-#include <mbedtls/x509_crt.h>
 
 #include "buf.h"
 #include "mstime.h"
+#include "tlsconn.h"
 
 const char ms_smtp_system_ca[] = "/etc/ssl/certs/ca-certificates.crt";
 
@@ -30,9 +23,7 @@ enum {
 struct sess {
 	const struct ms_smtp_conf *sc;
 	ms_msec_t deadline;
-	int fd;
-	bool tls_on, timed_out;
-	int io_errno;
+	struct ms_tlsconn *conn;	/* NULL until connected */
 	const char *step;		/* what we wait for, for messages */
 	char peer[MS_SMTP_HOST_MAX + 8];	/* host:port */
 	bool has_starttls, auth_plain, auth_login;
@@ -40,138 +31,46 @@ struct sess {
 	char reply[REPLY_MAX];		/* its last line */
 	char in[IN_MAX];
 	size_t inlen;
-	mbedtls_entropy_context entropy;
-	mbedtls_ctr_drbg_context drbg;
-	mbedtls_ssl_config cfg;
-	mbedtls_ssl_context ssl;
-	mbedtls_x509_crt ca;
 	struct ms_err *err;
 };
 
-/* ---- raw socket I/O, every wait bounded by the deadline ---- */
+/* ---- I/O through tlsconn, every wait bounded by the deadline ---- */
 
-static int wait_fd(struct sess *s, short events)
+/* A failed read, write or handshake (r < 0; 0: the peer closed) as the
+ * one error line: what we waited for and for how long. */
+static int io_fail(struct sess *s, int r)
 {
-	struct pollfd p = { .fd = s->fd, .events = events };
-	int n;
-
-	for (;;) {
-		n = poll(&p, 1, ms_poll_timeout(s->deadline));
-		if (n > 0)
-			return 0;
-		if (n == 0) {
-			s->timed_out = true;
-			return MS_E_TIMEOUT;
-		}
-		if (errno != EINTR) {
-			s->io_errno = errno;
-			return MS_E_SYS;
-		}
-	}
-}
-
-/* mbedTLS bio callbacks; also used directly before TLS starts. */
-static int bio_send(void *ctx, const unsigned char *buf, size_t len)
-{
-	struct sess *s = ctx;
-	ssize_t n;
-
-	for (;;) {
-		n = send(s->fd, buf, MS_MIN(len, (size_t)INT_MAX), MSG_NOSIGNAL);
-		if (n >= 0)
-			return (int)n;
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK) {
-			s->io_errno = errno;
-			return MBEDTLS_ERR_NET_SEND_FAILED;
-		}
-		if (wait_fd(s, POLLOUT) < 0)
-			return s->timed_out ? MBEDTLS_ERR_SSL_TIMEOUT
-					    : MBEDTLS_ERR_NET_SEND_FAILED;
-	}
-}
-
-static int bio_recv(void *ctx, unsigned char *buf, size_t len)
-{
-	struct sess *s = ctx;
-	ssize_t n;
-
-	for (;;) {
-		n = recv(s->fd, buf, MS_MIN(len, (size_t)INT_MAX), 0);
-		if (n >= 0)
-			return (int)n;
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN && errno != EWOULDBLOCK) {
-			s->io_errno = errno;
-			return MBEDTLS_ERR_NET_RECV_FAILED;
-		}
-		if (wait_fd(s, POLLIN) < 0)
-			return s->timed_out ? MBEDTLS_ERR_SSL_TIMEOUT
-					    : MBEDTLS_ERR_NET_RECV_FAILED;
-	}
-}
-
-/* Turn a failed read, write or handshake into one error line. */
-static int io_fail(struct sess *s, int ret)
-{
-	char msg[200];
-
-	if (s->timed_out)
+	if (r == MS_E_TIMEOUT)
 		return ms_err_set(s->err, MS_E_TIMEOUT,
 				  "'%s': timed out after %lld s waiting for %s",
 				  s->peer, (long long)(s->sc->timeout_ms / 1000),
 				  s->step);
-	if (ret == 0 || ret == MBEDTLS_ERR_SSL_CONN_EOF ||
-	    ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
+	if (r == 0)
 		return ms_err_set(s->err, MS_E_EOF,
 				  "'%s' closed the connection during %s",
 				  s->peer, s->step);
-	if (s->io_errno)
-		return ms_err_set(s->err, MS_E_CONN, "'%s': %s during %s",
-				  s->peer, strerror(s->io_errno), s->step);
-	mbedtls_strerror(ret, msg, sizeof(msg));
-	return ms_err_set(s->err, MS_E_PROTO, "'%s': TLS error during %s: %s",
-			  s->peer, s->step, msg);
+	return r;	/* tlsconn said it, naming s->step */
 }
 
 static int io_write(struct sess *s, const char *p, size_t len)
 {
-	int n;
+	int r;
 
-	while (len) {
-		if (s->tls_on)
-			n = mbedtls_ssl_write(&s->ssl, (const unsigned char *)p,
-					      len);
-		else
-			n = bio_send(s, (const unsigned char *)p, len);
-		if (n == MBEDTLS_ERR_SSL_WANT_READ ||
-		    n == MBEDTLS_ERR_SSL_WANT_WRITE)
-			continue;
-		if (n <= 0)
-			return io_fail(s, n);
-		p += n;
-		len -= (size_t)n;
-	}
+	ms_tlsconn_set_step(s->conn, s->step);
+	if ((r = ms_tlsconn_write(s->conn, p, len, s->err)) < 0)
+		return io_fail(s, r);
 	return 0;
 }
 
 static int io_read(struct sess *s)
 {
-	unsigned char *p = (unsigned char *)s->in + s->inlen;
-	size_t room = sizeof(s->in) - s->inlen;
-	int n;
+	ssize_t n;
 
-	do {
-		if (s->tls_on)
-			n = mbedtls_ssl_read(&s->ssl, p, room);
-		else
-			n = bio_recv(s, p, room);
-	} while (n == MBEDTLS_ERR_SSL_WANT_READ ||
-		 n == MBEDTLS_ERR_SSL_WANT_WRITE);
+	ms_tlsconn_set_step(s->conn, s->step);
+	n = ms_tlsconn_read(s->conn, s->in + s->inlen,
+			    sizeof(s->in) - s->inlen, s->err);
 	if (n <= 0)
-		return io_fail(s, n);
+		return io_fail(s, (int)n);
 	s->inlen += (size_t)n;
 	return 0;
 }
@@ -297,131 +196,29 @@ static int cmd(struct sess *s, const char *step, int want, const char *line)
 
 /* ---- connection and TLS ---- */
 
-static int connect_addr(struct sess *s, const struct addrinfo *ai)
-{
-	socklen_t len = sizeof(int);
-	int soerr = 0;
-
-	s->fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-		       SOCK_CLOEXEC, ai->ai_protocol);
-	if (s->fd < 0)
-		return -errno;
-	if (connect(s->fd, ai->ai_addr, ai->ai_addrlen) == 0)
-		return 0;
-	if (errno == EINPROGRESS && wait_fd(s, POLLOUT) == 0 &&
-	    getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 &&
-	    soerr == 0)
-		return 0;
-	soerr = s->timed_out ? ETIMEDOUT : soerr ? soerr : errno;
-	close(s->fd);
-	s->fd = -1;
-	return -soerr;
-}
-
 static int connect_server(struct sess *s)
 {
-	/* No AI_ADDRCONFIG: it hides 127.0.0.1 on a host whose only IPv4
-	 * address is the loopback. */
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
-	struct addrinfo *res, *ai;
-	char port[16];
-	int r, e = ECONNREFUSED;
-
-	snprintf(port, sizeof(port), "%d", s->sc->port);
-	s->step = "the connection";
-	/* getaddrinfo cannot take a deadline; the resolver's own timeouts
-	 * (resolv.conf) bound it. */
-	if ((r = getaddrinfo(s->sc->host, port, &hints, &res)) != 0)
-		return ms_err_set(s->err, MS_E_CONN, "cannot resolve '%s': %s",
-				  s->sc->host, gai_strerror(r));
-	for (ai = res; ai && !s->timed_out; ai = ai->ai_next)
-		if ((e = -connect_addr(s, ai)) == 0)
-			break;
-	freeaddrinfo(res);
-	if (s->fd >= 0)
-		return 0;
-	if (s->timed_out)
-		return io_fail(s, 0);
-	return ms_err_set(s->err, MS_E_CONN, "cannot connect to '%s': %s",
-			  s->peer, strerror(e));
-}
-
-/* "cert not trusted; expired" from mbedTLS's multi-line verify report. */
-static void verify_text(uint32_t flags, char *out, size_t size)
-{
-	char *p;
-	int n;
-
-	n = mbedtls_x509_crt_verify_info(out, size, "", flags);
-	if (n <= 0) {
-		snprintf(out, size, "flags 0x%x", (unsigned)flags);
-		return;
-	}
-	while (n > 0 && out[n - 1] == '\n')
-		out[--n] = '\0';
-	for (p = out; (p = strchr(p, '\n')); )
-		*p = ';';
-}
-
-static int tls_setup(struct sess *s)
-{
-	static const char pers[] = "modscan smtp";
-	const char *ca = *s->sc->ca ? s->sc->ca : ms_smtp_system_ca;
-	char msg[200];
 	int r;
 
-	if (mbedtls_ctr_drbg_seed(&s->drbg, mbedtls_entropy_func, &s->entropy,
-				  (const unsigned char *)pers, sizeof(pers)))
-		return ms_err_set(s->err, MS_E_SYS, "cannot seed the TLS "
-				  "random generator");
-	r = mbedtls_x509_crt_parse_file(&s->ca, ca);
-	/* A bundle may hold certificates mbedTLS cannot read (r > 0); that
-	 * is fine as long as some were loaded. */
-	if (r < 0 || s->ca.version == 0) {
-		mbedtls_strerror(r, msg, sizeof(msg));
-		return ms_err_set(s->err, MS_E_INVAL, "cannot load CA file "
-				  "'%s': %s", ca, r < 0 ? msg : "no certificate");
-	}
-	if (mbedtls_ssl_config_defaults(&s->cfg, MBEDTLS_SSL_IS_CLIENT,
-					MBEDTLS_SSL_TRANSPORT_STREAM,
-					MBEDTLS_SSL_PRESET_DEFAULT))
-		return ms_err_set(s->err, MS_E_NOMEM, "cannot set up TLS");
-	mbedtls_ssl_conf_authmode(&s->cfg, MBEDTLS_SSL_VERIFY_REQUIRED);
-	mbedtls_ssl_conf_ca_chain(&s->cfg, &s->ca, NULL);
-	mbedtls_ssl_conf_rng(&s->cfg, mbedtls_ctr_drbg_random, &s->drbg);
-	mbedtls_ssl_conf_min_version(&s->cfg, MBEDTLS_SSL_MAJOR_VERSION_3,
-				     MBEDTLS_SSL_MINOR_VERSION_3);
-	if (mbedtls_ssl_setup(&s->ssl, &s->cfg) ||
-	    mbedtls_ssl_set_hostname(&s->ssl, s->sc->host))
-		return ms_err_set(s->err, MS_E_NOMEM, "cannot set up TLS");
-	mbedtls_ssl_set_bio(&s->ssl, s, bio_send, bio_recv, NULL);
+	/* getaddrinfo cannot take a deadline; the resolver's own timeouts
+	 * (resolv.conf) bound it. */
+	s->step = "the connection";
+	if ((r = ms_tlsconn_open(&s->conn, s->sc->host, s->sc->port, false,
+				 NULL, s->deadline, s->err)) < 0)
+		return io_fail(s, r);
 	return 0;
 }
 
 static int tls_start(struct sess *s)
 {
-	char why[400];
-	uint32_t flags;
 	int r;
 
-	if ((r = tls_setup(s)) < 0)
-		return r;
 	s->step = "the TLS handshake";
-	do {
-		r = mbedtls_ssl_handshake(&s->ssl);
-	} while (r == MBEDTLS_ERR_SSL_WANT_READ ||
-		 r == MBEDTLS_ERR_SSL_WANT_WRITE);
-	if (r == 0) {
-		s->tls_on = true;
-		return 0;
-	}
-	flags = mbedtls_ssl_get_verify_result(&s->ssl);
-	if (r == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED && flags) {
-		verify_text(flags, why, sizeof(why));
-		return ms_err_set(s->err, MS_E_AUTH, "'%s': certificate "
-				  "verification failed: %s", s->peer, why);
-	}
-	return io_fail(s, r);
+	ms_tlsconn_set_step(s->conn, s->step);
+	if ((r = ms_tlsconn_starttls(s->conn, s->sc->host, s->sc->ca,
+				     s->err)) < 0)
+		return io_fail(s, r);
+	return 0;
 }
 
 /* ---- the dialogue ---- */
@@ -447,7 +244,8 @@ static void ehlo_name(struct sess *s, char *out, size_t size)
 		}
 	}
 	snprintf(out, size, "[127.0.0.1]");
-	if (getsockname(s->fd, (struct sockaddr *)&ss, &len) < 0)
+	if (getsockname(ms_tlsconn_fd(s->conn), (struct sockaddr *)&ss,
+			&len) < 0)
 		return;
 	if (ss.ss_family == AF_INET &&
 	    inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr,
@@ -594,28 +392,15 @@ static void sess_init(struct sess *s, const struct ms_smtp_conf *sc,
 	memset(s, 0, sizeof(*s));
 	s->sc = sc;
 	s->deadline = deadline;
-	s->fd = -1;
 	s->err = err;
 	s->step = "the connection";
-	snprintf(s->peer, sizeof(s->peer), "%s:%d", sc->host, sc->port);
-	mbedtls_entropy_init(&s->entropy);
-	mbedtls_ctr_drbg_init(&s->drbg);
-	mbedtls_ssl_config_init(&s->cfg);
-	mbedtls_ssl_init(&s->ssl);
-	mbedtls_x509_crt_init(&s->ca);
+	snprintf(s->peer, sizeof(s->peer), strchr(sc->host, ':') ? "[%s]:%d"
+		 : "%s:%d", sc->host, sc->port);
 }
 
 static void sess_close(struct sess *s)
 {
-	if (s->tls_on)
-		mbedtls_ssl_close_notify(&s->ssl);
-	mbedtls_ssl_free(&s->ssl);
-	mbedtls_ssl_config_free(&s->cfg);
-	mbedtls_x509_crt_free(&s->ca);
-	mbedtls_ctr_drbg_free(&s->drbg);
-	mbedtls_entropy_free(&s->entropy);
-	if (s->fd >= 0)
-		close(s->fd);
+	ms_tlsconn_close(s->conn);
 	explicit_bzero(s->in, sizeof(s->in));
 }
 
@@ -653,6 +438,7 @@ int ms_smtp_send_until(const struct ms_smtp_conf *sc, const struct ms_mail *m,
 	/* The mail is accepted; a lost QUIT reply changes nothing, so it
 	 * gets a short wait, not the rest of the budget. */
 	s.deadline = MS_MIN(s.deadline, ms_deadline(QUIT_WAIT_MS));
+	ms_tlsconn_set_deadline(s.conn, s.deadline);
 	if (cmd(&s, "the reply to QUIT", 2, "QUIT") < 0)
 		ms_err_clear(err);
 out:

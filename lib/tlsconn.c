@@ -20,6 +20,7 @@ struct ms_tlsconn {
 	bool tls, timed_out;
 	int io_errno;
 	ms_msec_t deadline;
+	const char *step;		/* for messages, or NULL */
 	char peer[300];
 	mbedtls_entropy_context entropy;
 	mbedtls_ctr_drbg_context drbg;
@@ -85,6 +86,10 @@ static int fail(struct ms_tlsconn *c, int ret, const char *step,
 	if (c->timed_out)
 		return ms_err_set(err, MS_E_TIMEOUT, "'%s': timed out during "
 				  "%s", c->peer, step);
+	if (ret == 0 || ret == MBEDTLS_ERR_SSL_CONN_EOF ||
+	    ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
+		return ms_err_set(err, MS_E_EOF, "'%s' closed the connection "
+				  "during %s", c->peer, step);
 	if (c->io_errno)
 		return ms_err_set(err, MS_E_CONN, "'%s': %s during %s",
 				  c->peer, strerror(c->io_errno), step);
@@ -219,13 +224,37 @@ int ms_tlsconn_open(struct ms_tlsconn **out, const char *host, int port,
 	mbedtls_ssl_init(&c->ssl);
 	mbedtls_x509_crt_init(&c->ca);
 	if ((r = tcp_connect(c, host, port, err)) < 0 ||
-	    (tls && ((r = tls_setup(c, host, ca, err)) < 0 ||
-		     (r = handshake(c, err)) < 0))) {
+	    (tls && (r = ms_tlsconn_starttls(c, host, ca, err)) < 0)) {
 		ms_tlsconn_close(c);
 		return r;
 	}
 	*out = c;
 	return 0;
+}
+
+int ms_tlsconn_starttls(struct ms_tlsconn *c, const char *host,
+			const char *ca, struct ms_err *err)
+{
+	int r;
+
+	if ((r = tls_setup(c, host, ca, err)) < 0)
+		return r;
+	return handshake(c, err);
+}
+
+void ms_tlsconn_set_deadline(struct ms_tlsconn *c, ms_msec_t deadline)
+{
+	c->deadline = deadline;
+}
+
+void ms_tlsconn_set_step(struct ms_tlsconn *c, const char *step)
+{
+	c->step = step;
+}
+
+int ms_tlsconn_fd(const struct ms_tlsconn *c)
+{
+	return c->fd;
 }
 
 void ms_tlsconn_close(struct ms_tlsconn *c)
@@ -257,7 +286,8 @@ int ms_tlsconn_write(struct ms_tlsconn *c, const void *p, size_t len,
 		    n == MBEDTLS_ERR_SSL_WANT_WRITE)
 			continue;
 		if (n <= 0)
-			return fail(c, n, "the request", err);
+			return fail(c, n, c->step ? c->step : "the request",
+				    err);
 		b += n;
 		len -= (size_t)n;
 	}
@@ -278,6 +308,6 @@ ssize_t ms_tlsconn_read(struct ms_tlsconn *c, void *p, size_t size,
 	    n == MBEDTLS_ERR_SSL_CONN_EOF || n == 0)
 		return 0;
 	if (n < 0)
-		return fail(c, n, "the answer", err);
+		return fail(c, n, c->step ? c->step : "the answer", err);
 	return n;
 }

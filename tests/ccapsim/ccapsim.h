@@ -28,6 +28,10 @@ enum { CS_SALT_OOS = 1, CS_SALT_TDMA, CS_SALT_UNMAPPED, CS_SALT_BURST,
        CS_SALT_BURSTLEN, CS_SALT_BURSTLVL, CS_SALT_RPHY, CS_SALT_CODESET,
        CS_SALT_SLOT, CS_SALT_ORDER, CS_SALT_DESCR };
 
+/* Levels: 0 QAM64, 1 QAM16, 2 QPSK; a hold at QAM64 is a level of its own
+ * as it is never an unmapped code. */
+enum { CS_LVL_HELD64 = 3 };
+
 /* Channel status: what a correct parser does with the channel. */
 enum { CS_CH_OK, CS_CH_OOS, CS_CH_TDMA };
 
@@ -87,6 +91,16 @@ void cs_domain_name(const struct cs_dev *d, int dom, char *buf, size_t n);
 int cs_domain_descr(const struct cs_dev *d, int dom, char *buf, size_t n);
 int cs_domain_lookup(const struct cs_dev *d, const char *sp);
 int cs_casa_lookup(const struct cs_dev *d, const char *name);
+
+/* hold.c: upstreams held at a modulation from a time on.  cs_hold_add
+ * takes one --hold NAME/UPSTREAM=MOD@EPOCH; cs_hold_control replaces the
+ * rules of the control file (same syntax, one a line, # comments; a
+ * missing file has none; a bad file keeps the old ones); both print their
+ * error and return -1.  cs_hold_level is level, or the last rule begun at
+ * step that matches channel i of d. */
+int cs_hold_add(const char *spec);
+int cs_hold_control(const char *path);
+int cs_hold_level(const struct cs_dev *d, int i, int64_t step, int level);
 
 /* render.c: command output, before faults */
 void cs_render_version(const struct cs_dev *d, struct cs_text *t);

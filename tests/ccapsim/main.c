@@ -13,6 +13,7 @@
 static const char usage[] =
 "usage: ccapsim [options]            serve a simulated CCAP fleet over SSH\n"
 "       ccapsim truth --seed S --name NAME --at EPOCH [--upstreams M]\n"
+"                     [--hold RULE]... [--control FILE]\n"
 "       ccapsim selftest             check the output generators (TAP)\n"
 "\n"
 "Runs in the foreground until SIGTERM/SIGINT, then prints sessions served,\n"
@@ -43,6 +44,15 @@ static const char usage[] =
 "                       the wall clock)\n"
 "  --fault NAME=KIND    give device NAME a fault (repeatable)\n"
 "  --fault-rate KIND=F  give a seeded fraction F of the devices a fault\n"
+"  --hold NAME/UPSTREAM=MOD@EPOCH\n"
+"                       hold an upstream at MOD (QPSK, QAM16 or QAM64) from\n"
+"                       the modulation step holding simulated time EPOCH\n"
+"                       on; NAME or UPSTREAM may be '*' (repeatable)\n"
+"  --control FILE       more hold rules, one a line (# comments), read at\n"
+"                       start-up, on SIGHUP and as each session starts; a\n"
+"                       missing file holds nothing, a bad one keeps the\n"
+"                       rules read before.  The last matching rule that\n"
+"                       has begun wins, control rules after --hold ones\n"
 "  --help               this text\n"
 "\n"
 "Fault kinds:\n"
@@ -133,7 +143,8 @@ static int kind_arg(const char *opt, const char *s)
 
 enum { O_DEVICES = 256, O_FAMILY, O_UPSTREAMS, O_SEED, O_LISTEN, O_BASEPORT,
        O_USER, O_PASSWORD, O_KEYDIR, O_INVENTORY, O_TRUTH, O_LATENCY,
-       O_JITTER, O_SCALE, O_EPOCH, O_FAULT, O_RATE, O_NAME, O_AT, O_HELP };
+       O_JITTER, O_SCALE, O_EPOCH, O_FAULT, O_RATE, O_NAME, O_AT, O_HOLD, O_CONTROL,
+       O_HELP };
 
 static const struct option longopts[] = {
 	{ "devices", 1, NULL, O_DEVICES }, { "family", 1, NULL, O_FAMILY },
@@ -145,7 +156,8 @@ static const struct option longopts[] = {
 	{ "jitter-ms", 1, NULL, O_JITTER }, { "time-scale", 1, NULL, O_SCALE },
 	{ "epoch", 1, NULL, O_EPOCH }, { "fault", 1, NULL, O_FAULT },
 	{ "fault-rate", 1, NULL, O_RATE }, { "name", 1, NULL, O_NAME },
-	{ "at", 1, NULL, O_AT }, { "help", 0, NULL, O_HELP },
+	{ "at", 1, NULL, O_AT }, { "hold", 1, NULL, O_HOLD },
+	{ "control", 1, NULL, O_CONTROL }, { "help", 0, NULL, O_HELP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -176,6 +188,11 @@ static int parse(int argc, char **argv, struct cs_opts *o, const char **name,
 		case O_EPOCH: r = num("--epoch", optarg, 0, 1e11, &o->epoch); break;
 		case O_AT: r = num("--at", optarg, 0, 1e11, at); break;
 		case O_NAME: *name = optarg; break;
+		case O_HOLD: r = cs_hold_add(optarg); break;
+		case O_CONTROL:
+			o->control = optarg;
+			r = cs_hold_control(optarg);
+			break;
 		case O_FAMILY:
 			if (strcmp(optarg, "mix") == 0) {
 				o->family = -1;

@@ -93,7 +93,7 @@ int cs_chan_status(const struct cs_dev *d, int i)
 
 /* 0 QAM64, 1 QAM16, 2 QPSK: the newest burst start within 20 steps rules,
  * if it still lasts. */
-int cs_level(const struct cs_dev *d, int i, int64_t step)
+static int model_level(const struct cs_dev *d, int i, int64_t step)
 {
 	for (int64_t k = step; k > step - 20; k--) {
 		if (cs_u(d->nh, (uint64_t)i, (uint64_t)k, CS_SALT_BURST) >= 0.01)
@@ -108,6 +108,12 @@ int cs_level(const struct cs_dev *d, int i, int64_t step)
 	return 0;
 }
 
+/* The model's level unless a hold rules the channel at step. */
+int cs_level(const struct cs_dev *d, int i, int64_t step)
+{
+	return cs_hold_level(d, i, step, model_level(d, i, step));
+}
+
 int cs_code(const struct cs_dev *d, int i, int level)
 {
 	static const int sets[CS_NFAM][2][3] = {
@@ -119,6 +125,8 @@ int cs_code(const struct cs_dev *d, int i, int level)
 
 	if (level == 0 && cs_u(d->nh, (uint64_t)i, 0, CS_SALT_UNMAPPED) < 0.01)
 		return unmapped[d->family];
+	if (level == CS_LVL_HELD64)
+		level = 0;
 	return sets[d->family][d->codeset][level];
 }
 

@@ -95,7 +95,7 @@ static int hop_cmp(const void *a, const void *b)
 
 static double level_snr(const struct cs_dev *d, int i, int64_t s, int lvl)
 {
-	static const double base[3] = { 30.0, 20.0, 13.5 };
+	static const double base[4] = { 30.0, 20.0, 13.5, 30.0 };
 	return base[lvl] + (double)(cs_h(d->nh, (uint64_t)i, (uint64_t)s, SALT_SNR) % 60) / 10;
 }
 
@@ -124,7 +124,7 @@ void cs_render_casa_hops(const struct cs_dev *d, double sim_s, int only,
 				end = s + 1 + (int64_t)(cs_h(d->nh, (uint64_t)i, (uint64_t)s, CS_SALT_BURSTLEN) % 20);
 				lvl_cur = cs_u(d->nh, (uint64_t)i, (uint64_t)s, CS_SALT_BURSTLVL) < 0.7 ? 1 : 2;
 			}
-			lvl = s < end ? lvl_cur : 0;
+			lvl = cs_hold_level(d, i, s, s < end ? lvl_cur : 0);
 			if (s < w0)
 				continue;
 			if (nh + 2 > cap) {
@@ -141,7 +141,7 @@ void cs_render_casa_hops(const struct cs_dev *d, double sim_s, int only,
 			if (s == w0) {
 				h[nh++] = (struct hop){ ts - CS_STEP_S, (uint16_t)i, 'M', "init",
 					level_snr(d, i, s, lvl) + 5, 6.4, -1, code };
-			} else if (lvl != prev) {
+			} else if (code != cs_code(d, i, prev)) {
 				h[nh++] = (struct hop){ ts, (uint16_t)i, 'M',
 					reasons[cs_h(d->nh, (uint64_t)i, (uint64_t)s, SALT_REASON) % 3],
 					level_snr(d, i, s, lvl), 6.4, cs_code(d, i, prev), code };

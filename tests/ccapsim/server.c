@@ -3,12 +3,14 @@
  * libssh callbacks, connection bookkeeping and the event loop. */
 #include "server.h"
 
-static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t stop_flag, hup_flag;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_flag = 1;
+	if (sig == SIGHUP)
+		hup_flag = 1;
+	else
+		stop_flag = 1;
 }
 
 /* --- libssh callbacks --- */
@@ -263,6 +265,8 @@ static void accept_one(struct sim *S, struct cs_dev *d, int fd)
 		ssh_event_add_fd(S->ev, fd, POLLIN, hang_cb, S);
 		return;
 	}
+	if (S->o->control)
+		cs_hold_control(S->o->control);
 	c = conn_new(S, d);
 	if (!c) {
 		close(fd);
@@ -535,6 +539,9 @@ static void run(struct sim *S)
 		if (S->nheap && S->heap[0].when - now < timeout)
 			timeout = S->heap[0].when > now ? S->heap[0].when - now : 0;
 		ssh_event_dopoll(S->ev, (int)timeout);
+		if (hup_flag && S->o->control)
+			cs_hold_control(S->o->control);
+		hup_flag = 0;
 		flush_pending(S);
 		for (int i = 0; i < S->nhang_close; i++) {
 			ssh_event_remove_fd(S->ev, S->hangfd[i]);
@@ -599,6 +606,7 @@ int cs_serve(const struct cs_opts *o)
 	signal(SIGPIPE, SIG_IGN);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	ssh_init();
 	if (getenv("CCAPSIM_SSH_DEBUG"))
 		ssh_set_log_level(SSH_LOG_PROTOCOL);

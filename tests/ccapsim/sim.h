@@ -9,6 +9,7 @@ struct cs_opts {
 	uint64_t seed;
 	const char *listen, *user, *password, *host_key_dir;
 	const char *inventory, *truth_log;
+	const char *control;		/* hold rules, re-read */
 	int base_port;
 	int latency_ms, jitter_ms;
 	double time_scale, epoch;	/* epoch < 0: start at the wall clock */

@@ -1,7 +1,13 @@
-# A private MariaDB server for one test: own datadir, socket and port on
-# 127.0.0.1, stopped and removed at exit.  Sourced after test-lib.sh.
+# A private MariaDB server for one test: own datadir, socket, tmpdir,
+# pid file and port on 127.0.0.1, no option file read (--no-defaults),
+# stopped and removed at exit.  Sourced after test-lib.sh.
 # mariadb-install-db runs once per test run into a template under
-# $TEST_ROOT (flock: tests run in parallel); each test copies it.
+# $TEST_ROOT (flock: tests run in parallel), with a tmpdir of its own;
+# each test copies it.  Nothing goes to the shared /tmp: mariadbd
+# deletes every #sql* file in its tmpdir when it starts, so with one
+# tmpdir a starting server unlinks the on-disk temporary tables that the
+# others are using (install-db then fails, and a server reading
+# information_schema dies of signal 11 in ha_maria::drop_table).
 #
 #   mariadb_start [--tls]   start, create database and user, export DB_*
 #                           (--tls: MS_DB_TLS_CA is the CA to verify with)
@@ -16,6 +22,7 @@ MS_DB_TEMPLATE=$TEST_ROOT/mariadb-template
 MS_DB_DIR=$TRASH/db
 MS_DB_DATADIR=$MS_DB_DIR/data
 MS_DB_TLS_DIR=$MS_DB_DIR/tls
+MS_DB_TMPDIR=$MS_DB_DIR/tmp
 MS_DB_TLS=
 
 # Where the server binaries are (Debian puts mariadbd in /usr/sbin).
@@ -26,12 +33,14 @@ _mariadb_template() {
 	(
 		flock 9 || exit 1
 		[ -f "$MS_DB_TEMPLATE/.done" ] && exit 0
-		rm -rf "$MS_DB_TEMPLATE" "$MS_DB_TEMPLATE.tmp"
-		mkdir -p "$MS_DB_TEMPLATE.tmp" &&
-		mariadb-install-db --no-defaults --user=root \
-			--datadir="$MS_DB_TEMPLATE.tmp" --skip-test-db \
-			--auth-root-authentication-method=socket \
+		_t=$TEST_ROOT/mariadb-install.tmpdir
+		rm -rf "$MS_DB_TEMPLATE" "$MS_DB_TEMPLATE.tmp" "$_t"
+		mkdir -p "$MS_DB_TEMPLATE.tmp" "$_t" &&
+		TMPDIR=$_t mariadb-install-db --no-defaults --user=root \
+			--datadir="$MS_DB_TEMPLATE.tmp" --tmpdir="$_t" \
+			--skip-test-db --auth-root-authentication-method=socket \
 			>"$TEST_ROOT/mariadb-install.log" 2>&1 &&
+		rm -rf "$_t" &&
 		touch "$MS_DB_TEMPLATE.tmp/.done" &&
 		mv "$MS_DB_TEMPLATE.tmp" "$MS_DB_TEMPLATE"
 	) 9>"$TEST_ROOT/mariadb-template.lock"
@@ -54,7 +63,8 @@ _mariadb_tls_files() {
 _mariadb_run() {
 	set -- --no-defaults --user=root --datadir="$MS_DB_DATADIR" \
 		--socket="$MS_DB_SOCKET" --port="$DB_PORT" \
-		--bind-address=127.0.0.1 --pid-file="$MS_DB_DIR/mariadbd.pid" \
+		--tmpdir="$MS_DB_TMPDIR" --bind-address=127.0.0.1 \
+		--pid-file="$MS_DB_DIR/mariadbd.pid" \
 		--log-error="$MS_DB_DIR/error.log" --skip-name-resolve \
 		--skip-log-bin --innodb-buffer-pool-size=32M \
 		--innodb-log-file-size=16M --innodb-flush-log-at-trx-commit=2 \
@@ -69,7 +79,8 @@ _mariadb_run() {
 	fi
 	# Started from a subshell so that it is nobody's zombie; the pid is
 	# kept in a file because test bodies run in subshells too.
-	(mariadbd "$@" >>"$MS_DB_DIR/stdout.log" 2>&1 &
+	mkdir -p "$MS_DB_TMPDIR" || return 1
+	(TMPDIR=$MS_DB_TMPDIR mariadbd "$@" >>"$MS_DB_DIR/stdout.log" 2>&1 &
 	 echo $! >"$MS_DB_DIR/pid")
 }
 
@@ -141,6 +152,9 @@ mariadb_start() {
 	done
 	export DB_HOST DB_PORT DB_SOCKET DB_NAME DB_USER DB_PASSWORD
 	export MS_DB_DATADIR MS_DB_DIR MS_DB_SOCKET
+	# The guard against a shared tmpdir (see the top of this file).
+	[ "$(mariadb_sql 'SELECT @@tmpdir')" = "$MS_DB_TMPDIR" ] ||
+		{ echo "mariadb: tmpdir is not $MS_DB_TMPDIR" >&2; return 1; }
 	mariadb_sql "CREATE DATABASE modscan;
 		CREATE USER 'modscan'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
 		CREATE USER 'modscan'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';
@@ -163,10 +177,21 @@ mariadb_stop() {
 	return 0
 }
 
+# A server that died of a signal during the test: its crash report
+# (signal, query, backtrace) as notes in the test's output, where a
+# failure on a loaded CI machine can be told from a bug of ours.
+_mariadb_crash_note() {
+	grep -qs 'got signal' "$MS_DB_DIR/error.log" || return 0
+	sed -n '/got signal/,/^Optimizer switch/p' "$MS_DB_DIR/error.log" |
+		grep -v '^$' | grep -v '^Optimizer switch' |
+		sed 's/^/# mariadbd crashed: /' >&"${MS_NOTE_FD:-2}"
+}
+
 # At exit, even after a failure: stop the server, remove its files.
 _mariadb_cleanup() {
+	_mariadb_crash_note
 	mariadb_kill
-	rm -rf "$MS_DB_DATADIR"
+	rm -rf "$MS_DB_DATADIR" "$MS_DB_TMPDIR"
 }
 
 mariadb_kill() {

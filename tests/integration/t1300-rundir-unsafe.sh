@@ -123,7 +123,12 @@ fi
 test_expect_success TESTUSER 'RUN_DIR of another user: refused, owner and mode as they were' '
 	mkdir theirs && chown "$TUSER:$TUSER" theirs && chmod 700 theirs &&
 	export RUN_DIR=$TRASH/theirs &&
+	APPLETS=$(printf "%s\n" "$APPLETS" | grep -v "^status") &&
 	every_applet "RUN_DIR '\''$TRASH/theirs'\'' belongs to uid $TUID ('\''$TUSER'\''), not to uid 0 ('\''root'\'') that runs modscan: chown it, or $FIX_RUN" &&
+	: status only reads: its group would let it in, not this one &&
+	line="RUN_DIR '\''$TRASH/theirs'\'' belongs to uid $TUID ('\''$TUSER'\''), and uid 0 ('\''root'\'') that reads it cannot through its group gid $(id -g "$TUSER") ('\''$TUSER'\'') (mode 0700): make it 0750 with a group this user is in, or run as its owner" &&
+	refused "$line" status &&
+	refused "$line" status --textfile prom &&
 	as_before theirs "700 $TUSER $TUSER"
 '
 

@@ -33,12 +33,18 @@ test_expect_success 'setup: three instances of one fleet' '
 	now_ms >t0
 '
 
-test_expect_success 'membership: one row each, with its groups and pid' '
+# fleet.state: one "I" line per instance (lib/fleetview.h)
+view_has() {
+	test "$(grep -c "^I	" run-scan-a/fleet.state)" = "$1"
+}
+
+test_expect_success 'membership: one row each, with its groups and pid; the fleet view beside the status' '
 	mariadb_sql "SELECT name, groups, pid, stopped, lapse_ms FROM
 		     modscan.scan_instances ORDER BY name" >members &&
 	printf "scan-a\t\t%s\t0\t3000\nscan-b\t\t%s\t0\t3000\nscan-c\t\t%s\t0\t3000\n" \
 		$(cat scan-a.pid scan-b.pid scan-c.pid) >expect &&
-	test_cmp expect members
+	test_cmp expect members &&
+	test_wait_for 30 view_has 3
 '
 
 test_expect_success 'three intervals: every device once in each, counting across instances' '

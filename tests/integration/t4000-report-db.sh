@@ -92,18 +92,18 @@ test_expect_success '--stdout: the CSV on standard output and no file' '
 
 # Seconds below QAM64 of US 2: 300 at QPSK, 300 at QAM16, then the last
 # QPSK sample holds REPORT_MAX_GAP (1200) for want of a next sample.
-test_expect_success '--csv-format rfc4180: comma CSV, CRLF, more columns' '
-	printf "%s\r\n" "CMTS,upstream,family,hops,%QAM64,%QAM16,%QPSK,%UNKNOWN,samples,seconds_below_QAM64" \
-		"CCAP001,Upstream 1/0.0,e6000,2,75.0,25.0,0.0,0.0,4,300" \
-		"CCAP101,US 2,casa,2,0.0,33.33,66.67,0.0,3,1800" \
-		"CCAP001,Upstream 1/1.0,e6000,0,100.0,0.0,0.0,0.0,3,0" \
-		"CCAP205,Ux,cbr8,0,0.0,0.0,0.0,100.0,1,0" >expect-rfc.csv &&
+test_expect_success '--csv-format rfc4180: comma CSV, CRLF, more columns, an empty node without a map' '
+	printf "%s\r\n" "CMTS,upstream,family,hops,%QAM64,%QAM16,%QPSK,%UNKNOWN,samples,seconds_below_QAM64,node" \
+		"CCAP001,Upstream 1/0.0,e6000,2,75.0,25.0,0.0,0.0,4,300," \
+		"CCAP101,US 2,casa,2,0.0,33.33,66.67,0.0,3,1800," \
+		"CCAP001,Upstream 1/1.0,e6000,0,100.0,0.0,0.0,0.0,3,0," \
+		"CCAP205,Ux,cbr8,0,0.0,0.0,0.0,100.0,1,0," >expect-rfc.csv &&
 	modscan report --date 2025-03-12 --csv-format rfc4180 --stdout >rfc.csv &&
 	test_cmp expect-rfc.csv rfc.csv &&
 	REPORT_CSV_FORMAT=rfc4180 modscan report --date 2025-03-12 --stdout >rfc2.csv &&
 	test_cmp expect-rfc.csv rfc2.csv &&
 	REPORT_MAX_GAP=600 modscan report --date 2025-03-12 --csv-format rfc4180 --stdout >rfc3.csv &&
-	test_grep "^CCAP101,US 2,casa,2,0.0,33.33,66.67,0.0,3,1200" rfc3.csv
+	test_grep "^CCAP101,US 2,casa,2,0.0,33.33,66.67,0.0,3,1200," rfc3.csv
 '
 
 test_expect_success 'JSON: totals, period and rows agree with the samples' '

@@ -32,7 +32,7 @@ def first(key, desc):
 term = 'CCAP105'
 hits = [r for r in rows
         if term.lower() in (r['ccap'] + ' ' + r['upstream'] + ' ' +
-                            r['family']).lower()]
+                            r['node'] + ' ' + r['family']).lower()]
 # still sorted by CCAP descending, ties in data order (a stable sort)
 hits.sort(key=lambda r: r['ccap'], reverse=True)
 want = [

@@ -58,16 +58,16 @@ test_expect_success 'legacy CSV: a quote mark before each such cell, quoted only
 # upper-cased name, as the scanner resolves it, so =CCAP001 is e6000.
 test_expect_success 'rfc4180 CSV: such cells quoted with the quote mark inside' '
 	{
-		printf "%s\r\n" "CMTS,upstream,family,hops,%QAM64,%QAM16,%QPSK,%UNKNOWN,samples,seconds_below_QAM64" \
-			"\"'"'"'=CCAP001\",US 1,e6000,0,100.0,0.0,0.0,0.0,1,0" \
-			"\"'"'"'+CCAP002\",US 1,e6000,0,100.0,0.0,0.0,0.0,1,0" \
-			"\"'"'"'-CCAP003\",US 1,e6000,0,100.0,0.0,0.0,0.0,1,0" \
-			"\"'"'"'@CCAP004\",US 1,e6000,0,100.0,0.0,0.0,0.0,1,0" \
-			"\"'"'"'${TAB}CCAP005\",US 1,e6000,0,100.0,0.0,0.0,0.0,1,0" \
-			"\"'"'"'${CR}CCAP006\",US 1,e6000,0,100.0,0.0,0.0,0.0,1,0" \
-			"CCAP007,\"'"'"'=HYPERLINK(\"\"http://x\"\")\",e6000,0,100.0,0.0,0.0,0.0,1,0" \
-			"CCAP008,US -1,e6000,0,100.0,0.0,0.0,0.0,1,0" \
-			"<img src=x onerror=document.title=1>,<svg onload=alert(2)>,other,0,100.0,0.0,0.0,0.0,1,0"
+		printf "%s\r\n" "CMTS,upstream,family,hops,%QAM64,%QAM16,%QPSK,%UNKNOWN,samples,seconds_below_QAM64,node" \
+			"\"'"'"'=CCAP001\",US 1,e6000,0,100.0,0.0,0.0,0.0,1,0," \
+			"\"'"'"'+CCAP002\",US 1,e6000,0,100.0,0.0,0.0,0.0,1,0," \
+			"\"'"'"'-CCAP003\",US 1,e6000,0,100.0,0.0,0.0,0.0,1,0," \
+			"\"'"'"'@CCAP004\",US 1,e6000,0,100.0,0.0,0.0,0.0,1,0," \
+			"\"'"'"'${TAB}CCAP005\",US 1,e6000,0,100.0,0.0,0.0,0.0,1,0," \
+			"\"'"'"'${CR}CCAP006\",US 1,e6000,0,100.0,0.0,0.0,0.0,1,0," \
+			"CCAP007,\"'"'"'=HYPERLINK(\"\"http://x\"\")\",e6000,0,100.0,0.0,0.0,0.0,1,0," \
+			"CCAP008,US -1,e6000,0,100.0,0.0,0.0,0.0,1,0," \
+			"<img src=x onerror=document.title=1>,<svg onload=alert(2)>,other,0,100.0,0.0,0.0,0.0,1,0,"
 	} | sort >expect-rfc.csv &&
 	modscan report --date 2025-03-12 --csv-format rfc4180 --stdout >rfc.csv &&
 	sort rfc.csv >got-rfc.csv &&

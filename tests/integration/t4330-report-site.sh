@@ -70,8 +70,8 @@ test_expect_success 'REPORT_DIR is a browsable site as well: its index lists the
 '
 
 test_expect_success 'the totals and the trend of each day' '
-	test_grep "<td><a href=\"modscan-report-2025-03-13.html\">2025-03-13</a></td><td class=\"n\">2</td><td class=\"n\">3</td><td class=\"n\">1</td><td class=\"n\">0.4</td></tr>" www/index.html &&
-	test_grep "<td><a href=\"modscan-report-2025-03-10.html\">2025-03-10</a></td><td class=\"n\">2</td><td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">0.1</td></tr>" www/index.html &&
+	test_grep "<td><a href=\"modscan-report-2025-03-13.html\">2025-03-13</a></td><td class=\"n\">2</td><td class=\"n\">3</td><td class=\"n\">1</td><td class=\"n\">0.4</td><td>–</td></tr>" www/index.html &&
+	test_grep "<td><a href=\"modscan-report-2025-03-10.html\">2025-03-10</a></td><td class=\"n\">2</td><td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">0.1</td><td>–</td></tr>" www/index.html &&
 	test "$(grep -o "<rect " www/index.html | wc -l)" = 3 &&
 	test_grep "<title>2025-03-13: 3 hops</title>" www/index.html
 '

@@ -60,7 +60,7 @@ test_expect_success 'the status text says why it stopped, never "stopped: stoppe
 	test_grep -v "stopped: stopped" st
 '
 
-test_expect_success 'the NRPE way: another user in the status group reads the status, RUN_DIR stays 0700' '
+test_expect_success 'the NRPE way under the units: another user in the status group reads that directory as its RUN_DIR, RUN_DIR stays 0700' '
 	snippet=$SRC_DIR/contrib/nagios/modscan-nrpe.cfg &&
 	test_grep "^command\[check_modscan\]=/usr/bin/modscan status --nagios --config /etc/modscan/nagios.conf$" "$snippet" &&
 	# the test root is private: another user needs a directory of its own
@@ -71,9 +71,8 @@ test_expect_success 'the NRPE way: another user in the status group reads the st
 	printf "RUN_DIR=%s\nSTATUS_FILE=%s\nPID_FILE=%s\nDEVICES_FILE=/dev/null\n" \
 		"$d/run" "$d/st/status.json" "$d/st/scan.pid" >"$d/n.conf" &&
 	chmod 644 "$d/n.conf" &&
-	mkdir -m 0700 "$d/nagios" && chown 65534:65534 "$d/nagios" &&
-	printf "RUN_DIR=%s\nSTATUS_FILE=%s\nPID_FILE=%s\n" "$d/nagios/modscan" \
-		"$d/st/status.json" "$d/st/scan.pid" >"$d/nagios.conf" &&
+	test_grep "^#  *RUN_DIR=/var/lib/modscan-status$" "$snippet" &&
+	printf "RUN_DIR=%s\n" "$d/st" >"$d/nagios.conf" &&
 	chmod 644 "$d/nagios.conf" &&
 	{ env -u RUN_DIR "$MODSCAN" scan --config "$d/n.conf" >nscan.out 2>&1 & } &&
 	pid=$! && echo $pid >nrpe.pid &&

@@ -14,7 +14,12 @@ MODSCAN=${MODSCAN:-$SRC_DIR/modscan}
 case "$MODSCAN" in /*) ;; *) MODSCAN=$SRC_DIR/$MODSCAN ;; esac
 MODSCAN_FLAVOR=${MODSCAN_FLAVOR:-static}
 CCAPSIM=${CCAPSIM:-$SRC_DIR/tests/ccapsim/ccapsim}
-TEST_ROOT=${TEST_ROOT:-${TMPDIR:-/tmp}/modscan-test}
+# A test run alone gets a scratch root of its own: a fixed name would be
+# shared with the same test run at the same time from another checkout.
+if [ -z "${TEST_ROOT:-}" ]; then
+	TEST_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/modscan-test.XXXXXX") || exit 1
+	echo "# scratch directory: $TEST_ROOT"
+fi
 TRASH=$TEST_ROOT/$MODSCAN_FLAVOR/$TEST_NAME
 TEST_LOG=$TRASH.log
 export MODSCAN MODSCAN_FLAVOR SRC_DIR DATA_DIR TEST_ROOT CCAPSIM
@@ -54,6 +59,10 @@ test_count=0
 test_failed=0
 test_skipped=0
 CLEANUP_LOG=$TEST_LOG
+# The TAP stream, for notes that cleanups (whose output goes to the log)
+# must still show, e.g. a server that crashed during the test.
+exec 7>&1
+MS_NOTE_FD=7
 . "$TEST_DIR/lib-common.sh"
 
 modscan() {

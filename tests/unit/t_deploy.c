@@ -194,9 +194,9 @@ static void test_site_names(void)
 static void test_site_index(void)
 {
 	struct ms_site_day d[3] = {
-		{ "2025-03-10", true, 4, 1, 7, 1.25 },
-		{ "2025-03-12", false, 0, 0, 0, 0 },
-		{ "2025-03-11", true, 2, 2, 9, 0.5 },
+		{ "2025-03-10", true, 4, 1, 7, 1.25, "FN<1>", 0.75 },
+		{ "2025-03-12", false, 0, 0, 0, 0, "", 0 },
+		{ "2025-03-11", true, 2, 2, 9, 0.5, "", 0 },
 	};
 	struct ms_buf b;
 	const char *a, *c, *e;
@@ -211,11 +211,14 @@ static void test_site_index(void)
 	ok(a && c && e && a < c && c < e, "newest first");
 	ok(strstr(b.p, "<h1>A &lt;b&gt;</h1>") != NULL, "the title is text");
 	ok(strstr(b.p, ">call &amp; ask</footer>") != NULL, "the footer too");
-	ok(strstr(b.p, "2025-03-12</a></td><td class=\"n\" colspan=\"4\">"
+	ok(strstr(b.p, "2025-03-12</a></td><td class=\"n\" colspan=\"5\">"
 		  "\u2013</td>") != NULL, "a day without totals shows a dash");
 	ok(strstr(b.p, "2025-03-10</a></td><td class=\"n\">4</td><td "
 		  "class=\"n\">7</td><td class=\"n\">1</td><td class=\"n\">"
-		  "1.2</td>") != NULL, "upstreams, hops, hopping, hours");
+		  "1.2</td><td>FN&lt;1&gt; (0.8 h)</td></tr>") != NULL,
+	   "upstreams, hops, hopping, hours, the first node to visit");
+	ok(strstr(b.p, "<td class=\"n\">0.5</td><td>\u2013</td></tr>") != NULL,
+	   "a day without a node to visit shows a dash");
 	ok(strstr(b.p, "id=\"days\">[\"2025-03-12\",\"2025-03-11\","
 		  "\"2025-03-10\"]") != NULL, "the days for the navigation");
 	ms_buf_release(&b);

@@ -255,6 +255,70 @@ static void test_owner(void)
 	is_int(mode_of(dir), 0700, "left as it was");
 }
 
+/*
+ * ms_dir_check(dir, MS_DIR_RUN_READ) after chown and chmod: 0, or
+ * MS_E_INVAL with says in the message.
+ */
+static void reader_case(const char *dir, gid_t gid, mode_t mode,
+			const char *says, const char *what)
+{
+	struct ms_err err = { 0 };
+
+	if (chown(dir, 65534, gid) < 0 || chmod(dir, mode) < 0)
+		exit(99);
+	is_int(ms_dir_check(dir, "RUN_DIR", MS_DIR_RUN_READ, &err),
+	       says ? MS_E_INVAL : 0, "%s", what);
+	if (says)
+		ok(strstr(err.msg, says) != NULL, "saying so: %s", err.msg);
+}
+
+/* MS_DIR_RUN_READ: another user's RUN_DIR that our group may read. */
+static void test_reader(void)
+{
+	struct ms_err err = { 0 };
+	struct ms_conf c;
+	char dir[160], spool[200];
+	gid_t us = getegid();
+
+	t_mkdir(dir, sizeof(dir), "readable", 0750);
+	if (geteuid() != 0 || us == 65534) {
+		for (int i = 0; i < 16; i++)
+			ok(1, "# skip chown needs root");
+		return;
+	}
+	reader_case(dir, us, 0750, NULL, "0750, its group ours: readable");
+	is_int(ms_dir_check(dir, "RUN_DIR", MS_DIR_RUN, &err), MS_E_INVAL,
+	       "the same directory is still refused to a writer");
+	reader_case(dir, us, 0700, "belongs to uid 65534",
+		    "0700: the group cannot read it");
+	reader_case(dir, us, 0710, "cannot through its group gid",
+		    "0710: the group may search, not list");
+	reader_case(dir, us, 0770, "writable by its group",
+		    "0770: group-writable");
+	reader_case(dir, us, 0755, "open to others", "0755: open to others");
+	reader_case(dir, 65534, 0750, "make it 0750 with a group this user is in",
+		    "0750 of a group we are not in");
+
+	/* its data directories are its own; ours are checked as ever */
+	snprintf(spool, sizeof(spool), "%s/spool", dir);
+	if (mkdir(spool, 0700) < 0 || chown(spool, 65534, 65534) < 0 ||
+	    chown(dir, 65534, us) < 0 || chmod(dir, 0750) < 0)
+		exit(99);
+	ms_conf_init(&c);
+	if (ms_conf_set(&c, MS_CONF_RUN_DIR, dir, &err) < 0)
+		exit(99);
+	is_int(ms_rundir_check_read(&c, &err), 0,
+	       "status reads another user's RUN_DIR with its 0700 spool");
+	is_int(ms_rundir_check(&c, false, &err), MS_E_INVAL,
+	       "an applet that writes there refuses it");
+	if (chown(dir, 0, us) < 0 || chmod(spool, 01777) < 0)
+		exit(99);
+	is_int(ms_rundir_check_read(&c, &err), MS_E_INVAL,
+	       "in our own RUN_DIR an unsafe spool is still refused");
+	ms_conf_release(&c);
+	is_int(mode_of(dir), 0750, "RUN_DIR keeps its mode");
+}
+
 static void test_system_dirs(void)
 {
 	static const char *const names[] = {
@@ -379,6 +443,7 @@ int main(void)
 	test_modes();
 	test_parents();
 	test_owner();
+	test_reader();
 	test_system_dirs();
 	test_rundir();
 	t_rmdir();

@@ -25,7 +25,7 @@ static void test_serves(void)
 	size_t i;
 
 	for (i = 0; i < MS_ARRAY_SIZE(t); i++)
-		ok(ms_lease_serves(t[i].groups, t[i].grp) == t[i].want,
+		ok(ms_fleet_serves(t[i].groups, t[i].grp) == t[i].want,
 		   "groups '%s' %s group '%s'", t[i].groups,
 		   t[i].want ? "serve" : "do not serve", t[i].grp);
 }

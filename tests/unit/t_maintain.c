@@ -204,6 +204,17 @@ static void test_cleanup(time_t now)
 			 i < 3 ? old + 1 : (long long)now * 1000 + 1);
 		sql(q);
 	}
+	/* the node map: ended 10 days ago (gone), ended today and in force
+	 * since 20 days (both kept) */
+	snprintf(q, sizeof(q), "INSERT INTO upstream_nodes (device, upstream, "
+		 "node, source, valid_from, valid_to) VALUES ('U', '1/0', "
+		 "'FN-1', 'file', %lld, %lld), ('U', '1/0', 'FN-2', 'file', "
+		 "%lld, %lld), ('U', '1/0', 'FN-3', 'file', %lld, NULL), "
+		 "('U', '1/1', 'FN-4', 'sql', %lld, NULL)",
+		 (long long)now - 30 * 86400, (long long)now - 10 * 86400,
+		 (long long)now - 10 * 86400, (long long)now - 60,
+		 (long long)now - 60, (long long)now - 20 * 86400);
+	sql(q);
 	run.db = db;
 	run.dry = true;
 	run.out = open_memstream(&printed, &size);
@@ -223,6 +234,11 @@ static void test_cleanup(time_t now)
 	is_int(res.scans, 3, "three old device scans deleted");
 	is_int(count("SELECT COUNT(*) FROM device_scans WHERE run_id = "
 		     "'unit'"), 2, "the two of today stay");
+	is_int(res.node_rows, 1, "one node map row that ended 10 days ago");
+	is_int(count("SELECT COUNT(*) FROM upstream_nodes WHERE device = 'U' "
+		     "AND node IN ('FN-2', 'FN-3', 'FN-4')"), 3,
+	       "the rows of kept days stay, closed or open");
+	sql("DELETE FROM upstream_nodes WHERE device = 'U'");
 	free(printed);
 }
 

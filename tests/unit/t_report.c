@@ -275,14 +275,14 @@ static void test_csv(const struct ms_report *rep)
 	       "render the RFC 4180 CSV");
 	nl = strstr(got.p, "\r\n");
 	ok(nl && !strncmp(got.p, "CMTS,upstream,family,hops,%QAM64,%QAM16,"
-			  "%QPSK,%UNKNOWN,samples,seconds_below_QAM64\r\n",
+			  "%QPSK,%UNKNOWN,samples,seconds_below_QAM64,node\r\n",
 			  (size_t)(nl - got.p) + 2),
 	   "RFC 4180 header line, CRLF");
-	ok(strstr(got.p, "\r\nCCAP105,US 0/2.0,casa,2,50.0,0.0,0.0,50.0,4,0"
+	ok(strstr(got.p, "\r\nCCAP105,US 0/2.0,casa,2,50.0,0.0,0.0,50.0,4,0,"
 		  "\r\n") != NULL, "RFC 4180 row with %%UNKNOWN");
 	ok(strstr(got.p, "\r\nlab;cmts \"\"x\"\",0/0") == NULL &&
 	   strstr(got.p, "\r\n\"lab;cmts \"\"x\"\"\",0/0,other,1,66.67,"
-		  "33.33,0.0,0.0,3,1200\r\n") != NULL,
+		  "33.33,0.0,0.0,3,1200,\r\n") != NULL,
 	   "RFC 4180 quotes a field with a quote");
 	ms_buf_release(&got);
 	ms_buf_release(&want);

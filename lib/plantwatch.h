@@ -1,0 +1,47 @@
+/*
+ * The scanner's side of the plant state and alerts: after each device
+ * scan the plant alerts are evaluated (plantalert.h), their events logged
+ * and queued (ms_alert_events), and the state files written: RUN_DIR/plant-alerts.state at
+ * once when an alert opened or closed, both files after each sweep.
+ * Failures are logged; scanning goes on.
+ */
+#ifndef MS_PLANTWATCH_H
+#define MS_PLANTWATCH_H
+
+#include "ms.h"
+#include "alert.h"
+#include "conf.h"
+#include "plant.h"
+#include "plantalert.h"
+
+struct ms_plantwatch {
+	struct ms_plantalert pa;
+	struct ms_plantalert_conf c;
+	struct ms_alert_conf ac;
+	char plant_path[PATH_MAX];	/* plant.state; "" when none */
+	char path[PATH_MAX];		/* plant-alerts.state; "" when off */
+	bool dirty;			/* pa changed since written */
+	bool off_said;			/* "only logged" is in the log */
+};
+
+/*
+ * Nothing evaluated (for scan --device) until ms_plantwatch_open: the
+ * settings of c and the state file next to status_path, where an
+ * unreadable or bad file is one error line and a fresh start.
+ */
+void ms_plantwatch_init(struct ms_plantwatch *w);
+void ms_plantwatch_open(struct ms_plantwatch *w, const struct ms_conf *c,
+			const char *status_path);
+/* New settings (SIGHUP). */
+void ms_plantwatch_conf(struct ms_plantwatch *w, const struct ms_conf *c);
+void ms_plantwatch_release(struct ms_plantwatch *w);
+
+/* After ms_plant_scan of device. */
+void ms_plantwatch_scan(struct ms_plantwatch *w, const struct ms_plant *p,
+			const char *device);
+/* A device left the inventory (after ms_plant_forget). */
+void ms_plantwatch_forget(struct ms_plantwatch *w, const char *device);
+/* Write the plant state and, when changed, the alert state. */
+void ms_plantwatch_write(struct ms_plantwatch *w, const struct ms_plant *p);
+
+#endif
