@@ -111,11 +111,13 @@ struct ms_lease_want {
 };
 
 /*
- * Lease the devices of v[0..n) marked MS_LEASE_GRANTED on entry (the
- * caller's choice), in chunks, each one transaction with SELECT ... FOR
- * UPDATE SKIP LOCKED: rows locked by another scanner are LATER.  Each
- * verdict is set; rows missing from scan_leases are added.  Returns the
- * number granted.
+ * Lease the devices of v[0..n) (the caller chose them; v is reordered),
+ * in chunks of MS_LEASE_CHUNK, each one transaction with SELECT ... FOR
+ * UPDATE SKIP LOCKED: GRANTED when free, expired or ours and not scanned
+ * in its slot yet, DONE when it was, OTHER when another live lease holds
+ * it, LATER when another scanner has the row locked.  Rows missing from
+ * scan_leases are added.  Returns the number granted; on an error the
+ * verdicts of the chunks before it stand (their leases are taken).
  */
 int ms_lease_claim(struct ms_db *db, const struct ms_lease_self *s,
 		   struct ms_lease_want *v, size_t n, struct ms_err *err);
