@@ -16,6 +16,11 @@ all_scanned_twice() {
 		modscan.device_scans GROUP BY device HAVING COUNT(*) >= 2) t")" = 12
 }
 
+north_scanned_after() {
+	test "$(mariadb_sql "SELECT COUNT(*) FROM modscan.device_scans
+		WHERE instance = \"north\" AND started_ms >= $1")" -gt 0
+}
+
 test_expect_success 'setup: the first 6 devices in group north, 3 in south, 3 without' '
 	scan_config &&
 	modscan maintain --init --config scan.conf >/dev/null &&
@@ -30,9 +35,14 @@ test_expect_success 'setup: the first 6 devices in group north, 3 in south, 3 wi
 		DEVICES_FILE=$TRASH/devices
 '
 
-test_expect_success 'each group is scanned by the instance that serves it, none by the other' '
+test_expect_success 'each group is scanned by the instance that serves it, none by the other; SIGHUP on the way' '
 	shared_start north && shared_start rest &&
+	test_wait_for 60 grep -q "leases: 2 live scanners" north.log &&
+	kill -HUP $(cat north.pid) &&
+	th=$(now_ms) &&
+	test_wait_for 30 grep -q "SIGHUP: reloading" north.log &&
 	test_wait_for 90 all_scanned_twice &&
+	test_wait_for 60 north_scanned_after $th &&
 	kill -TERM $(cat north.pid rest.pid) &&
 	test_wait_for 30 gone $(cat north.pid) &&
 	test_wait_for 30 gone $(cat rest.pid) &&
