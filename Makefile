@@ -10,7 +10,8 @@
 #   make demo       the whole job end to end on this machine
 #   make fuzz       the parser fuzzers, longer
 #   make bench      the benchmarks under tests/bench (bench-report,
-#                   bench-sweep, bench-scrape, bench-nodes: one)
+#                   bench-sweep, bench-scrape, bench-nodes, bench-lease:
+#                   one)
 #
 # The static libraries (libssh, Connector/C, mbedTLS, OpenSSL, cJSON, zlib,
 # jemalloc) are built once from Debian's sources by contrib/build-deps.sh
@@ -82,7 +83,7 @@ $(TOOLS_OK): contrib/install-deps.sh
 	@mkdir -p $(@D) && touch $@
 
 .PHONY: all pkgs dev check man completion deb check-unit check-asan chaos \
-	demo fuzz bench bench-report \
+	demo fuzz bench bench-lease bench-report \
 	bench-sweep bench-scrape bench-nodes clean \
 	ccapsim unit FORCE
 
@@ -152,6 +153,10 @@ build/bench/ingest: tests/bench/ingest.c build/bench/libms.a
 	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
 		-o $@ $< build/bench/libms.a $(DEV_LIBS)
 
+build/bench/lease: tests/bench/lease.c build/bench/libms.a
+	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
+		-o $@ $< build/bench/libms.a $(DEV_LIBS)
+
 build/bench/nodes: tests/bench/nodes.c build/bench/libms.a
 	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
 		-o $@ $< build/bench/libms.a $(DEV_LIBS)
@@ -170,13 +175,17 @@ build/static/floor: tests/bench/floor.c $(DEPS)/.done
 		-static -o $@ $(STATIC_MALLOC) $< $(STATIC_LIBS)
 
 bench: all dev build/bench/ingest build/bench/modscan build/static/floor \
-	build/bench/nodes
+	build/bench/nodes build/bench/lease
 	$(Q)build/bench/nodes
 	$(Q)tests/bench/nodehist
 	$(Q)tests/bench/ingest
 	$(Q)tests/bench/sweep
 	$(Q)tests/bench/report
 	$(Q)tests/bench/scrape
+	$(Q)tests/bench/lease
+
+bench-lease: dev build/bench/lease
+	$(Q)tests/bench/lease
 
 bench-report: dev build/bench/modscan
 	$(Q)tests/bench/report

@@ -186,14 +186,20 @@ int ms_health_src_from(struct ms_health_src *src, const struct ms_conf *c,
 void ms_health_check(const struct ms_health_src *src,
 		     struct ms_health_report *rep)
 {
-	struct ms_plantalert_out open = { 0 };
-
 	ms_health_probe(src->status, src->pid, "scan", &rep->f);
 	ms_health_judge(&rep->f, src->max_age_ms, &rep->h);
 	rep->have_sup = ms_status_read(src->sup, &rep->sup, NULL) == 0;
+	rep->plant_alerts = 0;
+	rep->fleet = NULL;
+}
+
+void ms_health_plant_alerts(const struct ms_health_src *src,
+			    struct ms_health_report *rep)
+{
+	struct ms_plantalert_out open = { 0 };
+
 	rep->plant_alerts = ms_plantalert_load_open(src->alerts, &open, NULL);
 	ms_plantalert_out_release(&open);
-	rep->fleet = NULL;
 }
 
 int ms_health_fleet(const struct ms_health_src *src,
