@@ -300,4 +300,13 @@ test_expect_success 'an empty NODES_FILE without NODES_SQL ends every mapping in
 	test_cmp expect labels
 '
 
+test_expect_success 'a database without upstream_nodes: the scan goes on, the log says what to run' '
+	mariadb_sql "DROP TABLE modscan.upstream_nodes" &&
+	echo "CCAP000 $(cat u000) FN-C000" >nodes.txt &&
+	modscan scan --once --config empty.conf 2>err &&
+	test_grep "nodes: history not written: no table upstream_nodes (run .modscan maintain --init.); retried at the next refresh" scan.log &&
+	modscan status --prometheus --config empty.conf >prom7 &&
+	test_grep "^modscan_upstream_modulation{device=\"CCAP000\",upstream=\"$(cat u000)\",node=\"FN-C000\"} " prom7
+'
+
 test_done
