@@ -10,7 +10,8 @@
 #   make demo       the whole job end to end on this machine
 #   make fuzz       the parser fuzzers, longer
 #   make bench      the benchmarks under tests/bench (bench-report,
-#                   bench-sweep, bench-scrape, bench-nodes: one)
+#                   bench-sweep, bench-scrape, bench-nodes,
+#                   bench-plantalert: one)
 #
 # The static libraries (libssh, Connector/C, mbedTLS, OpenSSL, cJSON, zlib,
 # jemalloc) are built once from Debian's sources by contrib/build-deps.sh
@@ -83,7 +84,7 @@ $(TOOLS_OK): contrib/install-deps.sh
 
 .PHONY: all pkgs dev check man completion deb check-unit check-asan chaos \
 	demo fuzz bench bench-report \
-	bench-sweep bench-scrape bench-nodes clean \
+	bench-sweep bench-scrape bench-nodes bench-plantalert clean \
 	ccapsim unit FORCE
 
 # Version, regenerated only when it changes.  Every object waits for it
@@ -156,6 +157,10 @@ build/bench/nodes: tests/bench/nodes.c build/bench/libms.a
 	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
 		-o $@ $< build/bench/libms.a $(DEV_LIBS)
 
+build/bench/plantalert: tests/bench/plantalert.c build/bench/libms.a
+	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
+		-o $@ $< build/bench/libms.a $(DEV_LIBS)
+
 BENCH_APPLET_OBJ := $(patsubst %.c,build/bench/%.o,$(APPLET_SRC))
 
 build/bench/modscan: $(BENCH_APPLET_OBJ) build/bench/libms.a
@@ -170,8 +175,9 @@ build/static/floor: tests/bench/floor.c $(DEPS)/.done
 		-static -o $@ $(STATIC_MALLOC) $< $(STATIC_LIBS)
 
 bench: all dev build/bench/ingest build/bench/modscan build/static/floor \
-	build/bench/nodes
+	build/bench/nodes build/bench/plantalert
 	$(Q)build/bench/nodes
+	$(Q)build/bench/plantalert
 	$(Q)tests/bench/nodehist
 	$(Q)tests/bench/ingest
 	$(Q)tests/bench/sweep
@@ -186,6 +192,9 @@ bench-sweep: all build/static/floor
 
 bench-scrape: all
 	$(Q)tests/bench/scrape
+
+bench-plantalert: build/bench/plantalert
+	$(Q)build/bench/plantalert
 
 bench-nodes: build/bench/nodes build/bench/modscan
 	$(Q)build/bench/nodes
