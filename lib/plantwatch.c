@@ -5,8 +5,12 @@
 
 #include "log.h"
 #include "plantshow.h"
-#include "statefile.h"
 #include "mstime.h"
+#include "statefile.h"
+
+/* Writes of the alert state for events at most this often; the sweep's
+ * end writes what is left. */
+enum { WRITE_GAP_MS = 1000 };
 
 void ms_plantwatch_init(struct ms_plantwatch *w)
 {
@@ -58,6 +62,7 @@ static void write_alerts(struct ms_plantwatch *w)
 
 	if (!w->path[0] || !w->dirty)
 		return;
+	w->written = ms_mono_now();
 	if (ms_plantalert_write(&w->pa, w->path, &err) < 0)
 		ms_log_error("plant alerts: %s", err.msg);
 	else
@@ -92,7 +97,8 @@ static void send(struct ms_plantwatch *w, const struct ms_plantalert_out *out)
 		ms_log_error("plant alerts: cannot queue %zu events: %s",
 			     out->n, err.msg);
 	w->off_said = r == MS_ALERT_OFF;
-	write_alerts(w);
+	if (ms_mono_now() - w->written >= WRITE_GAP_MS)
+		write_alerts(w);
 }
 
 void ms_plantwatch_scan(struct ms_plantwatch *w, const struct ms_plant *p,
