@@ -23,6 +23,7 @@ struct ms_plantwatch {
 	char plant_path[PATH_MAX];	/* plant.state; "" when none */
 	char path[PATH_MAX];		/* plant-alerts.state; "" when off */
 	bool dirty;			/* pa changed since written */
+	bool pending;			/* with events not yet written */
 	ms_msec_t written;		/* CLOCK_MONOTONIC of the last write */
 	bool off_said;			/* "only logged" is in the log */
 };
