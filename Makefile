@@ -10,7 +10,7 @@
 #   make demo       the whole job end to end on this machine
 #   make fuzz       the parser fuzzers, longer
 #   make bench      the benchmarks under tests/bench (bench-report,
-#                   bench-sweep, bench-scrape, bench-nodes,
+#                   bench-sweep, bench-scrape, bench-nodes, bench-lease,
 #                   bench-plantalert: one)
 #
 # The static libraries (libssh, Connector/C, mbedTLS, OpenSSL, cJSON, zlib,
@@ -83,7 +83,7 @@ $(TOOLS_OK): contrib/install-deps.sh
 	@mkdir -p $(@D) && touch $@
 
 .PHONY: all pkgs dev check man completion deb check-unit check-asan chaos \
-	demo fuzz bench bench-report \
+	demo fuzz bench bench-lease bench-report \
 	bench-sweep bench-scrape bench-nodes bench-plantalert clean \
 	ccapsim unit FORCE
 
@@ -153,6 +153,10 @@ build/bench/ingest: tests/bench/ingest.c build/bench/libms.a
 	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
 		-o $@ $< build/bench/libms.a $(DEV_LIBS)
 
+build/bench/lease: tests/bench/lease.c build/bench/libms.a
+	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
+		-o $@ $< build/bench/libms.a $(DEV_LIBS)
+
 build/bench/nodes: tests/bench/nodes.c build/bench/libms.a
 	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
 		-o $@ $< build/bench/libms.a $(DEV_LIBS)
@@ -175,7 +179,7 @@ build/static/floor: tests/bench/floor.c $(DEPS)/.done
 		-static -o $@ $(STATIC_MALLOC) $< $(STATIC_LIBS)
 
 bench: all dev build/bench/ingest build/bench/modscan build/static/floor \
-	build/bench/nodes build/bench/plantalert
+	build/bench/nodes build/bench/lease build/bench/plantalert
 	$(Q)build/bench/nodes
 	$(Q)build/bench/plantalert
 	$(Q)tests/bench/nodehist
@@ -183,6 +187,10 @@ bench: all dev build/bench/ingest build/bench/modscan build/static/floor \
 	$(Q)tests/bench/sweep
 	$(Q)tests/bench/report
 	$(Q)tests/bench/scrape
+	$(Q)tests/bench/lease
+
+bench-lease: dev build/bench/lease
+	$(Q)tests/bench/lease
 
 bench-report: dev build/bench/modscan
 	$(Q)tests/bench/report
