@@ -302,7 +302,9 @@ const struct ms_applet ms_scan_applet = {
 	"SCAN_CONCURRENCY at once.  Runs until SIGTERM or SIGINT; SIGHUP\n"
 	"reloads the configuration and the inventory, which is also read\n"
 	"again every INVENTORY_REFRESH seconds (a failing source keeps the\n"
-	"last good list).  --once delivers the alert queue (mail,\n"
+	"last good list).  The upstream to node map (NODES_FILE, NODES_SQL,\n"
+	"cBR-8 descriptions) is read with it; its changes go to the table\n"
+	"upstream_nodes.  --once delivers the alert queue (mail,\n"
 	"ALERT_COMMAND) before it exits.\n"
 	"\n",
 	.epilogue =

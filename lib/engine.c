@@ -31,8 +31,8 @@ static ms_msec_t refresh_ms(const struct ms_scanset *s)
 }
 
 /*
- * Read the device list of s now; when that fails, s keeps a copy of
- * keep's (the last good list; at start there is none: the failure).
+ * Read the devices and node map of s now; a failed read keeps a copy of
+ * keep's (at start none: the failure).  --device writes no node history.
  */
 static int read_inventory(struct engine *e, struct ms_scanset *s,
 			  const struct ms_scanset *keep, struct ms_err *err)
@@ -45,7 +45,8 @@ static int read_inventory(struct engine *e, struct ms_scanset *s,
 	if (keep && keep != s && (r = ms_scanset_keep(s, keep, err)) < 0)
 		return r;
 	if ((r = ms_invjob_start(&j, &s->conf, e->o->devices_path,
-				 ms_plant_nodesnap(&e->plant), err)) < 0)
+				 e->o->only_device ? NULL
+				 : ms_plant_nodesnap(&e->plant), err)) < 0)
 		return r;
 	r = ms_invjob_finish(j, &s->inv, &s->nodes, keep != NULL, &e->st,
 			     &s->conf.warnings, err);
@@ -665,8 +666,10 @@ static int start(struct engine *e, struct ms_err *err)
 	e->cur.started = ms_wall_now();
 	set_state(e, MS_STATE_STARTING, "starting");
 	ms_plantwatch_write(&e->pw, &e->plant);	/* none of an earlier one */
-	if (!e->o->only_device)
-		ms_plantwatch_open(&e->pw, &e->set->conf, e->status_path);
+	if (!e->o->only_device)	/* --devices: a list of the moment */
+		ms_plantwatch_open(&e->pw, &e->set->conf, e->status_path,
+				   e->o->devices_path ? NULL : &e->idx,
+				   e->devs, sizeof(*e->devs));
 	/* one sweep of a known set needs no more workers than devices; the
 	 * continuous scanner keeps SCAN_CONCURRENCY for what SIGHUP adds */
 	if (e->o->once && e->ndev < n)
@@ -731,8 +734,8 @@ int ms_engine_run(struct ms_conf *conf, const struct ms_engine_opts *o,
 	loop(&e);
 	progress(&e, true);
 	teardown(&e);
-	if (o->once && !o->only_device &&
-	    ms_plant_nodes_write(&e.plant, &e.set->conf, &e.set->nodes, err) < 0)
+	if (o->once && !o->only_device && ms_plant_nodes_write(&e.plant,
+					&e.set->conf, &e.set->nodes, err) < 0)
 		ms_log_warn("nodes: history not written: %s", err->msg);
 	ms_plantwatch_write(&e.pw, &e.plant);	/* an unfinished sweep's */
 	heartbeat(&e);

@@ -23,7 +23,7 @@ struct ms_invjob {
 	struct ms_buf warnings;
 	struct ms_err err;
 	int r;
-	struct ms_nodesnap *snap;	/* owned; NULL: none */
+	struct ms_nodesnap *snap;	/* owned; NULL: no history */
 	struct ms_nodemap nodes;
 	struct ms_err nerr;
 	int nr;
@@ -40,8 +40,8 @@ static void read_nodes(struct ms_invjob *j)
 	struct ms_err e;
 
 	j->nr = ms_nodesrc_read(&j->nodes, j->c, &j->warnings, &j->nerr);
-	if (j->nr >= 0 && ms_nodehist_update(j->c, &j->nodes, j->snap,
-					     &e) < 0)
+	if (j->nr >= 0 && j->snap &&
+	    ms_nodehist_update(j->c, &j->nodes, j->snap, &e) < 0)
 		ms_buf_printf(&j->warnings, "nodes: history not written: %s; "
 			      "retried at the next refresh\n", e.msg);
 }

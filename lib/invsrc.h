@@ -43,7 +43,7 @@ int ms_invsrc_read(struct ms_inventory *inv, const struct ms_conf *c,
  * valid until finish), wait for ms_invjob_fd to be readable, then finish.
  * The thread reads the node map too (nodesrc.h) and, when nodes are in
  * use, writes its changes to the history (nodehist.h) with what snap
- * (taken over; NULL: nothing) says the devices described.
+ * (taken over) says the devices described; NULL snap: no history.
  */
 struct ms_invjob;
 struct ms_nodesnap;

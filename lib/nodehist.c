@@ -57,6 +57,7 @@ bool ms_nodesnap_knows(const struct ms_nodesnap *s, const char *device)
 
 struct open_rows {
 	struct ms_nodemap *have;
+	struct ms_buf *odd;	/* "device\0upstream\0" of rows to end */
 	int r;
 	struct ms_err *err;
 };
@@ -72,22 +73,27 @@ static int source_of(const char *s)
 }
 
 /* device, upstream, node, description, source; a row that breaks the
- * map's rules (written by hand) is not the scanner's to judge: skipped */
+ * map's rules or a second open row of an upstream (written by hand) is
+ * ended, so that no upstream keeps two (past the bound of odd they stay) */
 static int open_row(void *ctx, unsigned ncols, char **vals)
 {
 	struct open_rows *o = ctx;
 	struct ms_node n;
 	int src;
 
-	if (ncols != 5 || !vals[4] || (src = source_of(vals[4])) < 0)
+	if (ncols != 5 || !vals[0] || !vals[1])
 		return 0;
 	n.device = vals[0];
 	n.upstream = vals[1];
 	n.node = vals[2];
 	n.descr = vals[3] ? vals[3] : "";
-	n.source = (uint8_t)src;
-	if (ms_node_check(&n, NULL) < 0)
+	n.source = (uint8_t)(src = vals[4] ? source_of(vals[4]) : -1);
+	if (src < 0 || ms_node_check(&n, NULL) < 0 ||
+	    ms_nodemap_find(o->have, n.device, n.upstream)) {
+		if (ms_buf_add(o->odd, n.device, strlen(n.device) + 1) >= 0)
+			ms_buf_add(o->odd, n.upstream, strlen(n.upstream) + 1);
 		return 0;
+	}
 	if ((o->r = ms_nodemap_put(o->have, &n, o->err)) == MS_E_NOMEM)
 		return 1;
 	o->r = 0;
@@ -95,9 +101,9 @@ static int open_row(void *ctx, unsigned ncols, char **vals)
 }
 
 static int load_open(struct ms_db *db, struct ms_nodemap *have,
-		     struct ms_err *err)
+		     struct ms_buf *odd, struct ms_err *err)
 {
-	struct open_rows o = { have, 0, err };
+	struct open_rows o = { have, odd, 0, err };
 	int r;
 
 	/* FOR UPDATE: two scanners writing at once take turns */
@@ -125,7 +131,7 @@ static int close_row(struct ms_db *db, const struct ms_node *n,
  * 160,000.  A mapping changed twice within a second meets the row it
  * closed: that row (now to now) becomes the new one.
  */
-enum { HIST_BATCH = 1000, HIST_COLS = 5 };
+enum { HIST_BATCH = 1000, HIST_COLS = 5, HIST_ODD_MAX = 1 << 20 };
 
 static const char insert_sql[] =
 	"INSERT INTO upstream_nodes (device, upstream, node, description, "
@@ -135,6 +141,7 @@ static const char insert_sql[] =
 
 struct batch {
 	MYSQL_STMT *stmt;
+	struct ms_buf odd;	/* open rows that break the rules */
 	const char *p[HIST_COLS][HIST_BATCH];
 	unsigned long l[HIST_COLS][HIST_BATCH];
 	long long from[HIST_BATCH];
@@ -202,7 +209,7 @@ static bool keeps(const struct ms_node *h, const struct ms_node *w,
 }
 
 static int apply(struct ms_db *db, struct batch *b,
-		 const struct ms_nodemap *want, const struct ms_nodemap *have,
+		 const struct ms_nodemap *want, struct ms_nodemap *have,
 		 const struct ms_nodesnap *snap, int64_t now,
 		 struct ms_nodehist_stats *st, struct ms_err *err)
 {
@@ -212,6 +219,19 @@ static int apply(struct ms_db *db, struct batch *b,
 	int r;
 
 	snprintf(t, sizeof(t), "%lld", (long long)now);
+	for (i = 0; i < b->odd.len; i += strlen(b->odd.p + i) + 1) {
+		struct ms_node odd = { .device = b->odd.p + i };
+
+		i += strlen(odd.device) + 1;
+		if (i >= b->odd.len)
+			break;
+		odd.upstream = b->odd.p + i;
+		if ((r = close_row(db, &odd, t, err)) < 0)
+			return r;
+		st->closed++;
+		/* a good open row of the same upstream ended with it */
+		ms_nodemap_drop(have, odd.device, odd.upstream);
+	}
 	for (i = 0; i < have->n; i++) {
 		h = &have->v[i];
 		w = ms_nodemap_find(want, h->device, h->upstream);
@@ -247,9 +267,10 @@ int ms_nodehist_sync(struct ms_db *db, const struct ms_nodemap *want,
 		r = ms_err_set(err, MS_E_NOMEM, "out of memory");
 		goto out;
 	}
+	ms_buf_init(&b->odd, HIST_ODD_MAX);
 	if ((r = ms_db_autocommit(db, false, err)) < 0)
 		goto out;
-	if ((r = load_open(db, &have, err)) < 0 ||
+	if ((r = load_open(db, &have, &b->odd, err)) < 0 ||
 	    (r = apply(db, b, want, &have, snap, now, st, err)) < 0 ||
 	    (r = ms_db_commit(db, err)) < 0) {
 		ms_db_rollback(db);
@@ -258,6 +279,8 @@ int ms_nodehist_sync(struct ms_db *db, const struct ms_nodemap *want,
 out:
 	if (b && b->stmt)
 		mysql_stmt_close(b->stmt);
+	if (b)
+		ms_buf_release(&b->odd);
 	free(b);
 	ms_nodemap_release(&have);
 	return r;

@@ -55,15 +55,16 @@ const char *ms_node_src_name(int source)
 }
 
 /*
- * FNV-1a's low bits follow the low bits of the last characters, and the
- * table takes the low bits: names that differ in a digit or two
- * (CCAP00012 1/0/0/3) crowd into a few runs.  A 64-bit finaliser
- * (splitmix64's) spreads every input bit over the low ones.
+ * The table takes the low bits, and each low bit of FNV-1a depends only
+ * on the low bits of the characters; names differ in a digit or two
+ * (CCAP00012 1/0/0/3).  A 64-bit finaliser (splitmix64's) spreads every
+ * bit of both hashes over the low ones.
  */
 static size_t pair_hash(const char *device, const char *upstream)
 {
-	uint64_t h = ms_hash(device) ^ ms_hash(upstream) * 0x9e3779b97f4a7c15ULL;
+	uint64_t h = ms_hash(upstream) * 0x9e3779b97f4a7c15ULL;
 
+	h ^= ms_hash(device);
 	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
 	return (size_t)(h ^ (h >> 31));
@@ -205,6 +206,9 @@ static int store(struct ms_nodemap *m, const struct ms_node *n, ssize_t i,
 	struct ms_node copy;
 	size_t h;
 
+	if (i < 0 && m->n >= MS_NODEMAP_MAX)
+		return ms_err_set(err, MS_E_TOOBIG, "more than %d mappings",
+				  MS_NODEMAP_MAX);
 	if (keep_node(m, n, &copy) < 0)
 		return ms_err_set(err, MS_E_NOMEM, "out of memory");
 	if (i >= 0) {

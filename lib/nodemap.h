@@ -12,7 +12,10 @@
 #include "sample.h"
 
 enum {
-	MS_NODE_DESCR_MAX = 256	/* description, with its NUL (MS_NODE_MAX: sample.h) */
+	/* description, with its NUL (MS_NODE_MAX: sample.h) */
+	MS_NODE_DESCR_MAX = 256,
+	/* mappings in one map: 100,000 devices of 20 upstreams */
+	MS_NODEMAP_MAX = 2000000
 };
 
 /* Where a mapping came from; the values of upstream_nodes.source. */
@@ -60,7 +63,7 @@ const struct ms_node *ms_nodemap_find(const struct ms_nodemap *m,
 /*
  * Add a copy of n unless m maps its upstream already: 1 added, 0 present
  * (m unchanged), MS_E_INVAL for a field that breaks the rules above (err
- * says which), MS_E_NOMEM.
+ * says which), MS_E_TOOBIG past MS_NODEMAP_MAX mappings, MS_E_NOMEM.
  */
 int ms_nodemap_add(struct ms_nodemap *m, const struct ms_node *n,
 		   struct ms_err *err);

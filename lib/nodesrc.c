@@ -44,8 +44,8 @@ static int sql_row(void *ctx, unsigned ncols, char **vals)
 		return 0;
 	}
 	r = ms_nodemap_add(rw->m, &n, &e);
-	if (r == MS_E_NOMEM) {
-		rw->r = ms_err_set(rw->err, r, "NODES_SQL: out of memory");
+	if (r == MS_E_NOMEM || r == MS_E_TOOBIG) {
+		rw->r = ms_err_set(rw->err, r, "NODES_SQL: %s", e.msg);
 		return 1;
 	}
 	if (r < 0)

@@ -91,8 +91,9 @@ int ms_plant_nodes(struct ms_plant *p, const char *device,
 void ms_plant_renode(struct ms_plant *p, const struct ms_nodemap *map);
 
 /*
- * For the history (another thread): a copy of p->seen and the devices
- * whose last scan worked.  NULL when out of memory.
+ * For the history (another thread): a copy of p->seen for the upstreams
+ * the devices still have, and the devices whose last scan worked.  NULL
+ * when out of memory.
  */
 struct ms_nodesnap *ms_plant_nodesnap(const struct ms_plant *p);
 

@@ -73,13 +73,32 @@ void ms_plant_renode(struct ms_plant *p, const struct ms_nodemap *map)
 			set_node(p, p->devs[i].name, &p->devs[i].ups[k], map);
 }
 
+/* Whether device still has upstream (it may have gone since it was
+ * described: its mapping then ends). */
+static bool has_up(const struct ms_plant *p, const char *device,
+		   const char *upstream)
+{
+	ssize_t i = ms_nameidx_find(&p->idx, p->devs, sizeof(*p->devs),
+				    device);
+	size_t k;
+
+	for (k = 0; i >= 0 && k < p->devs[i].nups; k++)
+		if (!strcmp(p->devs[i].ups[k].name, upstream))
+			return true;
+	return false;
+}
+
 struct ms_nodesnap *ms_plant_nodesnap(const struct ms_plant *p)
 {
 	struct ms_nodesnap *s = ms_nodesnap_new();
 	size_t i;
 
-	if (!s || ms_nodemap_merge(&s->seen, &p->seen, NULL) < 0)
-		goto fail;
+	if (!s)
+		return NULL;
+	for (i = 0; i < p->seen.n; i++)
+		if (has_up(p, p->seen.v[i].device, p->seen.v[i].upstream) &&
+		    ms_nodemap_add(&s->seen, &p->seen.v[i], NULL) < 0)
+			goto fail;
 	for (i = 0; i < p->ndevs; i++)
 		if (p->devs[i].ok &&
 		    ms_nodesnap_know(s, p->devs[i].name) < 0)

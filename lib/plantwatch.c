@@ -24,7 +24,8 @@ void ms_plantwatch_conf(struct ms_plantwatch *w, const struct ms_conf *c)
 }
 
 void ms_plantwatch_open(struct ms_plantwatch *w, const struct ms_conf *c,
-			const char *status_path)
+			const char *status_path, const struct ms_nameidx *idx,
+			const void *base, size_t stride)
 {
 	struct ms_err err;
 
@@ -35,13 +36,15 @@ void ms_plantwatch_open(struct ms_plantwatch *w, const struct ms_conf *c,
 		w->path[0] = '\0';
 		return;
 	}
-	if (ms_plantalert_read(&w->pa, w->path, &err) == 0 ||
-	    (err.code == MS_E_SYS && err.sys_errno == ENOENT))
-		return;
-	ms_log_error("plant alerts: %s, starting afresh", err.msg);
-	ms_plantalert_release(&w->pa);
-	ms_plantalert_init(&w->pa);
-	w->dirty = true;
+	if (ms_plantalert_read(&w->pa, w->path, &err) < 0 &&
+	    !(err.code == MS_E_SYS && err.sys_errno == ENOENT)) {
+		ms_log_error("plant alerts: %s, starting afresh", err.msg);
+		ms_plantalert_release(&w->pa);
+		ms_plantalert_init(&w->pa);
+		w->dirty = true;
+	}
+	if (idx)
+		ms_plantwatch_prune(w, idx, base, stride);
 }
 
 void ms_plantwatch_release(struct ms_plantwatch *w)
@@ -122,6 +125,20 @@ void ms_plantwatch_forget(struct ms_plantwatch *w, const char *device)
 		ms_log_error("plant alerts of %s: out of memory", device);
 	send(w, &out);
 	ms_plantalert_out_release(&out);
+}
+
+void ms_plantwatch_prune(struct ms_plantwatch *w, const struct ms_nameidx *idx,
+			 const void *base, size_t stride)
+{
+	char name[MS_DEVICE_MAX];
+	size_t i;
+
+	for (i = w->pa.ndevs; i-- > 0;) {
+		if (ms_nameidx_find(idx, base, stride, w->pa.devs[i].name) >= 0)
+			continue;
+		ms_strlcpy(name, w->pa.devs[i].name, sizeof(name));
+		ms_plantwatch_forget(w, name);
+	}
 }
 
 void ms_plantwatch_write(struct ms_plantwatch *w, const struct ms_plant *p)

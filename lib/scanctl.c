@@ -296,7 +296,7 @@ void ms_scanctl_flush(const struct ms_scanctl *sc,
 	char *av[6];
 	pid_t pid;
 
-	if (!ac->enabled || ms_alert_pending(ac->dir, NULL) <= 0)
+	if (!ms_alert_due(ac))
 		return;
 	ms_scanctl_argv(sc, "watchdog", "--flush-alerts", av);
 	sp.argv = av;

@@ -39,11 +39,16 @@ test_wait_for() {
 	return 0
 }
 
-# gone PID: the process has exited (a zombie not yet reaped, by this
-# shell or by whoever inherited it, counts as gone).  For test_wait_for.
+# gone PID: the process has exited: it left /proc, or it is a zombie
+# (not yet reaped, by this shell or by whoever inherited it) with no
+# thread left.  After kill -9 the first thread of a threaded process is a
+# zombie while the others still exit, and they hold its files (a lock, a
+# port) open until the last one has.  For test_wait_for.
 gone() {
-	! [ -e "/proc/$1/stat" ] ||
-		[ "$(sed "s/.*) //" "/proc/$1/stat" | cut -c1)" = Z ]
+	[ -e "/proc/$1/stat" ] || return 0
+	[ "$(sed "s/.*) //" "/proc/$1/stat" 2>/dev/null | cut -c1)" = Z ] &&
+		[ "$(sed -n 's/^Threads:[[:space:]]*//p' "/proc/$1/status" \
+			2>/dev/null)" -le 1 ] 2>/dev/null
 }
 
 # A free TCP port on 127.0.0.1 (the caller retries if it is taken).

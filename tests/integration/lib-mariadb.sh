@@ -96,8 +96,9 @@ _mariadb_pid() {
 _mariadb_alive() {
 	_p=$(_mariadb_pid)
 	[ -n "$_p" ] && kill -0 "$_p" 2>/dev/null || return 1
-	# A zombie is dead, whatever kill -0 says.
-	! grep -q '^[0-9]* ([^)]*) Z' "/proc/$_p/stat" 2>/dev/null
+	# A zombie is dead, whatever kill -0 says, once its threads are (they
+	# hold the port and the datadir's locks until then).
+	! gone "$_p"
 }
 
 # Wait for readiness; 0 when up, 1 when the server died (port taken).

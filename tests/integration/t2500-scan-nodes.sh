@@ -219,4 +219,70 @@ test_expect_success 'NODES_SQL failing at start: a warning, the file serves, the
 	test_cmp before after
 '
 
+test_expect_success 'NODES_SQL runs on the inventory database when DEVICES_DB_HOST is set' '
+	mariadb_sql "CREATE DATABASE inv;
+		CREATE TABLE inv.inv_map (ccap VARCHAR(63), upstream VARCHAR(31),
+			node VARCHAR(63));
+		CREATE USER ro@127.0.0.1 IDENTIFIED BY \"ro-pw\";
+		GRANT SELECT ON inv.* TO ro@127.0.0.1;" &&
+	while read -r u st dsc; do
+		mariadb_sql "INSERT INTO inv.inv_map VALUES
+			(\"CCAP101\", \"$u\", \"FN-INV\")" || exit 1
+	done <truth.CCAP101 &&
+	grep -v "^NODES_SQL=" scan.conf >inv.conf &&
+	cat >>inv.conf <<-EOC &&
+	DEVICES_DB_HOST=127.0.0.1
+	DEVICES_DB_PORT=$DB_PORT
+	DEVICES_DB_NAME=inv
+	DEVICES_DB_USER=ro
+	DEVICES_DB_PASSWORD=ro-pw
+	NODES_SQL="SELECT ccap, upstream, node FROM inv_map"
+	EOC
+	chmod 600 inv.conf &&
+	modscan scan --once --config inv.conf 2>err &&
+	modscan status --prometheus --config inv.conf >prom5 &&
+	node_labels prom5 | grep "^CCAP101 " >n101 &&
+	awk "\$2 == \"ok\" { print \"CCAP101\", \$1, \"FN-INV\" }" truth.CCAP101 |
+		sort >expect &&
+	test_cmp expect n101 &&
+	test "$(mariadb_sql "SELECT COUNT(*) FROM modscan.upstream_nodes WHERE
+			     device = \"CCAP101\" AND source = \"sql\" AND
+			     valid_to IS NULL")" = "$(wc -l <truth.CCAP101)"
+'
+
+test_expect_success 'scan --device: a look at one device writes no history' '
+	mariadb_sql "SELECT COUNT(*), SUM(valid_to IS NULL) FROM
+		     modscan.upstream_nodes" >before &&
+	cp nodes.txt nodes.keep &&
+	echo "CCAP101 9/9/9 FN-LOOK" >>nodes.txt &&
+	modscan scan --device CCAP201 --config scan.conf >found 2>err &&
+	test_line_count -gt 4 found &&
+	mariadb_sql "SELECT COUNT(*), SUM(valid_to IS NULL) FROM
+		     modscan.upstream_nodes" >after2 &&
+	test_cmp before after2 &&
+	cp nodes.keep nodes.txt
+'
+
+# An open row of CCAP000's first upstream written by hand (NODE SOURCE
+# VALID_FROM), a scan, then the nodes of its open rows into "open".
+hand_row_then_scan() {
+	mariadb_sql "INSERT INTO modscan.upstream_nodes (device, upstream,
+		     node, source, valid_from) VALUES (\"CCAP000\",
+		     \"$(cat u000)\", \"$1\", \"$2\", $3)" &&
+	modscan scan --once --config scan.conf 2>err &&
+	mariadb_sql "SELECT node FROM modscan.upstream_nodes WHERE
+		     device = \"CCAP000\" AND upstream = \"$(cat u000)\"
+		     AND valid_to IS NULL" >open
+}
+
+test_expect_success 'open rows written by hand, breaking the rules or a second of an upstream, are ended; the upstream keeps one' '
+	echo FN-B000 >expect &&
+	hand_row_then_scan "FN 1" file 1000 &&
+	test_cmp expect open &&
+	test "$(mariadb_sql "SELECT COUNT(*) FROM modscan.upstream_nodes
+			     WHERE node = \"FN 1\" AND valid_to IS NOT NULL")" = 1 &&
+	hand_row_then_scan FN-TWIN sql 2000 &&
+	test_cmp expect open
+'
+
 test_done

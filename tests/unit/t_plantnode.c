@@ -67,12 +67,23 @@ int main(void)
 	   !ms_nodesnap_knows(snap, "CCAP202"),
 	   "the snapshot: what was learnt, the device known");
 	ms_nodesnap_free(snap);
+	s[0].time = 200;
+	is_int(ms_plant_scan(&p, "CCAP201", s, 1, true, 200000), 0,
+	       "a scan where 1/0/0/1 has gone");
+	snap = ms_plant_nodesnap(&p);
+	ok(snap && snap->seen.n == 1 &&
+	   ms_nodemap_find(&snap->seen, "CCAP201", "1/0/0/0"),
+	   "the snapshot leaves out the upstream that went");
+	ms_nodesnap_free(snap);
 	ms_descrlist_release(&descr);
 	ms_descrlist_init(&descr);
 	is_int(ms_plant_nodes(&p, "CCAP201", &map, &descr, true), 0,
 	       "a scan without descriptions");
 	is_str(node_of(&p, "1/0/0/0"), "", "forgets them");
-	is_int(p.seen.n, 0, "nothing learnt is left");
+	snap = ms_plant_nodesnap(&p);
+	ok(snap && snap->seen.n == 0 && snap->nknown == 1,
+	   "nothing learnt is left for the history, the device known");
+	ms_nodesnap_free(snap);
 	ms_plant_release(&p);
 	ms_nodemap_release(&map);
 	return done_testing();
