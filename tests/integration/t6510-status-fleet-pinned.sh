@@ -112,4 +112,18 @@ test_expect_success 'stop the three: the view of scan-a says it stopped; no sani
 	test_grep "^  scan-a  *stopped groups -, host " out
 '
 
+test_expect_success 'scan-a started again without SCAN_SHARED: the old fleet view goes' '
+	test -s run-scan-a/fleet.state &&
+	sed "s/^SCAN_SHARED=yes$/SCAN_SHARED=no/" scan-a.conf >alone.conf &&
+	chmod 600 alone.conf &&
+	cp alone.conf scan-a.conf &&
+	shared_start scan-a &&
+	test_wait_for 60 sh -c "! test -e run-scan-a/fleet.state" &&
+	st >out &&
+	! grep -q "^fleet:" out &&
+	kill -TERM $(cat scan-a.pid) &&
+	test_wait_for 60 gone $(cat scan-a.pid) &&
+	test_line_count = 0 scan-a.err
+'
+
 test_done
