@@ -6,17 +6,36 @@
  */
 #include "engine_state.h"
 
+#include "fleetview.h"
 #include "log.h"
 #include "schedule.h"
 #include "mstime.h"
+
+/*
+ * Not shared (any more): a fleet view left by an earlier shared scanner
+ * goes, or status would report that fleet's instances for ever.
+ */
+static void forget_view(const struct engine *e)
+{
+	char path[PATH_MAX];
+
+	if (e->status_path[0] &&
+	    ms_fleet_view_path(e->status_path, path, sizeof(path)) == 0 &&
+	    unlink(path) < 0 && errno != ENOENT)
+		ms_log_warn("fleet view: cannot remove '%s': %s, keeping on",
+			    path, strerror(errno));
+}
 
 int ms_engshare_start(struct engine *e, struct ms_err *err)
 {
 	int r;
 
-	if (e->o->once || e->o->only_device ||
-	    !ms_conf_bool(&e->set->conf, MS_CONF_SCAN_SHARED))
+	if (e->o->once || e->o->only_device)
 		return 0;
+	if (!ms_conf_bool(&e->set->conf, MS_CONF_SCAN_SHARED)) {
+		forget_view(e);
+		return 0;
+	}
 	if ((r = ms_leaseq_start(&e->leases, &e->set->conf, &e->set->self,
 				 e->status_path, err)) < 0)
 		return r;
