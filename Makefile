@@ -10,7 +10,8 @@
 #   make demo       the whole job end to end on this machine
 #   make fuzz       the parser fuzzers, longer
 #   make bench      the benchmarks under tests/bench (bench-report,
-#                   bench-sweep, bench-scrape, bench-nodes: one)
+#                   bench-sweep, bench-scrape, bench-nodes, bench-lease,
+#                   bench-alerts, bench-plantalert: one)
 #
 # The static libraries (libssh, Connector/C, mbedTLS, OpenSSL, cJSON, zlib,
 # jemalloc) are built once from Debian's sources by contrib/build-deps.sh
@@ -82,8 +83,9 @@ $(TOOLS_OK): contrib/install-deps.sh
 	@mkdir -p $(@D) && touch $@
 
 .PHONY: all pkgs dev check man completion deb check-unit check-asan chaos \
-	demo fuzz bench bench-report \
-	bench-sweep bench-scrape bench-nodes clean \
+	demo fuzz bench bench-lease bench-report \
+	bench-sweep bench-scrape bench-nodes bench-alerts bench-plantalert \
+	clean \
 	ccapsim unit FORCE
 
 # Version, regenerated only when it changes.  Every object waits for it
@@ -152,7 +154,15 @@ build/bench/ingest: tests/bench/ingest.c build/bench/libms.a
 	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
 		-o $@ $< build/bench/libms.a $(DEV_LIBS)
 
+build/bench/lease: tests/bench/lease.c build/bench/libms.a
+	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
+		-o $@ $< build/bench/libms.a $(DEV_LIBS)
+
 build/bench/nodes: tests/bench/nodes.c build/bench/libms.a
+	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
+		-o $@ $< build/bench/libms.a $(DEV_LIBS)
+
+build/bench/plantalert: tests/bench/plantalert.c build/bench/libms.a
 	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
 		-o $@ $< build/bench/libms.a $(DEV_LIBS)
 
@@ -170,13 +180,19 @@ build/static/floor: tests/bench/floor.c $(DEPS)/.done
 		-static -o $@ $(STATIC_MALLOC) $< $(STATIC_LIBS)
 
 bench: all dev build/bench/ingest build/bench/modscan build/static/floor \
-	build/bench/nodes
+	build/bench/nodes build/bench/lease build/bench/plantalert
 	$(Q)build/bench/nodes
+	$(Q)build/bench/plantalert
 	$(Q)tests/bench/nodehist
 	$(Q)tests/bench/ingest
 	$(Q)tests/bench/sweep
 	$(Q)tests/bench/report
 	$(Q)tests/bench/scrape
+	$(Q)tests/bench/lease
+	$(Q)tests/bench/alerts
+
+bench-lease: dev build/bench/lease
+	$(Q)tests/bench/lease
 
 bench-report: dev build/bench/modscan
 	$(Q)tests/bench/report
@@ -186,6 +202,12 @@ bench-sweep: all build/static/floor
 
 bench-scrape: all
 	$(Q)tests/bench/scrape
+
+bench-alerts: all unit
+	$(Q)tests/bench/alerts
+
+bench-plantalert: build/bench/plantalert
+	$(Q)build/bench/plantalert
 
 bench-nodes: build/bench/nodes build/bench/modscan
 	$(Q)build/bench/nodes

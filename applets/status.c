@@ -439,6 +439,8 @@ static int run(struct ms_run *run)
 		return MS_EXIT_FAIL;
 	}
 	ms_health_check(&src, r);
+	if (o->mode == M_NAGIOS)
+		ms_health_plant_alerts(&src, r);
 	ms_fleet_view_init(&fleet);
 	if (ms_health_fleet(&src, r, &fleet, &err) < 0) {
 		ms_applet_error("fleet view: %s", err.msg);

@@ -50,6 +50,35 @@ static bool kind_ok(const char *kind)
 	return n > 0 && n <= MS_ALERT_KIND_MAX && !kind[n];
 }
 
+/* Whether dir/sub holds a file ending in sfx (NULL: .alert or .ev). */
+static bool any_in(const char *dir, const char *sub, const char *sfx)
+{
+	struct ms_alertq_list l = { 0 };
+	char path[PATH_MAX];
+	bool any;
+
+	if (ms_alertq_path(path, sizeof(path), dir, sub, NULL) < 0 ||
+	    ms_alertq_list(path, sfx, 1, &l, NULL) < 0)
+		any = true;	/* let the sender look and say */
+	else
+		any = l.n > 0;
+	ms_alertq_list_release(&l);
+	return any;
+}
+
+bool ms_alert_due(const struct ms_alert_conf *ac)
+{
+	if (!ac->enabled)
+		return false;
+	if (any_in(ac->dir, "new", NULL))
+		return true;
+	if (ac->mail && (any_in(ac->dir, ".", ms_alertq_alert_sfx) ||
+			 (any_in(ac->dir, "mail", ms_alertq_ev_sfx) &&
+			  !ms_alertq_digest_waits(ac, NULL))))
+		return true;
+	return *ac->command && any_in(ac->dir, "cmd", NULL);
+}
+
 int ms_alert_pending(const char *dir, struct ms_err *err)
 {
 	static const char *const subs[] = { ".", "new", "mail", "cmd" };

@@ -149,6 +149,12 @@ int ms_alert_deliver(const struct ms_alert_conf *ac,
 		     const struct ms_smtp_conf *sc, ms_msec_t deadline,
 		     struct ms_alert_result *res);
 
+/*
+ * Whether ms_alert_deliver has work now: an alert staged or waiting for
+ * its mail or the command, or plant events whose digest is due.
+ */
+bool ms_alert_due(const struct ms_alert_conf *ac);
+
 /* Number of deliveries waiting in dir, for the mail and the command (0
  * when dir does not exist). */
 int ms_alert_pending(const char *dir, struct ms_err *err);

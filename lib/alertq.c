@@ -13,6 +13,7 @@
 
 const char ms_alertq_alert_sfx[] = ".alert";
 const char ms_alertq_ev_sfx[] = ".ev";
+const char ms_alertq_digest_state[] = ".rate-digest";
 
 static const char stage_dir[] = "new", mail_dir[] = "mail",
 		  cmd_dir[] = "cmd", sent_file[] = ".sent";
@@ -461,4 +462,19 @@ int ms_alertq_parse_alert(char *text, struct ms_alertq_alert *a)
 	a->queued = t;
 	a->body = nl + 1;
 	return 0;
+}
+
+bool ms_alertq_digest_waits(const struct ms_alert_conf *ac, int64_t *due)
+{
+	ms_msec_t now = ms_wall_now(), last;
+	char state[PATH_MAX];
+	long long held;
+
+	if (ms_alertq_path(state, sizeof(state), ac->dir,
+			   ms_alertq_digest_state, NULL) < 0)
+		return false;
+	ms_alertq_rate_read(state, &last, &held);
+	if (due)
+		*due = last + ac->interval_ms;
+	return last && now >= last && now - last < ac->interval_ms;
 }

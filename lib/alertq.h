@@ -103,6 +103,13 @@ int ms_alertq_load_events(const char *path, struct ms_buf *b, size_t *pos,
 bool ms_alertq_next_event(const struct ms_buf *b, size_t *pos,
 			  struct ms_alert_event *ev);
 
+/* The digest's rate-limiter state, in the alert directory. */
+extern const char ms_alertq_digest_state[];
+
+/* Whether the next digest must wait for ALERT_INTERVAL; *due (may be
+ * NULL) is when it may go, wall ms. */
+bool ms_alertq_digest_waits(const struct ms_alert_conf *ac, int64_t *due);
+
 /* A queued process alert, parsed in place (pointers into the text). */
 struct ms_alertq_alert {
 	const char *kind, *subject, *body;

@@ -106,18 +106,6 @@ int ms_alert_flush(const struct ms_smtp_conf *sc, const char *dir,
 
 /* ---- plant events ---- */
 
-/* Whether the digest must wait; *due is when it may go. */
-static bool digest_waits(const struct ms_alert_conf *ac, const char *state,
-			 int64_t *due)
-{
-	ms_msec_t now = ms_wall_now(), last;
-	long long held;
-
-	ms_alertq_rate_read(state, &last, &held);
-	*due = last + ac->interval_ms;
-	return last && now >= last && now - last < ac->interval_ms;
-}
-
 /* Add the events of every listed file to d; a file that is not ours is
  * set aside and its name blanked out of l. */
 static int collect_digest(const char *dir, struct ms_alertq_list *l,
@@ -189,7 +177,7 @@ static int send_digest(const struct ms_alert_conf *ac,
 
 	if ((r = ms_alertq_path(dir, sizeof(dir), ac->dir, "mail", err)) < 0 ||
 	    (r = ms_alertq_path(state, sizeof(state), ac->dir,
-				".rate-digest", err)) < 0 ||
+				ms_alertq_digest_state, err)) < 0 ||
 	    (r = ms_alertq_finish(dir, err)) < 0)
 		return r;
 	if ((r = ms_alertfmt_digest_init(&d)) < 0)
@@ -200,7 +188,7 @@ static int send_digest(const struct ms_alert_conf *ac,
 	ms_alertq_drop_staged(ac->dir, &l);
 	if (!l.n)
 		goto out;
-	if (digest_waits(ac, state, &res->digest_due))
+	if (ms_alertq_digest_waits(ac, &res->digest_due))
 		goto out;
 	res->digest_due = 0;
 	if ((r = collect_digest(dir, &l, &d, err)) < 0 ||

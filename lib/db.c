@@ -440,18 +440,29 @@ int ms_db_query(struct ms_db *db, const char *sql, const char *const *params,
 		unsigned nparams, ms_db_row_fn row, void *ctx,
 		uint64_t *affected, struct ms_err *err)
 {
-	MYSQL_BIND b[16];
-	unsigned long len[16];
-	my_bool null[16];
-	MYSQL_STMT *s;
+	MYSQL_BIND sb[16], *b = sb;
+	unsigned long slen[16], *len = slen;
+	my_bool snull[16], *null = snull;
+	MYSQL_STMT *s = NULL;
 	MYSQL_RES *meta;
 	int rc = 0;
 
-	if (nparams > MS_ARRAY_SIZE(b))
+	if (nparams > UINT16_MAX)
 		return ms_err_set(err, MS_E_INVAL, "database: too many parameters");
-	memset(b, 0, sizeof(b));
-	if (!(s = mysql_stmt_init(db->m)))
-		return ms_db_fail(db, err, "statement");
+	/* lists of devices bind hundreds; most statements a few */
+	if (nparams > MS_ARRAY_SIZE(sb) &&
+	    (!(b = calloc(nparams, sizeof(*b))) ||
+	     !(len = calloc(nparams, sizeof(*len))) ||
+	     !(null = calloc(nparams, sizeof(*null))))) {
+		rc = ms_err_set(err, MS_E_NOMEM, "database: out of memory");
+		goto out;
+	}
+	if (b == sb)
+		memset(sb, 0, sizeof(sb));
+	if (!(s = mysql_stmt_init(db->m))) {
+		rc = ms_db_fail(db, err, "statement");
+		goto out;
+	}
 	if (mysql_stmt_prepare(s, sql, strlen(sql)) ||
 	    mysql_stmt_param_count(s) != nparams ||
 	    bind_params(s, params, nparams, b, len, null) < 0 ||
@@ -469,7 +480,14 @@ int ms_db_query(struct ms_db *db, const char *sql, const char *const *params,
 		mysql_free_result(meta);
 	}
 out:
-	mysql_stmt_close(s);
+	if (s)
+		mysql_stmt_close(s);
+	if (b != sb)
+		free(b);
+	if (len != slen)
+		free(len);
+	if (null != snull)
+		free(null);
 	return rc;
 }
 
@@ -516,4 +534,9 @@ bool ms_db_data_error(unsigned code)
 	default:
 		return false;
 	}
+}
+
+bool ms_db_lock_error(unsigned code)
+{
+	return code == ER_LOCK_DEADLOCK || code == ER_LOCK_WAIT_TIMEOUT;
 }

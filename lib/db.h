@@ -101,4 +101,9 @@ unsigned ms_db_errno(struct ms_db *db);
  */
 bool ms_db_data_error(unsigned code);
 
+/* Whether an error number is a lock conflict (a deadlock victim, a lock
+ * wait timed out): the transaction was rolled back, the connection is
+ * fine, and a later try may well succeed. */
+bool ms_db_lock_error(unsigned code);
+
 #endif

@@ -4,85 +4,24 @@
  * --once it is the one pass over every device.
  */
 #include "engine.h"
+#include "engine_state.h"
 
 #include <poll.h>
-#include <stdatomic.h>
 #include <sys/signalfd.h>
 
-#include "device.h"
 #include "file.h"
 #include "inventory.h"
 #include "invsrc.h"
 #include "log.h"
-#include "nameidx.h"
-#include "scanset.h"
 #include "notify.h"
 #include "plantwatch.h"
 #include "progress.h"
-#include "pool.h"
 #include "rundir.h"
-#include "scanctl.h"
 #include "schedule.h"
 #include "sig.h"
-#include "status.h"
 #include "status_legacy.h"
 #include "store.h"
-#include "storeq.h"
 #include "mstime.h"
-
-enum {
-	HEARTBEAT_MS = 10000,		/* status file at least this often */
-	PROGRESS_MS = 100,
-	BACKLOG_MAX = 2000000		/* samples queued before we pause */
-};
-
-struct dev_state {
-	struct ms_device dev;		/* first: the name index reads it */
-	int64_t due;			/* wall ms of the next scan */
-	bool busy;
-};
-_Static_assert(offsetof(struct dev_state, dev) == 0 &&
-	       offsetof(struct ms_device, name) == 0, "name first");
-
-struct job {
-	struct ms_pool_job link;	/* first: the pool's list link */
-	struct ms_device dev;
-	struct ms_scanset *set;
-	struct ms_devresult res;
-};
-
-struct engine {
-	const struct ms_engine_opts *o;
-	struct ms_scanset *set;
-	struct dev_state *devs;
-	size_t ndev;
-	struct ms_nameidx idx;		/* devs by name */
-	struct ms_pool *pool;
-	struct ms_storeq *store;
-	/* the generation the store was opened with: its database settings
-	 * point into that configuration until the store stops */
-	struct ms_scanset *store_set;
-	struct ms_status st;
-	char status_path[PATH_MAX];
-	struct ms_plant plant;		/* the last sweep, per upstream */
-	struct ms_plantwatch pw;	/* its files and alerts */
-	char lock_path[PATH_MAX];	/* PID_FILE, for the legacy status */
-	int sigfd;
-	_Atomic int64_t abort_at;
-	bool stopping;
-	bool hup;
-	struct ms_heartbeat_watch hb;
-	ms_msec_t stop_deadline, next_heartbeat, next_check, next_ping;
-	ms_msec_t wdog_ms, next_progress, next_inventory;
-	struct ms_invjob *invjob;	/* a refresh under way, or NULL */
-	struct ms_scanset *invjob_set;	/* the generation it reads for */
-	int64_t sweep_period;		/* index of the current sweep */
-	struct ms_sweep_stats cur;
-	size_t inflight, finished;
-	uint64_t stored_base, spooled_base, lost_base;	/* at sweep start */
-	bool any_failed;
-	char run_id[MS_RUN_ID_MAX];
-};
 
 static ms_msec_t refresh_ms(const struct ms_scanset *s)
 {
@@ -131,7 +70,7 @@ static void log_gone(struct engine *e, const struct dev_state *v,
 	}
 }
 
-static struct dev_state *find_dev(struct engine *e, const char *name)
+struct dev_state *ms_engine_find(struct engine *e, const char *name)
 {
 	ssize_t i = ms_nameidx_find(&e->idx, e->devs, sizeof(*e->devs), name);
 
@@ -142,7 +81,7 @@ static struct dev_state *find_dev(struct engine *e, const char *name)
 static bool keep_known(struct engine *e, struct dev_state *v)
 {
 	const struct ms_device *d = &v->dev;
-	struct dev_state *old = find_dev(e, d->name);
+	struct dev_state *old = ms_engine_find(e, d->name);
 
 	if (!old) {
 		if (e->devs)
@@ -152,6 +91,7 @@ static bool keep_known(struct engine *e, struct dev_state *v)
 	}
 	v->due = old->due;
 	v->busy = old->busy;
+	v->mine = old->mine;
 	if (ms_device_changed(&old->dev, d))
 		ms_log_notice("device %s changed: %s:%d %s", d->name, d->host,
 			      d->port, d->family[0] ? d->family
@@ -264,6 +204,23 @@ static void set_state(struct engine *e, enum ms_state s, const char *msg)
 	heartbeat(e);
 }
 
+bool ms_engine_submit(struct engine *e, struct dev_state *d)
+{
+	struct job *j;
+
+	if (!(j = calloc(1, sizeof(*j)))) {
+		ms_log_error("out of memory, retrying later");
+		return false;
+	}
+	j->dev = d->dev;
+	j->set = e->set;
+	e->set->refs++;
+	d->busy = true;
+	e->inflight++;
+	ms_pool_submit(e->pool, &j->link);
+	return true;
+}
+
 static void dispatch(struct engine *e)
 {
 	int64_t now = ms_wall_now();
@@ -279,23 +236,12 @@ static void dispatch(struct engine *e)
 			    "scans", (unsigned long long)ss.queued);
 		return;
 	}
-	for (i = 0; i < e->ndev; i++) {
-		struct dev_state *d = &e->devs[i];
-		struct job *j;
-
-		if (d->busy || d->due > now)
-			continue;
-		if (!(j = calloc(1, sizeof(*j)))) {
-			ms_log_error("out of memory, retrying later");
-			return;
-		}
-		j->dev = d->dev;
-		j->set = e->set;
-		e->set->refs++;
-		d->busy = true;
-		e->inflight++;
-		ms_pool_submit(e->pool, &j->link);
-	}
+	if (e->leases)
+		ms_engshare_dispatch(e, now);
+	for (i = 0; !e->leases && i < e->ndev; i++)
+		if (!e->devs[i].busy && e->devs[i].due <= now &&
+		    !ms_engine_submit(e, &e->devs[i]))
+			break;
 	if (e->inflight && e->st.state != MS_STATE_SCANNING)
 		set_state(e, MS_STATE_SCANNING, "scanning");
 }
@@ -385,11 +331,13 @@ static void count_result(struct engine *e, const struct job *j)
 static void finish_job(struct engine *e, struct job *j)
 {
 	int64_t iv = ms_conf_int(&e->set->conf, MS_CONF_SCAN_INTERVAL) * 1000;
-	struct dev_state *d = find_dev(e, j->dev.name);
+	struct dev_state *d = ms_engine_find(e, j->dev.name);
 	struct ms_devscan ds;
 
 	e->inflight--;
 	e->finished++;
+	if (d && e->leases)
+		ms_engshare_finished(e, d, j);
 	if (d) {
 		d->busy = false;
 		/* --once: a device whose next slot comes while the sweep still
@@ -409,6 +357,10 @@ static void finish_job(struct engine *e, struct job *j)
 	memset(&ds, 0, sizeof(ds));
 	ms_strlcpy(ds.run_id, e->run_id, sizeof(ds.run_id));
 	ms_strlcpy(ds.device, j->dev.name, sizeof(ds.device));
+	/* a shared scanner's name is the one it leases under */
+	ms_strlcpy(ds.instance, (e->lease_set ? e->lease_set
+					      : j->set)->self.name,
+		   sizeof(ds.instance));
 	ds.start_ms = j->res.start;
 	ds.end_ms = j->res.end;
 	ds.outcome = (uint8_t)j->res.outcome;
@@ -519,7 +471,7 @@ static void begin_stop(struct engine *e, int sig)
 	atomic_store(&e->abort_at, e->stop_deadline);
 	for (list = ms_pool_cancel_queued(e->pool); list; list = next) {
 		struct job *j = (struct job *)list;
-		struct dev_state *d = find_dev(e, j->dev.name);
+		struct dev_state *d = ms_engine_find(e, j->dev.name);
 
 		next = list->next;
 		if (d)
@@ -580,27 +532,34 @@ static bool loop_done(struct engine *e)
 
 static void loop(struct engine *e)
 {
-	struct pollfd pfd[3];
+	struct pollfd pfd[4];
 	struct ms_pool_job *pj;
+	size_t n;
 
 	pfd[0].fd = e->sigfd;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = ms_pool_fd(e->pool);
 	pfd[1].events = POLLIN;
-	pfd[2].events = POLLIN;
+	pfd[2].events = pfd[3].events = POLLIN;
+	pfd[3].fd = e->leases ? ms_leaseq_fd(e->leases) : -1;
 	dispatch(e);
 	while (!loop_done(e)) {
 		pfd[2].fd = e->invjob ? ms_invjob_fd(e->invjob) : -1;
 		pfd[2].revents = 0;
-		if (poll(pfd, 3, next_timeout(e)) < 0 && errno != EINTR) {
+		if (poll(pfd, 4, next_timeout(e)) < 0 && errno != EINTR) {
 			ms_log_error("poll: %s", strerror(errno));
 			break;
 		}
 		if (pfd[2].revents)
 			refresh_done(e);
 		handle_signals(e);
-		while ((pj = ms_pool_done(e->pool)))
+		for (n = 0; (pj = ms_pool_done(e->pool)); n++)
 			finish_job(e, (struct job *)pj);
+		if (n && e->leases)	/* free workers take more at once */
+			dispatch(e);
+		if (e->leases && ms_engshare_answers(e) &&
+		    e->st.state != MS_STATE_SCANNING)
+			set_state(e, MS_STATE_SCANNING, "scanning");
 		progress(e, false);
 		if (e->hup) {
 			e->hup = false;
@@ -667,6 +626,7 @@ static void teardown(struct engine *e)
 		ms_pool_free(e->pool);
 		e->pool = NULL;
 	}
+	ms_engshare_stop(e);	/* after the last completion */
 	if (e->store) {
 		if (e->o->once && e->finished)
 			close_sweep(e, ms_wall_now());
@@ -706,8 +666,10 @@ static int start(struct engine *e, struct ms_err *err)
 	e->cur.started = ms_wall_now();
 	set_state(e, MS_STATE_STARTING, "starting");
 	ms_plantwatch_write(&e->pw, &e->plant);	/* none of an earlier one */
-	if (!e->o->only_device)
-		ms_plantwatch_open(&e->pw, &e->set->conf, e->status_path);
+	if (!e->o->only_device)	/* --devices: a list of the moment */
+		ms_plantwatch_open(&e->pw, &e->set->conf, e->status_path,
+				   e->o->devices_path ? NULL : &e->idx,
+				   e->devs, sizeof(*e->devs));
 	/* one sweep of a known set needs no more workers than devices; the
 	 * continuous scanner keeps SCAN_CONCURRENCY for what SIGHUP adds */
 	if (e->o->once && e->ndev < n)
@@ -718,7 +680,8 @@ static int start(struct engine *e, struct ms_err *err)
 		e->store_set = e->set;
 		e->set->refs++;
 	}
-	if ((r = ms_pool_new(&e->pool, n, worker, e, err)) < 0)
+	if ((r = ms_engshare_start(e, err)) < 0 ||
+	    (r = ms_pool_new(&e->pool, n, worker, e, err)) < 0)
 		return r;
 	snprintf(e->run_id, sizeof(e->run_id), "%lld-%d",
 		 (long long)ms_wall_now(), (int)getpid());

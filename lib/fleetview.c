@@ -319,7 +319,8 @@ static int text_inst(const struct ms_fleet_view *v,
 			  (long long)((v->at_ms - in->seen_ms) / 1000),
 			  in->leased);
 	if (r >= 0 && in->state != MS_FLEET_ALIVE && in->held)
-		r = ms_buf_printf(out, ", still holds %u", in->held);
+		r = ms_buf_printf(out, ", %u devices not taken over yet",
+				  in->held);
 	return r < 0 ? r : ms_buf_addc(out, '\n');
 }
 

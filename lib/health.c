@@ -22,33 +22,14 @@ const char *ms_health_name(enum ms_health_verdict v)
 	return (unsigned)v < MS_HEALTH__COUNT ? names[v] : "?";
 }
 
-/* A zombie counts as gone: it runs nothing and holds no lock. */
-static bool zombie(pid_t pid)
-{
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	/* The state follows the last ')' (the command name may hold any). */
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
-}
-
 static int alive(pid_t pid)
 {
 	if (pid <= 0)
 		return 0;
 	if (kill(pid, 0) < 0 && errno != EPERM)
 		return 0;
-	return !zombie(pid);
+	/* a zombie runs nothing, and once alone holds no lock */
+	return !ms_proc_exited(pid);
 }
 
 void ms_health_probe(const char *status_path, const char *pid_path,
@@ -73,6 +54,11 @@ void ms_health_probe(const char *status_path, const char *pid_path,
 	f->is_applet = ms_proc_is_applet(pid, applet) == 1;
 	if (ms_proc_starttime(pid, &f->starttime, NULL) < 0)
 		f->starttime = 0;
+	/* Killed a moment ago, its first thread is a zombie with no command
+	 * line while the others exit: its pid and start time still name it. */
+	if (!f->is_applet && f->st.proc_starttime &&
+	    f->starttime == f->st.proc_starttime)
+		f->is_applet = true;
 }
 
 static void judge_alive(const struct ms_health_facts *f, int64_t max_age_ms,
@@ -200,14 +186,20 @@ int ms_health_src_from(struct ms_health_src *src, const struct ms_conf *c,
 void ms_health_check(const struct ms_health_src *src,
 		     struct ms_health_report *rep)
 {
-	struct ms_plantalert_out open = { 0 };
-
 	ms_health_probe(src->status, src->pid, "scan", &rep->f);
 	ms_health_judge(&rep->f, src->max_age_ms, &rep->h);
 	rep->have_sup = ms_status_read(src->sup, &rep->sup, NULL) == 0;
+	rep->plant_alerts = 0;
+	rep->fleet = NULL;
+}
+
+void ms_health_plant_alerts(const struct ms_health_src *src,
+			    struct ms_health_report *rep)
+{
+	struct ms_plantalert_out open = { 0 };
+
 	rep->plant_alerts = ms_plantalert_load_open(src->alerts, &open, NULL);
 	ms_plantalert_out_release(&open);
-	rep->fleet = NULL;
 }
 
 int ms_health_fleet(const struct ms_health_src *src,

@@ -87,12 +87,16 @@ struct ms_health_report {
 	struct ms_health h;
 	bool have_sup;
 	struct ms_status sup;
-	int plant_alerts;		/* open plant alerts, -1 unreadable */
+	int plant_alerts;		/* open plant alerts, -1 unreadable;
+					   0 until ms_health_plant_alerts */
 	const struct ms_fleet_view *fleet; /* NULL: none read (the caller's) */
 };
 
 void ms_health_check(const struct ms_health_src *src,
 		     struct ms_health_report *rep);
+/* Count the open plant alerts (for Nagios) into rep->plant_alerts. */
+void ms_health_plant_alerts(const struct ms_health_src *src,
+			    struct ms_health_report *rep);
 
 /*
  * Read the fleet view beside the status file into v (initialised by the

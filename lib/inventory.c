@@ -1,6 +1,8 @@
 /* The devices file (see inventory.h). */
 #include "inventory.h"
 
+#include <ctype.h>
+
 #include "file.h"
 #include "nameidx.h"
 #include "num.h"
@@ -8,7 +10,7 @@
 /* the name index reads each device's name at its start */
 _Static_assert(offsetof(struct ms_device, name) == 0, "name first");
 
-enum { INVENTORY_FILE_MAX = 64 << 20, FIELDS_MAX = 6 };
+enum { INVENTORY_FILE_MAX = 64 << 20, FIELDS_MAX = 7 };
 
 void ms_inventory_init(struct ms_inventory *inv)
 {
@@ -48,7 +50,8 @@ const struct ms_device *ms_inventory_find(const struct ms_inventory *inv,
 bool ms_device_changed(const struct ms_device *a, const struct ms_device *b)
 {
 	return strcmp(a->host, b->host) || a->port != b->port ||
-	       strcmp(a->family, b->family) || strcmp(a->profile, b->profile);
+	       strcmp(a->family, b->family) || strcmp(a->profile, b->profile) ||
+	       strcmp(a->group, b->group);
 }
 
 /* Split p..end on blanks into at most FIELDS_MAX fields. */
@@ -89,6 +92,17 @@ static bool valid_name(const char *s, size_t len)
 	return len > 0;
 }
 
+bool ms_inventory_valid_group(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) &&
+		    (!s[i] || !strchr("._-", s[i])))
+			return false;
+	return len > 0 && len < MS_GROUP_MAX;
+}
+
 /* Fill d from the fields of one line; NULL or the reason it is bad. */
 static const char *fill(struct ms_device *d, const char **f, size_t *flen,
 			size_t n)
@@ -96,7 +110,7 @@ static const char *fill(struct ms_device *d, const char **f, size_t *flen,
 	static char why[96];
 	long long port = 22;
 
-	if (n > 5)
+	if (n > 6)
 		return "too many fields";
 	if (flen[0] >= sizeof(d->name) || !valid_name(f[0], flen[0]))
 		return "bad device name";
@@ -119,8 +133,17 @@ static const char *fill(struct ms_device *d, const char **f, size_t *flen,
 		memcpy(d->family, f[3], flen[3]);
 	if (n > 4 && flen[4] >= sizeof(d->profile))
 		return "profile name too long";
-	if (n > 4)
+	if (n > 4 && !(flen[4] == 1 && f[4][0] == '-'))
 		memcpy(d->profile, f[4], flen[4]);
+	if (n > 5 && !(flen[5] == 1 && f[5][0] == '-') &&
+	    !ms_inventory_valid_group(f[5], flen[5])) {
+		snprintf(why, sizeof(why), "bad group '%.*s' (1 to %d of "
+			 "A-Z a-z 0-9 . _ -)", (int)MS_MIN(flen[5], 32), f[5],
+			 MS_GROUP_MAX - 1);
+		return why;
+	}
+	if (n > 5 && !(flen[5] == 1 && f[5][0] == '-'))
+		memcpy(d->group, f[5], flen[5]);
 	return NULL;
 }
 

@@ -1,7 +1,8 @@
 /*
  * The devices file: one device a line, NAME [HOST [PORT [FAMILY
- * [PROFILE]]]], blank lines and # comments allowed.  A bad line is named
- * by its number and skipped; the good ones are still scanned.
+ * [PROFILE [GROUP]]]]], blank lines and # comments allowed; "-" leaves a
+ * family, profile or group unset.  A bad line is named by its number and
+ * skipped; the good ones are still scanned.
  */
 #ifndef MS_INVENTORY_H
 #define MS_INVENTORY_H
@@ -15,6 +16,7 @@ enum {
 	MS_HOST_MAX = 256,
 	MS_FAMILY_MAX = 16,
 	MS_PROFILE_MAX = 32,
+	MS_GROUP_MAX = 64,		/* [A-Za-z0-9._-], like instance names */
 	MS_INVENTORY_MAX = 100000	/* devices in one file */
 };
 
@@ -24,6 +26,7 @@ struct ms_device {
 	int port;			/* defaults to 22 */
 	char family[MS_FAMILY_MAX];	/* "" or "-": rules, then detection */
 	char profile[MS_PROFILE_MAX];	/* "" : the default credentials */
+	char group[MS_GROUP_MAX];	/* "": none (SCAN_SHARED groups) */
 	unsigned line;			/* line in the file, for messages */
 };
 
@@ -51,8 +54,12 @@ int ms_inventory_load(struct ms_inventory *inv, const char *path,
 int ms_inventory_copy(struct ms_inventory *dst, const struct ms_inventory *src,
 		      struct ms_err *err);
 
-/* Whether b reaches the device otherwise than a: host, port, family or
- * credentials profile (the names are the same). */
+/* Whether s (len bytes) is a group or instance name: 1 to 63 of
+ * [A-Za-z0-9._-]. */
+bool ms_inventory_valid_group(const char *s, size_t len);
+
+/* Whether b reaches the device otherwise than a: host, port, family,
+ * credentials profile, or is in another group (the names are the same). */
 bool ms_device_changed(const struct ms_device *a, const struct ms_device *b);
 
 /* The device named name, or NULL. */

@@ -45,6 +45,30 @@ int ms_poll_timeout(ms_msec_t deadline)
 	return left > INT_MAX ? INT_MAX : (int)left;
 }
 
+struct timespec ms_mono_timespec(ms_msec_t after_ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += (time_t)(after_ms / 1000);
+	ts.tv_nsec += (long)(after_ms % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	return ts;
+}
+
+void ms_mono_cond_init(pthread_cond_t *cv)
+{
+	pthread_condattr_t ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(cv, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
 int ms_localtime(time_t t, struct tm *tm)
 {
 	return localtime_r(&t, tm) ? 0 : MS_E_INVAL;

@@ -7,6 +7,8 @@
 
 #include "ms.h"
 
+#include <pthread.h>
+
 /* A deadline that never comes. */
 #define MS_NEVER INT64_MAX
 
@@ -19,6 +21,12 @@ ms_msec_t ms_deadline(ms_msec_t timeout_ms);
 ms_msec_t ms_left(ms_msec_t deadline);
 /* A poll() timeout for deadline: -1 for MS_NEVER, else clamped to int. */
 int ms_poll_timeout(ms_msec_t deadline);
+
+/* The CLOCK_MONOTONIC time after_ms from now, for pthread_cond_timedwait
+ * on a condition variable of ms_mono_cond_init. */
+struct timespec ms_mono_timespec(ms_msec_t after_ms);
+/* A condition variable whose timed waits count on CLOCK_MONOTONIC. */
+void ms_mono_cond_init(pthread_cond_t *cv);
 
 /* Broken-down local time (localtime_r); 0 or MS_E_INVAL. */
 int ms_localtime(time_t t, struct tm *tm);

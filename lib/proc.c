@@ -80,6 +80,35 @@ out:
 	return r;
 }
 
+bool ms_proc_exited(pid_t pid)
+{
+	struct ms_buf b;
+	const char *p;
+	bool gone = true;
+	long long n;
+	int r;
+
+	ms_buf_init(&b, PROC_FILE_MAX);
+	if ((r = read_proc(pid, "stat", &b, NULL)) < 0) {
+		gone = r == MS_E_NOENT;
+		goto out;
+	}
+	/* the state follows the last ')' (the command name may hold any) */
+	p = strrchr(b.p, ')');
+	gone = p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+	ms_buf_reset(&b);
+	if (!gone || read_proc(pid, "status", &b, NULL) < 0 ||
+	    !(p = strstr(b.p, "\nThreads:")))
+		goto out;
+	p += strlen("\nThreads:");
+	p += strspn(p, " \t");
+	gone = ms_parse_lln(p, strcspn(p, "\n"), 0, LLONG_MAX, &n) < 0 ||
+	       n <= 1;
+out:
+	ms_buf_release(&b);
+	return gone;
+}
+
 /* Whether /proc/PID/exe is the same file as our own binary. */
 static bool same_exe(pid_t pid)
 {

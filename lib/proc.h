@@ -13,6 +13,15 @@
 int ms_proc_starttime(pid_t pid, uint64_t *ticks, struct ms_err *err);
 
 /*
+ * Whether pid has exited: it is not in /proc, or it is a zombie whose
+ * threads have all exited.  After SIGKILL the thread-group leader turns
+ * zombie while the other threads still exit, and until the last of them
+ * has, the files they share (a lock among them) stay open: such a
+ * process has not exited yet.
+ */
+bool ms_proc_exited(pid_t pid);
+
+/*
  * 1 if pid runs a modscan binary as applet (argv[0] basename modscan with
  * argv[1] APPLET, or modscan-APPLET, or a bare APPLET link to our own
  * binary), 0 if not, negative if it is gone.

@@ -49,6 +49,9 @@ int ms_scanset_new(struct ms_scanset **out, struct ms_conf *conf,
 		r = ms_err_set(err, MS_E_TOOBIG, "RUN_DIR: path too long");
 		goto fail;
 	}
+	/* the instance names every device scan */
+	if ((r = ms_lease_self_check(&s->self, &s->conf, err)) < 0)
+		goto fail;
 	s->scan.conf = &s->conf;
 	s->scan.modmap = &s->modmap;
 	s->scan.known_hosts = s->known_hosts;

@@ -11,6 +11,7 @@
 #include "device.h"
 #include "err.h"
 #include "inventory.h"
+#include "lease.h"
 #include "modmap.h"
 #include "nodemap.h"
 
@@ -25,6 +26,7 @@ struct ms_scanset {
 	char known_hosts[PATH_MAX];
 	char raw_dir[PATH_MAX];
 	struct ms_scan_settings scan;
+	struct ms_lease_self self;	/* INSTANCE_NAME, _GROUPS; timings */
 };
 
 /*

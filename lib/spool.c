@@ -389,6 +389,7 @@ int ms_spool_encode_devscan(const struct ms_devscan *d, struct ms_buf *out)
 	put_le(p + 21, n, 2);
 	memcpy(p + 23, d->error, n);
 	p += 23 + n;
+	p += put_str(p, d->instance, MS_INSTANCE_MAX);
 	out->len = (size_t)(p - (unsigned char *)out->p);
 	out->p[out->len] = '\0';
 	return 0;
@@ -397,15 +398,18 @@ int ms_spool_encode_devscan(const struct ms_devscan *d, struct ms_buf *out)
 int ms_spool_decode_devscan(const struct ms_spool_rec *rec,
 			    struct ms_devscan *d, struct ms_err *err)
 {
-	const unsigned char *p = rec->data, *end = rec->data + rec->len;
+	const unsigned char *p = rec->data, *end = rec->data + rec->len, *q;
 	size_t n;
 
+	/* the instance at the end came later: a record without it is one
+	 * spooled by an older scanner */
 	memset(d, 0, sizeof(*d));
 	if (rec->kind != MS_SPOOL_DEVSCAN ||
 	    !get_str(&p, end, d->run_id, MS_RUN_ID_MAX) ||
 	    !get_str(&p, end, d->device, MS_DEVICE_MAX) || end - p < 23 ||
 	    (n = get_le(p + 21, 2)) >= MS_SCAN_ERROR_MAX ||
-	    (size_t)(end - p) != 23 + n)
+	    (size_t)(end - p) < 23 + n || ((q = p + 23 + n) != end &&
+	    (!get_str(&q, end, d->instance, MS_INSTANCE_MAX) || q != end)))
 		return ms_err_set(err, MS_E_CORRUPT, "spool: device scan "
 				  "record is malformed");
 	d->start_ms = (int64_t)get_le(p, 8);

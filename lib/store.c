@@ -39,6 +39,7 @@ struct ms_store {
 	ms_msec_t part_due, retention_due;
 	int retention_days;
 	unsigned dberr;		/* server error number of the last failure */
+	bool has_instance;	/* device_scans.instance (schema 3) exists */
 	struct ms_store_stats st;
 	struct ms_err last;	/* last failure, for tick */
 };
@@ -88,10 +89,27 @@ static int prepare(struct ms_store *s, struct ms_err *err)
 	return 0;
 }
 
+/* A scanner upgraded before 'maintain --init' migrated the schema still
+ * logs its device scans, without the instance. */
+static int find_instance(struct ms_store *s, struct ms_err *err)
+{
+	char n[16];
+	int r;
+
+	r = ms_db_query_str(s->db, "SELECT COUNT(*) FROM information_schema."
+			    "COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND "
+			    "TABLE_NAME = 'device_scans' AND COLUMN_NAME = "
+			    "'instance'", NULL, 0, n, sizeof(n), err);
+	s->has_instance = r > 0 && strcmp(n, "0");
+	return r < 0 ? r : 0;
+}
+
 static int connect_db(struct ms_store *s, ms_msec_t now, struct ms_err *err)
 {
 	int r = ms_db_connect(&s->db, &s->opts, err);
 
+	if (r == 0)
+		r = find_instance(s, err);
 	if (r == 0)
 		r = ms_db_autocommit(s->db, false, err);
 	if (r == 0)
@@ -222,19 +240,23 @@ static int insert_devscan(struct ms_store *s, const struct ms_devscan *d,
 {
 	static const char *const outcome[] = { "ok", "partial", "failed" };
 	char a[24], b[24], c[16];
-	const char *p[7] = { d->run_id, d->device, a, b,
+	const char *p[8] = { d->run_id, d->device, a, b,
 			     outcome[d->outcome <= MS_SCAN_FAILED ?
 				     d->outcome : MS_SCAN_FAILED],
-			     d->error, c };
+			     d->error, c, d->instance };
 	int r;
 
 	snprintf(a, sizeof(a), "%lld", (long long)d->start_ms);
 	snprintf(b, sizeof(b), "%lld", (long long)d->end_ms);
 	snprintf(c, sizeof(c), "%u", d->channels);
-	r = ms_db_query(s->db, "INSERT INTO device_scans (run_id, device, "
-			"started_ms, ended_ms, outcome, error, channels) "
-			"VALUES (?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY "
-			"UPDATE id = id", p, 7, NULL, NULL, NULL, err);
+	r = ms_db_query(s->db, s->has_instance ?
+			"INSERT INTO device_scans (run_id, device, started_ms, "
+			"ended_ms, outcome, error, channels, instance) VALUES "
+			"(?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = "
+			"id" : "INSERT INTO device_scans (run_id, device, "
+			"started_ms, ended_ms, outcome, error, channels) VALUES "
+			"(?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = id",
+			p, s->has_instance ? 8 : 7, NULL, NULL, NULL, err);
 	if (r < 0) {
 		s->dberr = ms_db_errno(s->db);
 		ms_db_rollback(s->db);

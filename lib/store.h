@@ -19,7 +19,7 @@
 
 enum ms_scan_outcome { MS_SCAN_OK, MS_SCAN_PARTIAL, MS_SCAN_FAILED };
 
-enum { MS_RUN_ID_MAX = 40, MS_SCAN_ERROR_MAX = 256 };
+enum { MS_RUN_ID_MAX = 40, MS_SCAN_ERROR_MAX = 256, MS_INSTANCE_MAX = 64 };
 
 /* One device scan, for the device_scans table. */
 struct ms_devscan {
@@ -29,6 +29,7 @@ struct ms_devscan {
 	uint8_t outcome;		/* enum ms_scan_outcome */
 	uint32_t channels;		/* samples the scan produced */
 	char error[MS_SCAN_ERROR_MAX];	/* "" when ok */
+	char instance[MS_INSTANCE_MAX];	/* INSTANCE_NAME of the scanner */
 };
 
 struct ms_store_stats {

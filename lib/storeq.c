@@ -130,13 +130,7 @@ static void wait_work(struct ms_storeq *q)
 
 	if (q->head || q->stop || left == 0)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += (time_t)(left / 1000);
-	ts.tv_nsec += (long)(left % 1000) * 1000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
+	ts = ms_mono_timespec(left);
 	pthread_cond_timedwait(&q->cv, &q->mu, &ts);
 }
 
@@ -175,7 +169,6 @@ int ms_storeq_start(struct ms_storeq **out, const struct ms_conf *c,
 		    struct ms_err *err)
 {
 	struct ms_storeq *q;
-	pthread_condattr_t ca;
 	int r;
 
 	if (!(q = calloc(1, sizeof(*q))))
@@ -185,10 +178,7 @@ int ms_storeq_start(struct ms_storeq **out, const struct ms_conf *c,
 		return r;
 	}
 	pthread_mutex_init(&q->mu, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&q->cv, &ca);
-	pthread_condattr_destroy(&ca);
+	ms_mono_cond_init(&q->cv);
 	q->tail = &q->head;
 	q->next_tick = ms_mono_now();
 	if ((r = pthread_create(&q->thread, NULL, run, q))) {

@@ -61,7 +61,8 @@ install -m 0644 "$deb/copyright" "$doc/copyright"
 gzip -9n <"$src/README.md" >"$doc/README.md.gz"
 gzip -9n <"$src/contrib/modscan.conf.example" \
 	>"$doc/modscan.conf.example.gz"
-for f in "$src"/contrib/nagios/* "$src"/contrib/alert-webhook; do
+for f in "$src"/contrib/nagios/* "$src"/contrib/alert-webhook \
+	 "$src"/contrib/grafana/*.json; do
 	[ -f "$f" ] || continue
 	install -D -m 0644 "$f" "$doc/examples/$(basename "$f")"
 done

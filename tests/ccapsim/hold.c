@@ -134,8 +134,8 @@ int cs_hold_control(const char *path)
 	int r = 0;
 
 	if (!f && errno != ENOENT) {
-		fprintf(stderr, "ccapsim: %s: %s, keeping the old holds\n", path,
-			strerror(errno));
+		fprintf(stderr, "ccapsim: %s: %s, keeping the old holds\n",
+			path, strerror(errno));
 		return -1;
 	}
 	if (f) {

@@ -417,6 +417,18 @@ static int cmd_selftest(void)
 	cs_cli_run(&e6, "show interface cable-upstream", 8, 1, 1.7e9, &r);
 	ok(r.cmd == CS_CMD_ERROR && r.data == 1, "invalid fault fails a data command");
 	cs_text_release(&r.out);
+	{
+		int before = cs_level(&e6, 1, 27999999);
+
+		cs_chan_name(&e6, 1, name, sizeof(name));
+		snprintf(line, sizeof(line), "CCAP003/%s=QPSK@%lld", name,
+			 28000000LL * CS_STEP_S + 59);
+		ok(cs_hold_add(line) == 0 && cs_level(&e6, 1, 28000000) == 2 &&
+		   cs_level(&e6, 1, 28000123) == 2 &&
+		   cs_level(&e6, 1, 27999999) == before,
+		   "a hold rules its channel from the step holding EPOCH on");
+		check_e6000(&e6, 28000000);
+	}
 	printf("1..%d\n", tests);
 	return failed ? 1 : 0;
 }

@@ -96,8 +96,9 @@ _mariadb_pid() {
 _mariadb_alive() {
 	_p=$(_mariadb_pid)
 	[ -n "$_p" ] && kill -0 "$_p" 2>/dev/null || return 1
-	# A zombie is dead, whatever kill -0 says.
-	! grep -q '^[0-9]* ([^)]*) Z' "/proc/$_p/stat" 2>/dev/null
+	# A zombie is dead, whatever kill -0 says, once its threads are (they
+	# hold the port and the datadir's locks until then).
+	! gone "$_p"
 }
 
 # Wait for readiness; 0 when up, 1 when the server died (port taken).
@@ -138,6 +139,7 @@ mariadb_start() {
 	DB_HOST=127.0.0.1 DB_SOCKET=$MS_DB_SOCKET
 	DB_NAME=modscan DB_USER=modscan DB_PASSWORD=modscan-test-pw
 	test_atexit _mariadb_cleanup
+	test_atexit_note _mariadb_crash_note
 	for _try in 1 2 3 4 5; do
 		DB_PORT=$(test_free_port)
 		_mariadb_run
@@ -183,13 +185,12 @@ mariadb_stop() {
 _mariadb_crash_note() {
 	grep -qs 'got signal' "$MS_DB_DIR/error.log" || return 0
 	sed -n '/got signal/,/^Optimizer switch/p' "$MS_DB_DIR/error.log" |
-		grep -v '^$' | grep -v '^Optimizer switch' |
-		sed 's/^/# mariadbd crashed: /' >&"${MS_NOTE_FD:-2}"
+		grep -E 'got signal|^Connection ID|^Query|^mariadbd\(' |
+		sed 's/^/# mariadbd crashed: /'
 }
 
 # At exit, even after a failure: stop the server, remove its files.
 _mariadb_cleanup() {
-	_mariadb_crash_note
 	mariadb_kill
 	rm -rf "$MS_DB_DATADIR" "$MS_DB_TMPDIR"
 }

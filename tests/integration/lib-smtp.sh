@@ -68,7 +68,9 @@ smtp_start() {
 		>"$_d/log" 2>&1 &
 	echo $! >"$_d/pid"
 	test_atexit "kill $(cat "$_d/pid")"
-	if ! test_wait_for 20 test -s "$_d/ready"; then
+	# A deadline for a loaded machine, not a timing: python3 may take
+	# seconds to start there.
+	if ! test_wait_for 60 test -s "$_d/ready"; then
 		echo "smtp_start: server $_smtp_n did not start:" >&2
 		cat "$_d/log" >&2
 		return 1

@@ -64,6 +64,7 @@ test_expect_success STATIC 'units and timers, sysusers, tmpfiles, cron, doc, man
 		 usr/share/doc/modscan/copyright \
 		 usr/share/doc/modscan/README.md.gz \
 		 usr/share/doc/modscan/modscan.conf.example.gz \
+		 usr/share/doc/modscan/examples/modscan-fleet.json \
 		 usr/share/man/man1/modscan.1.gz \
 		 usr/share/man/man5/modscan.conf.5.gz; do
 		test_grep "^-rw-r--r-- root/root .* ./$f$" contents || return 1

@@ -14,7 +14,7 @@ test_expect_success 'setup: the fleet with bad lines in between' '
 		echo "# comment line" &&
 		sed -n 1p "$CCAPSIM_INV" &&
 		echo "BADPORT 127.0.0.1 99999 e6000" &&
-		echo "A B 22 e6000 prof extra" &&
+		echo "A B 22 e6000 prof grp extra" &&
 		sed -n 2p "$CCAPSIM_INV" &&
 		echo "BADFAM 127.0.0.1 22 nosuchfamily" &&
 		sed -n 1p "$CCAPSIM_INV" &&

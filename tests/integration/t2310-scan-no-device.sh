@@ -10,7 +10,7 @@ test_expect_success 'only bad lines: scan --once exits 1, one line naming the fi
 	{
 		echo "# only bad lines" &&
 		echo "BADPORT 127.0.0.1 99999 e6000" &&
-		echo "A B 22 e6000 prof extra" &&
+		echo "A B 22 e6000 prof grp extra" &&
 		echo "BADFAM 127.0.0.1 22 nosuchfamily"
 	} >bad.txt &&
 	test_expect_code 1 modscan scan --once --config "$CONF" --devices bad.txt >out 2>err &&

@@ -169,4 +169,21 @@ test_expect_success 'settings unset: nothing evaluated, the open alert closes' '
 	test_cmp want got
 '
 
+test_expect_success 'a scanner started without CCAP000 in its device list closes its alert' '
+	sweep &&
+	echo "upstream_below_qam64 CCAP000 $UP1 node FN-0001 QPSK" >want &&
+	kinds >got &&
+	test_cmp want got &&
+	grep -v "^CCAP000 " "$CCAPSIM_INV" >fewer &&
+	sed "s|^DEVICES_FILE=.*|DEVICES_FILE=$TRASH/fewer|" scan.conf >fewer.conf &&
+	chmod 600 fewer.conf &&
+	n=$(alert_lines | wc -l) &&
+	modscan scan --once -c fewer.conf 2>err &&
+	alert_lines | tail -n +$((n + 1)) | sed "s/ since .*//" >got &&
+	echo "upstream_recovered CCAP000 $UP1 node FN-0001" >want &&
+	test_cmp want got &&
+	modscan scan --once -c fewer.conf 2>err &&
+	test $(alert_lines | wc -l) = $((n + 1))
+'
+
 test_done

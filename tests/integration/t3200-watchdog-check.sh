@@ -170,23 +170,58 @@ test_expect_success SMTPD 'then it recovers: a restart, and one recovery mail' '
 # The check never waits for the mail: it is bounded by 4x START_TIMEOUT
 # (15 s, the longest wait of a restart), a generous multiple of its own
 # deadline and far below SMTP_TIMEOUT (300 s), not a timing.
-smtp_start --blackhole && HOLE_CONF=$SMTP_CONF
-test_expect_success SMTPD 'a black-holing mail server: the check still finishes (bound: 4x START_TIMEOUT)' '
-	sed "/^SMTP_/d; /^MAIL_/d" "$CONF" >hole.conf && cat "$HOLE_CONF" >>hole.conf &&
-	echo SMTP_TIMEOUT=300 >>hole.conf && chmod 600 hole.conf &&
+smtp_start --blackhole && HOLE_CONF=$SMTP_CONF &&
+	HOLE_PID=$(cat "$TRASH/smtp$_smtp_n/pid") && test_set_prereq BLACKHOLE
+# queued_alerts: how many alerts wait in the queue
+queued_alerts() {
+	ls "$RUN/alerts" | grep -c "\.alert\$" || :
+}
+# queue_free: no alert sender holds the queue (for test_wait_for)
+queue_free() {
+	flock -n "$RUN/alerts/.flush" true
+}
+# mail_conf FILE LINES...: $CONF with these mail settings instead
+mail_conf() {
+	_f=$1
+	shift
+	sed "/^SMTP_/d; /^MAIL_/d" "$CONF" >"$_f" &&
+	printf "%s\n" "$@" >>"$_f" && chmod 600 "$_f"
+}
+
+test_expect_success SMTPD,BLACKHOLE 'a black-holing mail server: the check still finishes (bound: 4x START_TIMEOUT)' '
+	mail_conf hole.conf "$(cat "$HOLE_CONF")" SMTP_TIMEOUT=300 &&
+	lines=$(wc -l <"$WATCH_LOG") &&
+	before=$(queued_alerts) &&
 	pid=$(scanner_pid) && kill -9 "$pid" && test_wait_for 10 gone "$pid" &&
 	timeout 60 "$MODSCAN" watchdog --config hole.conf >out &&
 	test_grep "^scanner restarted" out &&
-	ls "$RUN/alerts" | grep -q .
+	test "$(queued_alerts)" = $((before + 1)) &&
+	: the sender waits on the black hole for SMTP_TIMEOUT, holding the \
+	  queue: once the server is gone it gives up and the alert stays &&
+	test_wait_for 60 since_start "debug alert sender started" &&
+	kill "$HOLE_PID" &&
+	test_wait_for 60 queue_free &&
+	test "$(queued_alerts)" = $((before + 1))
 '
 
+# Needs no mail server: nothing listens on the port.
 test_expect_success 'a closed mail port: the check finishes (bound: 4x START_TIMEOUT) and the alert stays queued' '
 	port=$(test_free_port) &&
-	sed "s/^SMTP_PORT=.*/SMTP_PORT=$port/" hole.conf >down.conf && chmod 600 down.conf &&
+	mail_conf down.conf SMTP_HOST=127.0.0.1 SMTP_PORT=$port SMTP_TLS=none \
+		SMTP_TIMEOUT=300 MAIL_FROM=modscan@example.net \
+		MAIL_TO=ops@example.net &&
+	lines=$(wc -l <"$WATCH_LOG") &&
+	before=$(queued_alerts) &&
 	pid=$(scanner_pid) && kill -9 "$pid" && test_wait_for 10 gone "$pid" &&
 	timeout 60 "$MODSCAN" watchdog --config down.conf >out &&
 	test_grep "^scanner restarted" out &&
-	ls "$RUN/alerts" | grep -q .
+	test "$(queued_alerts)" = $((before + 1)) &&
+	: once its sender is done, one more try: it cannot connect, and \
+	  keeps every alert &&
+	test_wait_for 60 queue_free &&
+	test_expect_code 1 modscan watchdog --flush-alerts --config down.conf &&
+	since_start "warn alert mail not sent, kept for the next try: cannot connect to .127.0.0.1:$port." &&
+	test "$(queued_alerts)" = $((before + 1))
 '
 
 test_expect_success '--restart: a new pid; --stop: stopped; --stop again: not running' '

@@ -57,10 +57,12 @@ static void test_command(void)
 	snprintf(cmdq, sizeof(cmdq), "%s/cmd", ac.dir);
 	snprintf(ac.command, sizeof(ac.command), "/bin/sh -c 'cat >>%s; "
 		 "exit 1'", out);
+	ok(!ms_alert_due(&ac), "nothing queued: nothing due");
 	is_int(ms_alert_events(&ac, sample, 2, NULL), MS_ALERT_QUEUED,
 	       "command only: events queued");
 	is_int(ms_alert_queue(&ac, "restart", "scanner restarted", "pid 1\n",
 			      NULL), MS_ALERT_QUEUED, "and a process alert");
+	ok(ms_alert_due(&ac), "queued for the command: due");
 	ok(ms_alert_deliver(&ac, NULL, ms_deadline(30000), &res) < 0 &&
 	   res.command_r == MS_E_PROTO &&
 	   !strcmp(res.command_err.msg, "ALERT_COMMAND: exit status 1"),
@@ -77,6 +79,7 @@ static void test_command(void)
 	ok(res.command_runs == 1 && res.command_lines == 3 && !res.mails &&
 	   !res.digests, "one run took three lines, no mail");
 	is_int(files_in(cmdq), 0, "the queue is empty");
+	ok(!ms_alert_due(&ac), "delivered: nothing due");
 	is_int(ms_alert_deliver(&ac, NULL, ms_deadline(30000), &res), 0,
 	       "nothing queued: fine");
 	is_int(res.command_runs, 0, "and the command is not run");
@@ -85,6 +88,25 @@ static void test_command(void)
 	   strstr(b.p, "\"subject\":\"scanner restarted\",\"text\":\"pid 1\\n"),
 	   "the process alert's line has its subject and text");
 	ms_buf_release(&b);
+}
+
+/* Plant events for the mail are due when the digest is. */
+static void test_due(void)
+{
+	struct ms_alert_conf ac = { .enabled = true, .mail = true,
+				    .interval_ms = 3600 * 1000 };
+	char state[PATH_MAX + 16], line[64];
+	int n;
+
+	snprintf(ac.dir, sizeof(ac.dir), "%s/due", root);
+	ms_alert_events(&ac, sample, 1, NULL);
+	ok(ms_alert_due(&ac), "events, no digest yet: due");
+	snprintf(state, sizeof(state), "%s/.rate-digest", ac.dir);
+	n = snprintf(line, sizeof(line), "%lld 0\n", (long long)ms_wall_now());
+	ms_file_replace(state, line, (size_t)n, 0600, NULL);
+	ok(!ms_alert_due(&ac), "a digest went out just now: not due");
+	ac.interval_ms = 0;
+	ok(ms_alert_due(&ac), "ALERT_INTERVAL 0: due");
 }
 
 /* A file whose fan-out is under way is left for the next delivery. */
@@ -209,6 +231,7 @@ int main(int argc, char **argv)
 	if (!mkdtemp(root))
 		return 1;
 	test_command();
+	test_due();
 	test_drop_staged();
 	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	return done_testing();

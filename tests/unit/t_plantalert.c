@@ -311,13 +311,17 @@ static void state_file(void)
 static void bad_files(void)
 {
 	static const char *const bad[] = {
-		"", "modscan-plant 1\n", "modscan-plant-alerts 1\nU\tx\t\t1\t0\t0\t0\n",
+		"", "modscan-plant 1\n",
+		"modscan-plant-alerts 1\nU\tx\t\t1\t0\t0\t0\n",
 		"modscan-plant-alerts 1\nD\tC\t0\t0\t2\t0\t0\t0\n",
 		"modscan-plant-alerts 1\nD\tC\t0\t0\t0\t0\t0\t0",
 		"modscan-plant-alerts 1\nD\tC\t0\t0\t0\t0\t0\n",
-		"modscan-plant-alerts 1\nD\tC\t0\t0\t0\t0\t0\t0\nU\tx\t\t4\t0\t0\t0\n",
-		"modscan-plant-alerts 1\nD\tC\t0\t0\t0\t0\t0\t0\nU\tx\t\t1\t-1\t0\t0\n",
-		"modscan-plant-alerts 1\nD\tC\t0\t0\t0\t0\t0\t0\nU\tx\t\t1\t0\t0\t2\n",
+		"modscan-plant-alerts 1\nD\tC\t0\t0\t0\t0\t0\t0\n"
+		"U\tx\t\t4\t0\t0\t0\n",
+		"modscan-plant-alerts 1\nD\tC\t0\t0\t0\t0\t0\t0\n"
+		"U\tx\t\t1\t-1\t0\t0\n",
+		"modscan-plant-alerts 1\nD\tC\t0\t0\t0\t0\t0\t0\n"
+		"U\tx\t\t1\t0\t0\t2\n",
 	};
 	struct ms_plantalert pa;
 	struct ms_err err;
@@ -358,15 +362,17 @@ static void shown(void)
 	snprintf(e.kind, sizeof(e.kind), MS_EV_DEVICE_FAILING);
 	e.value = 3;
 	ms_plantshow_line(&e, &b);
-	is_str(b.p, "device_failing CCAP004 since 2023-11-14T22:13:20.000+00:00, "
-	       "3 failed scans in a row", "a device event");
+	is_str(b.p, "device_failing CCAP004 since "
+	       "2023-11-14T22:13:20.000+00:00, 3 failed scans in a row",
+	       "a device event");
 	b.len = 0;
 	ms_buf_adds(&b, "{\"verdict\":\"ok\"}\n");
 	ok(ms_plantshow_json(&b, &out, &err) == 0, "JSON added");
 	is_str(b.p, "{\"verdict\":\"ok\",\"plant_alerts\":[{\"kind\":"
 	       "\"device_failing\",\"device\":\"CCAP004\",\"upstream\":\"\","
 	       "\"node\":\"\",\"modulation\":\"\",\"since\":1700000000,"
-	       "\"since_iso\":\"2023-11-14T22:13:20.000+00:00\",\"value\":3}]}\n",
+	       "\"since_iso\":\"2023-11-14T22:13:20.000+00:00\","
+	       "\"value\":3}]}\n",
 	       "the JSON array");
 	b.len = 0;
 	ms_buf_adds(&b, "not json");

@@ -8,7 +8,10 @@
 #include "tfile.h"
 
 #include <dirent.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "buf.h"
@@ -287,6 +290,81 @@ static void test_pidfd(void)
 	       "pidfd_open of a gone pid");
 }
 
+/* A thread that lives until its pipe is closed. */
+static void *reader(void *arg)
+{
+	char c;
+
+	while (read(*(int *)arg, &c, 1) > 0)
+		;
+	return NULL;
+}
+
+/* The state letter of /proc/PID/stat, or 0. */
+static char state_of(pid_t pid)
+{
+	char path[64];
+	struct ms_buf b;
+	const char *p;
+	char st = 0;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	ms_buf_init(&b, 4096);
+	if (ms_file_read(path, &b, NULL, NULL) >= 0 &&
+	    (p = strrchr(b.p, ')')) && p[1] == ' ')
+		st = p[2];
+	ms_buf_release(&b);
+	return st;
+}
+
+/* Poll cond(pid) for up to 30 s (a deadline, not a timing). */
+static bool within(bool (*cond)(pid_t), pid_t pid)
+{
+	ms_msec_t end = ms_deadline(30000);
+
+	while (!cond(pid)) {
+		if (ms_left(end) == 0)
+			return false;
+		poll(NULL, 0, 10);
+	}
+	return true;
+}
+
+static bool leader_zombie(pid_t pid)
+{
+	return state_of(pid) == 'Z';
+}
+
+/*
+ * A thread-group leader that has exited while another thread runs shows
+ * as a zombie, yet the process (and the files it holds) lives on.
+ */
+static void test_exited(void)
+{
+	int fds[2], status = 0;
+	pthread_t t;
+	pid_t pid;
+
+	ok(!ms_proc_exited(getpid()), "we have not exited");
+	if (pipe(fds) < 0 || (pid = fork()) < 0)
+		exit(99);
+	if (pid == 0) {
+		close(fds[1]);
+		if (pthread_create(&t, NULL, reader, &fds[0]) != 0)
+			_exit(98);
+		syscall(SYS_exit, 0);	/* this thread only */
+	}
+	close(fds[0]);
+	ok(within(leader_zombie, pid), "the child's first thread has exited");
+	ok(!ms_proc_exited(pid), "a zombie leader with a live thread has "
+	   "not exited");
+	close(fds[1]);
+	ok(within(ms_proc_exited, pid), "once its last thread ends it has");
+	is_int(state_of(pid), 'Z', "still unreaped, a zombie");
+	ok(waitpid(pid, &status, 0) == pid, "reaped");
+	ok(ms_proc_exited(pid), "a reaped pid has exited");
+}
+
 static void test_spawn(void)
 {
 	char *argv[] = { self_exe, NULL };
@@ -378,6 +456,7 @@ int main(void)
 	test_identity();
 	test_is_applet();
 	test_pidfd();
+	test_exited();
 	test_spawn();
 	t_rmdir();
 	return done_testing();

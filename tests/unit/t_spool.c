@@ -114,6 +114,7 @@ static void test_roundtrip(void)
 	snprintf(d.run_id, sizeof(d.run_id), "run-1");
 	snprintf(d.device, sizeof(d.device), "CCAP101");
 	snprintf(d.error, sizeof(d.error), "login failed");
+	snprintf(d.instance, sizeof(d.instance), "jump-north");
 	batch(v, 3, 1);
 	v[2].code = -5;
 	ms_buf_init(&b, MS_BUF_UNBOUNDED);
@@ -141,6 +142,28 @@ static void test_roundtrip(void)
 	is_int(count_files(".log"), 0, "file removed after its last ack");
 	is_int(ms_spool_bytes(sp), 0, "no bytes counted");
 	ms_spool_close(sp);
+}
+
+/* A device scan spooled before the instance was recorded still reads. */
+static void test_devscan_without_instance(void)
+{
+	struct ms_devscan d = { .start_ms = 1, .end_ms = 2 }, e;
+	struct ms_spool_rec rec = { .kind = MS_SPOOL_DEVSCAN, .count = 1 };
+	struct ms_buf b;
+
+	snprintf(d.run_id, sizeof(d.run_id), "r");
+	snprintf(d.device, sizeof(d.device), "CCAP001");
+	snprintf(d.instance, sizeof(d.instance), "abc");
+	ms_buf_init(&b, MS_BUF_UNBOUNDED);
+	ok(ms_spool_encode_devscan(&d, &b) == 0, "encoded");
+	rec.data = (const unsigned char *)b.p;
+	rec.len = b.len - 4;	/* the instance: length byte, abc */
+	ok(ms_spool_decode_devscan(&rec, &e, NULL) == 0 && !e.instance[0] &&
+	   !strcmp(e.device, "CCAP001"), "old record: no instance");
+	rec.len = b.len - 1;
+	ok(ms_spool_decode_devscan(&rec, &e, NULL) == MS_E_CORRUPT,
+	   "a cut instance is malformed");
+	ms_buf_release(&b);
 }
 
 static void test_order_and_unacked(void)
@@ -302,6 +325,7 @@ int main(void)
 		return 1;
 	snprintf(dir, sizeof(dir), "%s/spool", tmpl);
 	test_roundtrip();
+	test_devscan_without_instance();
 	clean_dir();
 	test_order_and_unacked();
 	clean_dir();
