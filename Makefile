@@ -10,8 +10,8 @@
 #   make demo       the whole job end to end on this machine
 #   make fuzz       the parser fuzzers, longer
 #   make bench      the benchmarks under tests/bench (bench-report,
-#                   bench-sweep, bench-scrape, bench-nodes, bench-lease:
-#                   one)
+#                   bench-sweep, bench-scrape, bench-nodes, bench-lease,
+#                   bench-fleet: one)
 #
 # The static libraries (libssh, Connector/C, mbedTLS, OpenSSL, cJSON, zlib,
 # jemalloc) are built once from Debian's sources by contrib/build-deps.sh
@@ -84,7 +84,7 @@ $(TOOLS_OK): contrib/install-deps.sh
 
 .PHONY: all pkgs dev check man completion deb check-unit check-asan chaos \
 	demo fuzz bench bench-lease bench-report \
-	bench-sweep bench-scrape bench-nodes clean \
+	bench-sweep bench-scrape bench-nodes bench-fleet clean \
 	ccapsim unit FORCE
 
 # Version, regenerated only when it changes.  Every object waits for it
@@ -183,6 +183,7 @@ bench: all dev build/bench/ingest build/bench/modscan build/static/floor \
 	$(Q)tests/bench/report
 	$(Q)tests/bench/scrape
 	$(Q)tests/bench/lease
+	$(Q)tests/bench/fleet
 
 bench-lease: dev build/bench/lease
 	$(Q)tests/bench/lease
@@ -195,6 +196,9 @@ bench-sweep: all build/static/floor
 
 bench-scrape: all
 	$(Q)tests/bench/scrape
+
+bench-fleet: all
+	$(Q)tests/bench/fleet
 
 bench-nodes: build/bench/nodes build/bench/modscan
 	$(Q)build/bench/nodes
