@@ -11,7 +11,7 @@
 #   make fuzz       the parser fuzzers, longer
 #   make bench      the benchmarks under tests/bench (bench-report,
 #                   bench-sweep, bench-scrape, bench-nodes, bench-lease,
-#                   bench-fleet: one)
+#                   bench-alerts, bench-plantalert, bench-fleet: one)
 #
 # The static libraries (libssh, Connector/C, mbedTLS, OpenSSL, cJSON, zlib,
 # jemalloc) are built once from Debian's sources by contrib/build-deps.sh
@@ -84,7 +84,8 @@ $(TOOLS_OK): contrib/install-deps.sh
 
 .PHONY: all pkgs dev check man completion deb check-unit check-asan chaos \
 	demo fuzz bench bench-lease bench-report \
-	bench-sweep bench-scrape bench-nodes bench-fleet clean \
+	bench-sweep bench-scrape bench-nodes bench-alerts bench-plantalert \
+	bench-fleet clean \
 	ccapsim unit FORCE
 
 # Version, regenerated only when it changes.  Every object waits for it
@@ -161,6 +162,10 @@ build/bench/nodes: tests/bench/nodes.c build/bench/libms.a
 	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
 		-o $@ $< build/bench/libms.a $(DEV_LIBS)
 
+build/bench/plantalert: tests/bench/plantalert.c build/bench/libms.a
+	$(call say,LINK,$@)$(DEV_CC) $(BASE_CFLAGS) $(CFLAGS) $(DEV_INC) \
+		-o $@ $< build/bench/libms.a $(DEV_LIBS)
+
 BENCH_APPLET_OBJ := $(patsubst %.c,build/bench/%.o,$(APPLET_SRC))
 
 build/bench/modscan: $(BENCH_APPLET_OBJ) build/bench/libms.a
@@ -175,14 +180,16 @@ build/static/floor: tests/bench/floor.c $(DEPS)/.done
 		-static -o $@ $(STATIC_MALLOC) $< $(STATIC_LIBS)
 
 bench: all dev build/bench/ingest build/bench/modscan build/static/floor \
-	build/bench/nodes build/bench/lease
+	build/bench/nodes build/bench/lease build/bench/plantalert
 	$(Q)build/bench/nodes
+	$(Q)build/bench/plantalert
 	$(Q)tests/bench/nodehist
 	$(Q)tests/bench/ingest
 	$(Q)tests/bench/sweep
 	$(Q)tests/bench/report
 	$(Q)tests/bench/scrape
 	$(Q)tests/bench/lease
+	$(Q)tests/bench/alerts
 	$(Q)tests/bench/fleet
 
 bench-lease: dev build/bench/lease
@@ -196,6 +203,12 @@ bench-sweep: all build/static/floor
 
 bench-scrape: all
 	$(Q)tests/bench/scrape
+
+bench-alerts: all unit
+	$(Q)tests/bench/alerts
+
+bench-plantalert: build/bench/plantalert
+	$(Q)build/bench/plantalert
 
 bench-fleet: all
 	$(Q)tests/bench/fleet

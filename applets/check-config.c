@@ -5,6 +5,7 @@
 #include "applets.h"
 
 #include "alert.h"
+#include "lease.h"
 #include "nodemap.h"
 #include "probe.h"
 
@@ -126,6 +127,19 @@ static long check_nodes(const struct ms_conf *c)
 	return n < 0 ? -1 : n;
 }
 
+/* INSTANCE_NAME and INSTANCE_GROUPS as scan takes them; false (said)
+ * when scan would refuse them. */
+static bool check_instance(const struct ms_conf *c)
+{
+	struct ms_lease_self self;
+	struct ms_err err;
+
+	if (ms_lease_self_check(&self, c, &err) == 0)
+		return true;
+	ms_applet_error("%s", err.msg);
+	return false;
+}
+
 static int run(struct ms_run *r)
 {
 	const struct check_opts *o = r->opts;
@@ -143,6 +157,9 @@ static int run(struct ms_run *r)
 		return MS_EXIT_USAGE;
 	}
 	if ((nodes = check_nodes(&r->conf)) < 0)
+		return MS_EXIT_USAGE;
+	/* what scan refuses at start: INSTANCE_NAME, INSTANCE_GROUPS */
+	if (!check_instance(&r->conf))
 		return MS_EXIT_USAGE;
 	for (k = 0; k < MS_CONF__COUNT; k++) {
 		const char *v = ms_conf_str(&r->conf, (enum ms_conf_key)k);
@@ -183,7 +200,7 @@ const struct ms_applet ms_check_config_applet = {
 	"key, exit 2; an unknown key is a warning naming the nearest key.\n"
 	"NODES_FILE is read too: a bad line is an error naming the file and\n"
 	"line, exit 2; else a last comment line says how many upstreams it\n"
-	"maps.\n"
+	"maps.  INSTANCE_NAME and INSTANCE_GROUPS are checked as scan does.\n"
 	"\n",
 	.opts = opts,
 	.common = MS_OPT_F_VERBOSE,

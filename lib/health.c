@@ -54,6 +54,11 @@ void ms_health_probe(const char *status_path, const char *pid_path,
 	f->is_applet = ms_proc_is_applet(pid, applet) == 1;
 	if (ms_proc_starttime(pid, &f->starttime, NULL) < 0)
 		f->starttime = 0;
+	/* Killed a moment ago, its first thread is a zombie with no command
+	 * line while the others exit: its pid and start time still name it. */
+	if (!f->is_applet && f->st.proc_starttime &&
+	    f->starttime == f->st.proc_starttime)
+		f->is_applet = true;
 }
 
 static void judge_alive(const struct ms_health_facts *f, int64_t max_age_ms,

@@ -7,10 +7,10 @@
 
 #include <cjson/cJSON.h>
 
-enum { COLS = 5, FIELD_MAX = 64 };
+enum { COLS = 6, FIELD_MAX = 64 };
 
 static const char *const columns[COLS] = {
-	"name", "host", "port", "family", "profile"
+	"name", "host", "port", "family", "profile", "group"
 };
 
 /* "name=HostName,host=Address" into one field name per column. */
@@ -33,7 +33,7 @@ static int parse_fields(const char *spec, char f[COLS][FIELD_MAX],
 			return ms_err_set(err, MS_E_INVAL,
 					  "DEVICES_URL_FIELDS: '%.*s' is not "
 					  "COLUMN=Field (columns name, host, "
-					  "port, family, profile)",
+					  "port, family, profile, group)",
 					  (int)MS_MIN(n, 80), p);
 		memcpy(f[i], p + k + 1, n - k - 1);
 		p += n;
@@ -60,11 +60,11 @@ static bool value(const cJSON *o, const char *field, char *out, size_t size)
 	return !out[0] || !strpbrk(out, " \t\r\n#");
 }
 
-/* One object as "NAME HOST PORT FAMILY [PROFILE]". */
+/* One object as "NAME HOST PORT FAMILY [PROFILE [GROUP]]". */
 static int one(const cJSON *o, char f[COLS][FIELD_MAX], unsigned idx,
 	       struct ms_buf *out, struct ms_buf *warnings)
 {
-	static const char *const dflt[COLS] = { "", "", "22", "-", "" };
+	static const char *const dflt[COLS] = { "", "", "22", "-", "", "" };
 	char v[COLS][256];
 	size_t i;
 
@@ -85,8 +85,11 @@ static int one(const cJSON *o, char f[COLS][FIELD_MAX], unsigned idx,
 	for (i = 2; i < COLS - 1; i++)
 		if (!v[i][0])
 			snprintf(v[i], sizeof(v[i]), "%s", dflt[i]);
-	return ms_buf_printf(out, "%s %s %s %s%s%s\n", v[0], v[1], v[2], v[3],
-			     v[4][0] ? " " : "", v[4]);
+	if (v[5][0] && !v[4][0])	/* a group after no profile */
+		snprintf(v[4], sizeof(v[4]), "-");
+	return ms_buf_printf(out, "%s %s %s %s%s%s%s%s\n", v[0], v[1], v[2],
+			     v[3], v[4][0] ? " " : "", v[4], v[5][0] ? " " : "",
+			     v[5]);
 }
 
 /* The device list of the answer into *list. */

@@ -80,6 +80,20 @@ int ms_lease_self_init(struct ms_lease_self *s, const struct ms_conf *c,
 	return 0;
 }
 
+int ms_lease_self_check(struct ms_lease_self *s, const struct ms_conf *c,
+			struct ms_err *err)
+{
+	int r = ms_lease_self_init(s, c, err);
+
+	if (r == MS_E_INVAL && !ms_conf_bool(c, MS_CONF_SCAN_SHARED) &&
+	    !*ms_conf_str(c, MS_CONF_INSTANCE_NAME) &&
+	    !*ms_conf_str(c, MS_CONF_INSTANCE_GROUPS)) {
+		s->name[0] = '\0';
+		return 0;
+	}
+	return r;
+}
+
 /* splitmix64's finaliser: FNV-1a alone mixes its last bytes poorly. */
 static uint64_t mix(uint64_t x)
 {

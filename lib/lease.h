@@ -38,6 +38,14 @@ struct ms_lease_self {
 int ms_lease_self_init(struct ms_lease_self *s, const struct ms_conf *c,
 		       struct ms_err *err);
 
+/*
+ * ms_lease_self_init for any scanner: a host name that cannot be an
+ * instance name fails only a shared one (or one that names its instance
+ * or groups); the others go on with an empty name.
+ */
+int ms_lease_self_check(struct ms_lease_self *s, const struct ms_conf *c,
+			struct ms_err *err);
+
 /* Whether an instance serves a device's group: ms_fleet_serves of
  * fleetview.h, which status judges the fleet with. */
 

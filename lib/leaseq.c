@@ -35,7 +35,7 @@ struct ms_leaseq {
 	struct ms_lease_self self;
 	struct ms_db_opts opts;
 	struct ms_db *db;
-	bool joined, down_logged, refused;
+	bool joined, down_logged, refused, stopping;
 	ms_msec_t next_renew;
 	/* back from an outage: until trust_until, the members that were
 	 * live at the last look before it (database time seen_db) are not
@@ -85,7 +85,7 @@ static bool connect_db(struct ms_leaseq *q)
 	struct ms_err err;
 	char v[128];
 
-	if (q->db || q->refused)
+	if (q->db || q->refused || q->stopping)
 		return q->db != NULL;
 	if (ms_db_connect(&q->db, &q->opts, &err) < 0) {
 		lost(q, &err);
@@ -396,7 +396,9 @@ static void *run(void *arg)
 
 	for (;;) {
 		take_work(q, &ask, &nask, &max, &d, &nd, &stop);
-		if (ms_left(q->next_renew) == 0 || (stop && !q->db))
+		/* stopping: no new connection, the stop has its deadline */
+		q->stopping = stop;
+		if (ms_left(q->next_renew) == 0 && !stop)
 			renew(q);
 		if (nd)
 			complete(q, d, nd);

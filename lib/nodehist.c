@@ -7,6 +7,7 @@
 #include "db.h"
 #include "mstime.h"
 #include "nodesrc.h"
+#include "schema.h"
 
 struct ms_nodesnap *ms_nodesnap_new(void)
 {
@@ -293,6 +294,7 @@ int ms_nodehist_write(const struct ms_conf *c, const struct ms_nodemap *map,
 	struct ms_nodemap want;
 	struct ms_db_opts o;
 	struct ms_db *db = NULL;
+	char t[32];
 	int r;
 
 	ms_nodemap_init(&want);
@@ -300,8 +302,15 @@ int ms_nodehist_write(const struct ms_conf *c, const struct ms_nodemap *map,
 	    (snap && (r = ms_nodemap_merge(&want, &snap->seen, err)) < 0))
 		goto out;
 	ms_db_opts_from_conf(&o, c);
-	if ((r = ms_db_connect(&db, &o, err)) < 0)
+	if ((r = ms_db_connect(&db, &o, err)) < 0 ||
+	    (r = ms_schema_table_type(db, "upstream_nodes", t, sizeof(t),
+				      err)) < 0)
 		goto out;
+	if (!r) {
+		r = ms_err_set(err, MS_E_NOENT, "no table upstream_nodes (run "
+			       "'modscan maintain --init')");
+		goto out;
+	}
 	r = ms_nodehist_sync(db, &want, snap, now, st, err);
 out:
 	ms_db_close(db);

@@ -5,8 +5,12 @@
 
 #include "log.h"
 #include "plantshow.h"
-#include "statefile.h"
 #include "mstime.h"
+#include "statefile.h"
+
+/* Writes of the alert state for events at most this often; the sweep's
+ * end writes what is left. */
+enum { WRITE_GAP_MS = 1000 };
 
 void ms_plantwatch_init(struct ms_plantwatch *w)
 {
@@ -58,15 +62,23 @@ static void write_alerts(struct ms_plantwatch *w)
 
 	if (!w->path[0] || !w->dirty)
 		return;
+	w->written = ms_mono_now();
 	if (ms_plantalert_write(&w->pa, w->path, &err) < 0)
 		ms_log_error("plant alerts: %s", err.msg);
 	else
-		w->dirty = false;
+		w->dirty = w->pending = false;
+}
+
+/* Record events queued since the last write, once WRITE_GAP_MS passed. */
+static void write_pending(struct ms_plantwatch *w)
+{
+	if (w->pending && ms_mono_now() - w->written >= WRITE_GAP_MS)
+		write_alerts(w);
 }
 
 /*
- * Log and queue the events of out, then record them: a crash in between
- * sends one again rather than never.
+ * Log and queue the events of out; they are recorded afterwards (a crash
+ * in between sends one again rather than never).
  */
 static void send(struct ms_plantwatch *w, const struct ms_plantalert_out *out)
 {
@@ -92,7 +104,7 @@ static void send(struct ms_plantwatch *w, const struct ms_plantalert_out *out)
 		ms_log_error("plant alerts: cannot queue %zu events: %s",
 			     out->n, err.msg);
 	w->off_said = r == MS_ALERT_OFF;
-	write_alerts(w);
+	w->pending = true;
 }
 
 void ms_plantwatch_scan(struct ms_plantwatch *w, const struct ms_plant *p,
@@ -111,6 +123,7 @@ void ms_plantwatch_scan(struct ms_plantwatch *w, const struct ms_plant *p,
 		ms_log_error("plant alerts of %s: out of memory", device);
 	send(w, &out);
 	ms_plantalert_out_release(&out);
+	write_pending(w);
 }
 
 void ms_plantwatch_forget(struct ms_plantwatch *w, const char *device)
@@ -125,6 +138,7 @@ void ms_plantwatch_forget(struct ms_plantwatch *w, const char *device)
 		ms_log_error("plant alerts of %s: out of memory", device);
 	send(w, &out);
 	ms_plantalert_out_release(&out);
+	write_pending(w);
 }
 
 void ms_plantwatch_prune(struct ms_plantwatch *w, const struct ms_nameidx *idx,

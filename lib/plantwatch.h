@@ -2,8 +2,9 @@
  * The scanner's side of the plant state and alerts: after each device
  * scan the plant alerts are evaluated (plantalert.h), their events logged
  * and queued (ms_alert_events), and the state files written:
- * plant-alerts.state (beside the status file) at once when an alert
- * opened or closed, both files after each sweep.
+ * plant-alerts.state (beside the status file) when an alert opened or
+ * closed (at most once a second: the file holds the whole fleet's open
+ * alerts), both files after each sweep and when the scanner stops.
  * Failures are logged; scanning goes on.
  */
 #ifndef MS_PLANTWATCH_H
@@ -22,6 +23,8 @@ struct ms_plantwatch {
 	char plant_path[PATH_MAX];	/* plant.state; "" when none */
 	char path[PATH_MAX];		/* plant-alerts.state; "" when off */
 	bool dirty;			/* pa changed since written */
+	bool pending;			/* with events not yet written */
+	ms_msec_t written;		/* CLOCK_MONOTONIC of the last write */
 	bool off_said;			/* "only logged" is in the log */
 };
 

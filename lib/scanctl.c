@@ -340,10 +340,10 @@ static void log_delivery(const struct ms_alert_result *res)
 			    (unsigned long long)res->command_lines,
 			    res->command_lines == 1 ? "" : "s");
 	if (res->mail_r < 0 && res->mail_r != MS_E_BUSY)
-		ms_log_warn("alert mail not sent, kept for the next try: %s",
+		ms_log_warn("alerts not sent, kept for the next try: %s",
 			    res->mail_err.msg);
 	if (res->command_r < 0)
-		ms_log_warn("alerts kept for the next try: %s",
+		ms_log_warn("alerts not sent, kept for the next try: %s",
 			    res->command_err.msg);
 }
 
@@ -362,7 +362,7 @@ void ms_scanctl_delivery_init(struct ms_scanctl_delivery *d,
 	if (*d->ac.command)
 		d->budget_ms += d->ac.command_timeout_ms;
 	if (d->ac.mail && ms_smtp_conf_from(&d->sc, c, &err) < 0)
-		ms_log_warn("alert mail not sent, kept for the next try: %s",
+		ms_log_warn("alerts not sent, kept for the next try: %s",
 			    err.msg);
 	else
 		d->mail = d->ac.mail;

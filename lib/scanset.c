@@ -49,12 +49,8 @@ int ms_scanset_new(struct ms_scanset **out, struct ms_conf *conf,
 		r = ms_err_set(err, MS_E_TOOBIG, "RUN_DIR: path too long");
 		goto fail;
 	}
-	/* the instance names every device scan; a host name that cannot be
-	 * one only matters to a shared scanner */
-	if ((r = ms_lease_self_init(&s->self, &s->conf, err)) < 0 &&
-	    (ms_conf_bool(&s->conf, MS_CONF_SCAN_SHARED) || r != MS_E_INVAL ||
-	     *ms_conf_str(&s->conf, MS_CONF_INSTANCE_NAME) ||
-	     *ms_conf_str(&s->conf, MS_CONF_INSTANCE_GROUPS)))
+	/* the instance names every device scan */
+	if ((r = ms_lease_self_check(&s->self, &s->conf, err)) < 0)
 		goto fail;
 	s->scan.conf = &s->conf;
 	s->scan.modmap = &s->modmap;

@@ -4,6 +4,7 @@
 # directory cleanups run in) and CLEANUP_LOG (where their output goes).
 
 _test_cleanup=
+_test_notes=
 
 # Run a command at exit (LIFO), e.g. to stop a server the test started.
 test_atexit() {
@@ -11,10 +12,21 @@ test_atexit() {
 $_test_cleanup"
 }
 
+# Run a command at exit before the cleanups, its output in the script's
+# own (a note on what went wrong, e.g. a server's crash report).
+test_atexit_note() {
+	_test_notes="$*
+$_test_notes"
+}
+
 _test_run_cleanup() {
 	_rc=$?
 	set +e
 	cd "$TRASH" 2>/dev/null || cd /
+	printf '%s\n' "$_test_notes" | while IFS= read -r _c; do
+		[ -n "$_c" ] && eval "$_c"
+	done
+	_test_notes=
 	printf '%s\n' "$_test_cleanup" | while IFS= read -r _c; do
 		[ -n "$_c" ] && eval "$_c" >>"${CLEANUP_LOG:-/dev/null}" 2>&1
 	done

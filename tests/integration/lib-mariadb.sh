@@ -139,6 +139,7 @@ mariadb_start() {
 	DB_HOST=127.0.0.1 DB_SOCKET=$MS_DB_SOCKET
 	DB_NAME=modscan DB_USER=modscan DB_PASSWORD=modscan-test-pw
 	test_atexit _mariadb_cleanup
+	test_atexit_note _mariadb_crash_note
 	for _try in 1 2 3 4 5; do
 		DB_PORT=$(test_free_port)
 		_mariadb_run
@@ -184,13 +185,12 @@ mariadb_stop() {
 _mariadb_crash_note() {
 	grep -qs 'got signal' "$MS_DB_DIR/error.log" || return 0
 	sed -n '/got signal/,/^Optimizer switch/p' "$MS_DB_DIR/error.log" |
-		grep -v '^$' | grep -v '^Optimizer switch' |
-		sed 's/^/# mariadbd crashed: /' >&"${MS_NOTE_FD:-2}"
+		grep -E 'got signal|^Connection ID|^Query|^mariadbd\(' |
+		sed 's/^/# mariadbd crashed: /'
 }
 
 # At exit, even after a failure: stop the server, remove its files.
 _mariadb_cleanup() {
-	_mariadb_crash_note
 	mariadb_kill
 	rm -rf "$MS_DB_DATADIR" "$MS_DB_TMPDIR"
 }

@@ -285,4 +285,28 @@ test_expect_success 'open rows written by hand, breaking the rules or a second o
 	test_cmp expect open
 '
 
+test_expect_success 'an empty NODES_FILE without NODES_SQL ends every mapping in force' '
+	test "$(mariadb_sql "SELECT COUNT(*) FROM modscan.upstream_nodes
+			     WHERE valid_to IS NULL")" -gt 10 &&
+	grep -v "^NODES_SQL=" scan.conf >empty.conf &&
+	chmod 600 empty.conf &&
+	: >nodes.txt &&
+	modscan scan --once --config empty.conf 2>err &&
+	test "$(mariadb_sql "SELECT COUNT(*) FROM modscan.upstream_nodes
+			     WHERE valid_to IS NULL")" = 0 &&
+	modscan status --prometheus --config empty.conf >prom6 &&
+	node_labels prom6 | cut -d" " -f3 | sort -u >labels &&
+	echo - >expect &&
+	test_cmp expect labels
+'
+
+test_expect_success 'a database without upstream_nodes: the scan goes on, the log says what to run' '
+	mariadb_sql "DROP TABLE modscan.upstream_nodes" &&
+	echo "CCAP000 $(cat u000) FN-C000" >nodes.txt &&
+	modscan scan --once --config empty.conf 2>err &&
+	test_grep "nodes: history not written: no table upstream_nodes (run .modscan maintain --init.); retried at the next refresh" scan.log &&
+	modscan status --prometheus --config empty.conf >prom7 &&
+	test_grep "^modscan_upstream_modulation{device=\"CCAP000\",upstream=\"$(cat u000)\",node=\"FN-C000\"} " prom7
+'
+
 test_done

@@ -68,12 +68,18 @@ test_expect_success 'a bad INSTANCE_NAME: one line, exit 2, nothing started' '
 	test_grep "INSTANCE_NAME: .jump/north. is not a valid instance name" err
 '
 
-test_expect_success 'a bad INSTANCE_GROUPS: one line, exit 2' '
+test_expect_success 'a bad INSTANCE_GROUPS: one line, exit 2; --check-config says the same' '
 	shared_conf bad2 INSTANCE_GROUPS=north,,south &&
 	test_expect_code 2 env RUN_DIR=$TRASH/run-bad2 "$MODSCAN" scan \
 		-c bad2.conf 2>err &&
 	test_line_count = 1 err &&
-	test_grep "INSTANCE_GROUPS: .. is not a group name" err
+	test_grep "INSTANCE_GROUPS: .. is not a group name" err &&
+	test_expect_code 2 modscan --check-config --config bad2.conf \
+		>out 2>err &&
+	test_line_count = 1 err &&
+	test_grep "INSTANCE_GROUPS: .. is not a group name" err &&
+	test_expect_code 0 modscan --check-config --config north.conf \
+		>out 2>err
 '
 
 test_expect_success 'a bad group in the devices file is named and skipped' '

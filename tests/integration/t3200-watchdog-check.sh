@@ -220,7 +220,7 @@ test_expect_success 'a closed mail port: the check finishes (bound: 4x START_TIM
 	  keeps every alert &&
 	test_wait_for 60 queue_free &&
 	test_expect_code 1 modscan watchdog --flush-alerts --config down.conf &&
-	since_start "warn alerts not sent, kept for the next try: cannot connect to .127.0.0.1:$port." &&
+	since_start "warn alert mail not sent, kept for the next try: cannot connect to .127.0.0.1:$port." &&
 	test "$(queued_alerts)" = $((before + 1))
 '
 

@@ -65,7 +65,7 @@ test_expect_success T_ALERT 'a failing command keeps them, says so, exit 1' '
 	test_expect_code 1 modscan watchdog --flush-alerts --config "$CONF" &&
 	test ! -e "got lines" &&
 	test "$(ls "$RUN/alerts/cmd" | wc -l)" = 2 &&
-	test_grep "alerts kept for the next try: ALERT_COMMAND: exit status 1: hook: told to fail" "$WATCH_LOG"
+	test_grep "alerts not sent, kept for the next try: ALERT_COMMAND: exit status 1: hook: told to fail" "$WATCH_LOG"
 '
 
 test_expect_success T_ALERT 'the next flush delivers: one JSON object a line, read by python' '

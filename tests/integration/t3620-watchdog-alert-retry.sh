@@ -21,7 +21,7 @@ test_expect_success T_ALERT,SMTPD 'SMTP down: the mail is kept, the command stil
 	EOF2
 	SMTP_PORT=$DOWN test_expect_code 1 \
 		modscan watchdog --flush-alerts --config "$CONF" &&
-	test_grep "alert mail not sent, kept for the next try: .*connect" "$WATCH_LOG" &&
+	test_grep "alerts not sent, kept for the next try: .*connect" "$WATCH_LOG" &&
 	test "$(ls "$RUN/alerts/mail" | grep -c "\.ev$")" = 1 &&
 	test_line_count = 2 got &&
 	test "$(smtp_count "$SMTP_DIR")" = 0

@@ -34,7 +34,7 @@ test_expect_success T_ALERT,SMTPD 'scan --once with the mail server down: its ex
 	alert_age &&
 	SMTP_PORT=$(test_free_port) test_expect_code 1 \
 		modscan scan --once --config "$CONF" &&
-	test_grep "alert mail not sent, kept for the next try" "$WATCH_LOG" &&
+	test_grep "alerts not sent, kept for the next try" "$WATCH_LOG" &&
 	test "$(smtp_count "$SMTP_DIR")" = 2 &&
 	test_line_count = 4 got &&
 	test "$(ls "$RUN/alerts/mail" | grep -c "\.ev$")" = 1

@@ -156,16 +156,16 @@ s = socket.create_connection((\"127.0.0.1\", int(sys.argv[1])))
 s.sendall(b\"GET /hea\")
 time.sleep(30)" "$port" & } &&
 	slow=$! &&
-	curl -s -m 5 -o body -w "%{http_code} %{content_type}" "http://127.0.0.1:$port/health" >code &&
+	curl -sS -m 5 -o body -w "%{http_code} %{content_type}" "http://127.0.0.1:$port/health" >code &&
 	test "$(cat code)" = "200 application/json" &&
 	test "$(status_field body healthy)" = True &&
-	curl -sf -m 5 "http://127.0.0.1:$port/metrics" >metrics &&
+	curl -sSf -m 5 "http://127.0.0.1:$port/metrics" >metrics &&
 	test_grep "^modscan_up 1$" metrics &&
-	test "$(curl -s -m 5 -o /dev/null -w "%{http_code}" "http://127.0.0.1:$port/nope")" = 404 &&
-	test "$(curl -s -m 5 -o /dev/null -w "%{http_code}" -X POST "http://127.0.0.1:$port/health")" = 405 &&
+	test "$(curl -sS -m 5 -o /dev/null -w "%{http_code}" "http://127.0.0.1:$port/nope")" = 404 &&
+	test "$(curl -sS -m 5 -o /dev/null -w "%{http_code}" -X POST "http://127.0.0.1:$port/health")" = 405 &&
 	kill -9 "$SCAN" &&
 	test_wait_for 10 gone "$SCAN" &&
-	test "$(curl -s -m 5 -o body -w "%{http_code}" "http://127.0.0.1:$port/health")" = 503 &&
+	test "$(curl -sS -m 5 -o body -w "%{http_code}" "http://127.0.0.1:$port/health")" = 503 &&
 	test "$(status_field body verdict)" = dead &&
 	kill "$slow" &&
 	kill -TERM "$srv" && wait "$srv"

@@ -59,10 +59,6 @@ test_count=0
 test_failed=0
 test_skipped=0
 CLEANUP_LOG=$TEST_LOG
-# The TAP stream, for notes that cleanups (whose output goes to the log)
-# must still show, e.g. a server that crashed during the test.
-exec 7>&1
-MS_NOTE_FD=7
 . "$TEST_DIR/lib-common.sh"
 
 modscan() {

@@ -125,6 +125,28 @@ static void test_typed(void)
 	ms_conf_release(&c);
 }
 
+/* An INT key with an empty default is optional: unset and empty are -1. */
+static void test_optional_int(void)
+{
+	struct ms_err err = { 0 };
+	struct ms_conf c;
+
+	is_int(load_text(&c, "PLANT_ALERT_BELOW_QAM64_MIN=0\n"
+			 "PLANT_ALERT_DEGRADED_UPSTREAMS=\n", 0644, &err), 0,
+	       "optional integers load");
+	is_int(ms_conf_int(&c, MS_CONF_PLANT_ALERT_BELOW_QAM64_MIN), 0,
+	       "0 is a value");
+	is_int(ms_conf_int(&c, MS_CONF_PLANT_ALERT_DEGRADED_UPSTREAMS), -1,
+	       "empty is unset");
+	is_int(ms_conf_int(&c, MS_CONF_PLANT_ALERT_DEVICE_FAILS), -1,
+	       "the default is unset");
+	is_int(ms_conf_set(&c, MS_CONF_PLANT_ALERT_DEVICE_FAILS, "0", &err),
+	       MS_E_RANGE, "below its minimum");
+	is_int(ms_conf_set(&c, MS_CONF_DB_PORT, "", &err), MS_E_INVAL,
+	       "empty is no number for a key with a default");
+	ms_conf_release(&c);
+}
+
 static void test_precedence(void)
 {
 	struct ms_err err = { 0 };
@@ -344,6 +366,7 @@ int main(void)
 	test_defaults();
 	test_values();
 	test_typed();
+	test_optional_int();
 	test_precedence();
 	test_errors();
 	test_unknown_and_secrets();

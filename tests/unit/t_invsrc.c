@@ -34,6 +34,11 @@ static const struct {
 	  "bad entries are skipped, good ones kept" },
 	{ "CCAP001 10.0.0.1\n# comment\n", fields,
 	  "CCAP001 10.0.0.1\n# comment\n", 0, "plain text passes through" },
+	{ "[{\"n\": \"A\", \"g\": \"north\"}, {\"n\": \"B\", \"p\": \"lab\", "
+	  "\"g\": \"south\"}, {\"n\": \"C\", \"p\": \"lab\"}]",
+	  "name=n,profile=p,group=g",
+	  "A A 22 - - north\nB B 22 - lab south\nC C 22 - lab\n", 0,
+	  "a group column; '-' holds the place of a missing profile" },
 	{ "[]", "host=Address", "", MS_E_INVAL, "fields without name" },
 	{ "[]", "name=HostName,colour=x", "", MS_E_INVAL,
 	  "fields with an unknown column" },
