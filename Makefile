@@ -11,7 +11,7 @@
 #   make fuzz       the parser fuzzers, longer
 #   make bench      the benchmarks under tests/bench (bench-report,
 #                   bench-sweep, bench-scrape, bench-nodes, bench-lease,
-#                   bench-alerts, bench-plantalert: one)
+#                   bench-alerts, bench-plantalert, bench-fleet: one)
 #
 # The static libraries (libssh, Connector/C, mbedTLS, OpenSSL, cJSON, zlib,
 # jemalloc) are built once from Debian's sources by contrib/build-deps.sh
@@ -85,7 +85,7 @@ $(TOOLS_OK): contrib/install-deps.sh
 .PHONY: all pkgs dev check man completion deb check-unit check-asan chaos \
 	demo fuzz bench bench-lease bench-report \
 	bench-sweep bench-scrape bench-nodes bench-alerts bench-plantalert \
-	clean \
+	bench-fleet clean \
 	ccapsim unit FORCE
 
 # Version, regenerated only when it changes.  Every object waits for it
@@ -190,6 +190,7 @@ bench: all dev build/bench/ingest build/bench/modscan build/static/floor \
 	$(Q)tests/bench/scrape
 	$(Q)tests/bench/lease
 	$(Q)tests/bench/alerts
+	$(Q)tests/bench/fleet
 
 bench-lease: dev build/bench/lease
 	$(Q)tests/bench/lease
@@ -208,6 +209,9 @@ bench-alerts: all unit
 
 bench-plantalert: build/bench/plantalert
 	$(Q)build/bench/plantalert
+
+bench-fleet: all
+	$(Q)tests/bench/fleet
 
 bench-nodes: build/bench/nodes build/bench/modscan
 	$(Q)build/bench/nodes
