@@ -135,6 +135,17 @@ assert v == [ms / 1000], (v, ms)" &&
 	test_cmp a b
 '
 
+test_expect_success '/metrics of status --serve: the same fleet families' '
+	port=$(test_free_port) &&
+	{ "$MODSCAN" status --serve "127.0.0.1:$port" --config "$CONF" >serve.out 2>&1 & } &&
+	srv=$! &&
+	test_wait_for 10 grep -q "^serving" serve.out &&
+	curl -sf -m 10 "http://127.0.0.1:$port/metrics" >http &&
+	kill -TERM "$srv" && wait "$srv" &&
+	grep "^modscan_instance_\|^modscan_group_\|^modscan_fleet_" http >c &&
+	test_cmp a c
+'
+
 test_expect_success PROMTOOL 'promtool check metrics: clean' '
 	promtool check metrics <prom >lint 2>&1 &&
 	test_line_count = 0 lint
