@@ -77,7 +77,9 @@ test_expect_success PROMTOOL 'contrib alert rules: valid, their unit tests pass,
 	rules=$SRC_DIR/contrib/prometheus &&
 	promtool check rules "$rules/modscan-rules.yml" &&
 	(cd "$rules" && promtool test rules modscan-rules.test.yml) &&
-	grep -o "modscan_[a-z0-9_]*" "$rules/modscan-rules.yml" | sort -u >used &&
+	: the fleet group is checked against a shared fleet, in t6500 &&
+	sed "/- name: modscan-fleet/,\$d" "$rules/modscan-rules.yml" |
+		grep -o "modscan_[a-z0-9_]*" | sort -u >used &&
 	test_line_count -ge 3 used &&
 	while read -r m; do
 		grep -q "^$m{" prom || { echo "not exported: $m"; exit 1; }

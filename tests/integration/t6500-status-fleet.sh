@@ -151,6 +151,18 @@ test_expect_success PROMTOOL 'promtool check metrics: clean' '
 	test_line_count = 0 lint
 '
 
+test_expect_success PROMTOOL 'contrib fleet alert rules: valid, tested, their metrics exported' '
+	rules=$SRC_DIR/contrib/prometheus &&
+	promtool check rules "$rules/modscan-rules.yml" &&
+	(cd "$rules" && promtool test rules modscan-rules.test.yml) &&
+	sed -n "/- name: modscan-fleet/,\$p" "$rules/modscan-rules.yml" |
+		grep -o "modscan_[a-z0-9_]*" | sort -u >used &&
+	test_line_count = 3 used &&
+	while read -r m; do
+		grep -q "^$m[{ ]" prom || { echo "not exported: $m"; exit 1; }
+	done <used
+'
+
 test_expect_success 'status --nagios: CRITICAL (2) for the unserved group, the lapsed instance named' '
 	test_expect_code 2 modscan status --nagios --config "$CONF" >out &&
 	test_line_count = 1 out &&
